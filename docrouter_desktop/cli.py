@@ -1,0 +1,164 @@
+"""The command line: ``docrouter-desktop [--library DIR] [--log-level L] COMMAND ...``.
+
+With no command it opens the window, or, where there is no display, processes the bundled
+sample documents and prints their results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from docrouter_desktop import __version__
+from docrouter_desktop.core.errors import DocRouterError, UsageError
+from docrouter_desktop.core.settings import PROCESSOR_TYPES, SPECS
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # exit code 2 with a hint, as argparse does
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = Parser(prog="docrouter-desktop", description="Documents in, structured data out.")
+    p.add_argument("--version", action="version", version=f"docrouter-desktop {__version__}")
+    p.add_argument(
+        "--library",
+        metavar="DIR",
+        help="library folder (default: $DOCROUTER_DESKTOP_HOME or the user data folder)",
+    )
+    p.add_argument(
+        "--log-level",
+        default="WARNING",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        type=str.upper,
+    )
+    sub = p.add_subparsers(dest="command", parser_class=Parser)
+
+    b = sub.add_parser("batch", help="process files and folders")
+    b.add_argument("paths", nargs="+", metavar="PATH")
+    b.add_argument("--processor", choices=PROCESSOR_TYPES, default=None)
+    b.add_argument("--recursive", "-r", action="store_true", help="walk sub-folders")
+    b.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default: the setting)"
+    )
+    b.add_argument(
+        "--export", metavar="FILE", help="write the batch's results (.json, .csv, .xlsx)"
+    )
+    b.add_argument("--org", help="organization (workspace) id or name")
+    b.add_argument("--tags", default="", help="comma-separated tags")
+
+    ls = sub.add_parser("list", help="list documents in the library")
+    ls.add_argument("--status")
+    ls.add_argument("--processor", choices=PROCESSOR_TYPES)
+    ls.add_argument("--search", "-q", help="full-text search")
+    ls.add_argument("--limit", type=int, default=50)
+    ls.add_argument("--org")
+    ls.add_argument("--json", action="store_true")
+
+    sh = sub.add_parser("show", help="a document's fields and where each was found")
+    sh.add_argument("id")
+    sh.add_argument("--json", action="store_true")
+
+    ex = sub.add_parser("export", help="export documents of the library")
+    ex.add_argument("file", metavar="FILE")
+    ex.add_argument("--format", choices=["json", "csv", "xlsx"])
+    ex.add_argument("--status")
+    ex.add_argument("--org")
+
+    rt = sub.add_parser("retry", help="process failed documents again")
+    rt.add_argument("ids", nargs="*")
+    rt.add_argument("--workers", type=int, default=None)
+    rt.add_argument("--org")
+
+    rp = sub.add_parser("reprocess", help="process a document again, with another processor")
+    rp.add_argument("id")
+    rp.add_argument("--processor", choices=PROCESSOR_TYPES)
+    rp.add_argument("--discard-corrections", action="store_true")
+    rp.add_argument("--workers", type=int, default=None)
+
+    ca = sub.add_parser("cancel", help="cancel queued documents")
+    ca.add_argument("ids", nargs="*")
+    ca.add_argument("--all", action="store_true")
+
+    de = sub.add_parser("delete", help="delete a document from the library")
+    de.add_argument("id")
+
+    cf = sub.add_parser("config", help="read or change settings")
+    cfs = cf.add_subparsers(dest="action", parser_class=Parser)
+    g = cfs.add_parser("get")
+    g.add_argument("key", nargs="?")
+    s = cfs.add_parser("set")
+    s.add_argument("key")
+    s.add_argument("value")
+    cfs.add_parser("list")
+
+    w = sub.add_parser("watch", help="process files as they appear in a folder")
+    w.add_argument("folder")
+    w.add_argument("--processor", choices=PROCESSOR_TYPES, default=None)
+    w.add_argument("--recursive", "-r", action="store_true")
+    w.add_argument("--poll", action="store_true", help="poll instead of OS events (network shares)")
+    w.add_argument("--interval", type=float, default=2.0, help="polling interval in seconds")
+    w.add_argument("--workers", type=int, default=None)
+    w.add_argument("--org")
+
+    og = sub.add_parser("org", help="organizations (workspaces)")
+    ogs = og.add_subparsers(dest="action", parser_class=Parser)
+    ogs.add_parser("list")
+    oc = ogs.add_parser("create")
+    oc.add_argument("name")
+
+    sub.add_parser("samples", help="process the bundled sample documents and print a table")
+
+    gui = sub.add_parser("gui", help="open the window")
+    gui.add_argument("files", nargs="*")
+    gui.add_argument("--screenshot", metavar="PNG")
+    gui.add_argument("--select", type=int)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from docrouter_desktop.core.logs import setup_logging
+    from docrouter_desktop.core.paths import resolve_library_dir
+
+    library_dir = resolve_library_dir(args.library)
+    setup_logging(library_dir, args.log_level)
+    command = args.command
+    if command is None:
+        command = "gui" if _has_display() else "samples"
+        args.files, args.screenshot, args.select = [], None, None
+    try:
+        from docrouter_desktop import commands
+
+        handler = getattr(commands, f"cmd_{command}")
+        return handler(args, library_dir) or 0
+    except UsageError as exc:
+        print(f"docrouter-desktop: {exc}", file=sys.stderr)
+        return 2
+    except DocRouterError as exc:
+        print(f"docrouter-desktop: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+
+
+def _has_display() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        return False
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def dumps(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+__all__ = ["main", "build_parser", "Path", "SPECS"]

@@ -1,0 +1,444 @@
+"""What each command line command does, on top of the core services."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from docrouter_desktop.core.batch import Batch, BatchSummary
+from docrouter_desktop.core.errors import UsageError
+from docrouter_desktop.core.export import ExportRow, format_from_path, write_export
+from docrouter_desktop.core.library import Library
+from docrouter_desktop.core.runner import JobEvent, Runner
+from docrouter_desktop.core.settings import SPECS
+
+out = Console()
+err = Console(stderr=True)
+
+
+def _open(library_dir: Path) -> Library:
+    return Library(library_dir)
+
+
+# --- batch ---------------------------------------------------------------------------------
+
+
+class BatchProgress:
+    """A progress bar over files and pages, with rate and ETA, fed by runner events."""
+
+    def __init__(self, total_files: int, enabled: bool):
+        self.enabled = enabled
+        self.total_files = total_files
+        self.pages_done = 0
+        self.partial: dict[str, int] = {}
+        self.start = time.monotonic()
+        self.last_print = 0.0
+        self.done = 0
+        if enabled:
+            self.progress = Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("files · {task.fields[pages]} pages · {task.fields[rate]} pages/s"),
+                TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                console=err,
+                transient=False,
+            )
+            self.task = self.progress.add_task("Processing", total=total_files, pages=0, rate="0.0")
+
+    def __enter__(self):
+        if self.enabled:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            self.progress.stop()
+
+    def advance_preexisting(self, n: int) -> None:
+        self.done += n
+        if self.enabled:
+            self.progress.update(self.task, completed=self.done)
+
+    def on_event(self, event: JobEvent) -> None:
+        if event.kind in ("completed", "failed", "cancelled"):
+            self.done += 1
+            self.partial.pop(event.document_id, None)
+            if event.kind == "completed":
+                self.pages_done += event.pages_total or 0
+        elif event.kind == "progress":
+            self.partial[event.document_id] = event.pages_done
+        pages = self.pages_done + sum(self.partial.values())
+        elapsed = max(time.monotonic() - self.start, 1e-6)
+        if self.enabled:
+            self.progress.update(
+                self.task, completed=self.done, pages=pages, rate=f"{pages / elapsed:.1f}"
+            )
+        elif event.kind in ("completed", "failed") and time.monotonic() - self.last_print > 2:
+            self.last_print = time.monotonic()
+            print(
+                f"  {self.done}/{self.total_files} files, {pages} pages, {pages / elapsed:.1f} pages/s",
+                file=sys.stderr,
+                flush=True,
+            )
+
+
+def cmd_batch(args, library_dir: Path) -> int:
+    if args.workers is not None and args.workers < 0:
+        raise UsageError("--workers must be 0 or more")
+    if args.export:
+        format_from_path(Path(args.export))
+    lib = _open(library_dir)
+    tags = [t.strip() for t in args.tags.split(",") if t.strip()]
+    batch = Batch(lib, args.org, args.processor, args.workers)
+    found = batch.find(args.paths, args.recursive)
+    if not found:
+        err.print("No files found (hidden, system and partial-download files are skipped).")
+    org = lib.resolve_org(args.org)
+    for item in found:
+        if isinstance(item, tuple):
+            from docrouter_desktop.core.records import IngestOutcome
+
+            batch.outcomes.append(IngestOutcome(item[0], None, "failed", error=item[1]))
+        else:
+            batch.outcomes.append(
+                lib.ingest_file(item.path, org, args.processor, item.given_as, tags)
+            )
+    pending = batch.pending_ids()
+    interactive = err.is_terminal
+    with BatchProgress(len(batch.outcomes), interactive) as progress:
+        progress.advance_preexisting(len(batch.outcomes) - len(pending))
+        summary = batch.run(on_event=progress.on_event)
+    _print_summary(summary)
+    if args.export:
+        fmt = write_export(batch.export_rows(), Path(args.export))
+        err.print(f"Exported {len(batch.outcomes)} documents to {args.export} ({fmt}).")
+    if summary.interrupted:
+        err.print(
+            f"Stopped: {summary.unfinished} documents are still queued; run the same command again to finish them."
+        )
+        return 130
+    return 0 if summary.ok else 1
+
+
+def _print_summary(s: BatchSummary) -> None:
+    err.print(
+        f"[bold]{s.completed} completed[/bold], {len(s.failed)} failed, "
+        f"{s.duplicates} already in the library, {s.unfinished} unfinished; "
+        f"{s.pages} pages in {s.seconds:.1f} s ({s.pages_per_second:.2f} pages/s)."
+    )
+    if s.failed:
+        err.print("[bold red]Failed:[/bold red]")
+        for o in s.failed:
+            err.print(f"  {o.file}: {o.error or o.status}")
+
+
+# --- samples (the no-display start) --------------------------------------------------------
+
+
+def cmd_samples(args, library_dir: Path) -> int:
+    samples = resources.files("docrouter_desktop") / "resources" / "samples"
+    with resources.as_file(samples) as folder:
+        lib = _open(library_dir)
+        batch = Batch(lib, None, "auto", None)
+        batch.add(batch.find([str(folder)]))
+        err.print(f"Processing {len(batch.outcomes)} sample documents from {folder} ...")
+        summary = batch.run()
+        rows = batch.export_rows()
+    _print_results_table(rows)
+    _print_summary(summary)
+    err.print(f"Library: {library_dir}")
+    return 0 if summary.ok else 1
+
+
+def _print_results_table(rows: list[ExportRow]) -> None:
+    table = Table(title="Results", show_lines=False)
+    for col in ("file", "status", "processor", "vendor", "number", "date", "total", "currency"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        f = r.result.fields if r.result else {}
+        table.add_row(
+            Path(r.file).name,
+            r.status if not r.error else f"{r.status}: {r.error}",
+            r.result.processor_type if r.result else "",
+            str(f.get("vendor") or ""),
+            str(f.get("invoice_number") or ""),
+            str(f.get("date") or ""),
+            f"{f['total']:.2f}" if isinstance(f.get("total"), (int, float)) else "",
+            str(f.get("currency") or ""),
+        )
+    out.print(table)
+
+
+# --- library commands ----------------------------------------------------------------------
+
+
+def cmd_list(args, library_dir: Path) -> int:
+    lib = _open(library_dir)
+    org = lib.resolve_org(args.org) if args.org else None
+    docs, total = lib.documents(
+        org, args.status, args.processor, args.search, args.limit, with_fields=True
+    )
+    if args.json:
+        print(
+            json.dumps(
+                [d.api_dict() | {"fields": d.fields} for d in docs], indent=2, ensure_ascii=False
+            )
+        )
+        return 0
+    table = Table(title=f"{len(docs)} of {total} documents")
+    for col in ("id", "name", "status", "processor", "vendor", "date", "total", "pages", "added"):
+        table.add_column(col, overflow="fold")
+    for d in docs:
+        f = d.fields
+        table.add_row(
+            d.id,
+            d.document_name,
+            d.status,
+            d.processor_type,
+            str(f.get("vendor") or ""),
+            str(f.get("date") or ""),
+            "" if f.get("total") is None else f"{f['total']:.2f} {f.get('currency') or ''}",
+            str(d.pages or ""),
+            d.created_at[:16].replace("T", " "),
+        )
+    out.print(table)
+    return 0
+
+
+def cmd_show(args, library_dir: Path) -> int:
+    lib = _open(library_dir)
+    doc = lib.document(args.id)
+    result = lib.result(doc.id)
+    if args.json:
+        print(
+            json.dumps(
+                {"document": doc.api_dict(), "result": result.api_dict() if result else None},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return 0
+    out.print(f"[bold]{doc.document_name}[/bold]  {doc.id}")
+    out.print(f"status: {doc.status}" + (f" — {doc.error}" if doc.error else ""))
+    out.print(
+        f"type: {doc.content_type}, {doc.pages or '?'} pages, {doc.size} bytes, sha256 {doc.sha256[:16]}…"
+    )
+    if result is None:
+        return 0
+    out.print(
+        f"processor: {result.processor_type}" + (f" ({result.routing})" if result.routing else "")
+    )
+    threshold = lib.settings().confidence_threshold
+    table = Table()
+    for col in ("field", "value", "confidence", "page", "box", "source", "rule"):
+        table.add_column(col, overflow="fold")
+    for name, value in result.fields.items():
+        if name == "line_items":
+            continue
+        d = result.field_details.get(name, {})
+        conf = d.get("confidence")
+        flag = "" if conf is None or conf >= threshold else " [yellow](review)[/yellow]"
+        table.add_row(
+            name,
+            "—" if value is None else str(value),
+            "" if conf is None else f"{conf:.2f}{flag}",
+            str(d.get("page") or ""),
+            ", ".join(f"{v:.0f}" for v in d.get("bbox") or []),
+            d.get("source", ""),
+            d.get("rule", ""),
+        )
+    out.print(table)
+    items = result.fields.get("line_items") or []
+    if items:
+        t = Table(title="Line items")
+        for col in ("description", "quantity", "unit price", "amount"):
+            t.add_column(col)
+        for it in items:
+            t.add_row(
+                *(
+                    str(it.get(k) if it.get(k) is not None else "")
+                    for k in ("description", "quantity", "unit_price", "amount")
+                )
+            )
+        out.print(t)
+    for w in result.warnings:
+        out.print(f"[yellow]warning:[/yellow] {w}")
+    return 0
+
+
+def cmd_export(args, library_dir: Path) -> int:
+    lib = _open(library_dir)
+    org = lib.resolve_org(args.org) if args.org else None
+    docs, _ = lib.documents(org, args.status)
+    results = lib.results([d.id for d in docs])
+    rows = [
+        ExportRow(d.source_path or d.document_name, d, results.get(d.id), d.status, d.error)
+        for d in docs
+    ]
+    fmt = write_export(rows, Path(args.file), args.format)
+    err.print(f"Exported {len(rows)} documents to {args.file} ({fmt}).")
+    return 0
+
+
+def _process_now(lib: Library, ids: set[str], workers) -> BatchSummary:
+    batch = Batch(lib, None, None, workers)
+    from docrouter_desktop.core.records import IngestOutcome
+
+    for d in lib.documents(ids=sorted(ids))[0]:
+        batch.outcomes.append(IngestOutcome(d.source_path or d.document_name, d.id, d.status))
+    return batch.run()
+
+
+def cmd_retry(args, library_dir: Path) -> int:
+    lib = _open(library_dir)
+    org = lib.resolve_org(args.org) if args.org else None
+    ids = lib.retry_failed(org, args.ids or None)
+    if not ids:
+        err.print("No failed documents to retry.")
+        return 0
+    err.print(f"Retrying {len(ids)} documents ...")
+    summary = _process_now(lib, set(ids), args.workers)
+    _print_summary(summary)
+    return 0 if summary.ok else 1
+
+
+def cmd_reprocess(args, library_dir: Path) -> int:
+    lib = _open(library_dir)
+    doc = lib.reprocess(lib.document(args.id).id, args.processor, args.discard_corrections)
+    summary = _process_now(lib, {doc.id}, args.workers)
+    _print_summary(summary)
+    return 0 if summary.ok else 1
+
+
+def cmd_cancel(args, library_dir: Path) -> int:
+    lib = _open(library_dir)
+    if args.all:
+        n = lib.cancel_all()
+        err.print(f"Cancelled {n} queued or running documents.")
+        return 0
+    if not args.ids:
+        raise UsageError("name the documents to cancel, or use --all")
+    for i in args.ids:
+        status = lib.cancel(lib.document(i).id)
+        err.print(f"{i}: {status}")
+    return 0
+
+
+def cmd_delete(args, library_dir: Path) -> int:
+    lib = _open(library_dir)
+    doc = lib.document(args.id)
+    lib.delete(doc.id)
+    err.print(f"Deleted {doc.document_name} ({doc.id}).")
+    return 0
+
+
+def cmd_config(args, library_dir: Path) -> int:
+    lib = _open(library_dir)
+    action = args.action or "list"
+    if action == "set":
+        value = lib.set_setting(args.key, args.value)
+        print(f"{args.key} = {_show_value(value)}")
+        return 0
+    if action == "get" and args.key:
+        print(_show_value(lib.get_setting(args.key)))
+        return 0
+    settings = lib.settings()
+    for key, spec in SPECS.items():
+        print(f"{key} = {_show_value(getattr(settings, key))}    # {spec.help}")
+    return 0
+
+
+def _show_value(value) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, (list, tuple)):
+        return ",".join(value)
+    return str(value)
+
+
+def cmd_org(args, library_dir: Path) -> int:
+    lib = _open(library_dir)
+    if args.action == "create":
+        org = lib.create_organization(args.name)
+        print(org.id)
+        return 0
+    for org in lib.organizations():
+        print(f"{org.id}  {org.name}  ({org.document_count} documents)")
+    return 0
+
+
+def cmd_watch(args, library_dir: Path) -> int:
+    from docrouter_desktop.core.watch import FolderWatcher
+
+    lib = _open(library_dir)
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise UsageError(f"'{args.folder}' is not a folder.")
+    org = lib.resolve_org(args.org)
+
+    def added(outcome):
+        state = "already in the library" if outcome.duplicate else outcome.status
+        err.print(
+            f"{outcome.file}: {state}"
+            + (f" — {outcome.error}" if outcome.error and not outcome.duplicate else "")
+        )
+
+    def on_event(event: JobEvent):
+        if event.kind in ("completed", "failed"):
+            err.print(
+                f"{event.document_name}: {event.kind}"
+                + (f" — {event.error}" if event.error else "")
+            )
+
+    runner = Runner(lib, workers=args.workers, on_event=on_event)
+    watcher = FolderWatcher(
+        lib,
+        folder,
+        org,
+        args.processor,
+        args.recursive,
+        args.poll,
+        args.interval,
+        on_added=added,
+        on_queued=runner.notify,
+    )
+    runner.start()
+    watcher.start()
+    err.print(f"Watching {folder} (Ctrl-C to stop). Files are read, never moved or changed.")
+    try:
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop()
+        runner.stop()
+    return 0
+
+
+def cmd_gui(args, library_dir: Path) -> int:
+    try:
+        from docrouter_desktop.gui.app import run_gui
+    except ImportError as exc:
+        err.print(
+            f"The window is not available ({exc}). Process files with: docrouter-desktop batch PATH"
+        )
+        return cmd_samples(args, library_dir) if not args.files else 1
+    return run_gui(args, library_dir)

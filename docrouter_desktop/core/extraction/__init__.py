@@ -1,0 +1,1 @@
+"""Turning pages into words with boxes: the PDF text layer, or Tesseract for scans and photos."""

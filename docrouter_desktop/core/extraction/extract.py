@@ -1,0 +1,318 @@
+"""Reading a stored document page by page: inspection, the text layer, rendering and OCR.
+
+These are the pure functions a worker runs: plain arguments in (a file path, its content
+type, page numbers, options), plain ``PageContent`` out. Every failure a user can cause
+(empty, damaged, password-protected, oversized) is a ``DocumentError`` with a message for them.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+from PIL import Image, ImageOps
+
+from docrouter_desktop.core.errors import (
+    DamagedFileError,
+    DocumentError,
+    EncryptedDocumentError,
+    UnsupportedFileError,
+)
+from docrouter_desktop.core.extraction import tesseract
+from docrouter_desktop.core.extraction.pages import PageContent, Word
+from docrouter_desktop.core.extraction.pdf_text import extract_text_page, page_geometry
+
+MAX_IMAGE_PIXELS = 150_000_000
+OCR_DPI = 300
+# Tesseract reads these directly; others are converted to an uncompressed greyscale file first.
+TESSERACT_NATIVE = {"JPEG", "PNG", "BMP", "TIFF"}
+
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    ocr_languages: str = "eng"
+    tesseract_path: str = ""
+    dpi: int = OCR_DPI
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    pages: int
+
+
+# --- inspection ----------------------------------------------------------------------------
+
+
+def open_pdf(path: str) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code in (pdfium_err("PASSWORD"), pdfium_err("SECURITY")):
+            raise EncryptedDocumentError(
+                "The PDF is password-protected. Open it with its password, save a copy without "
+                "protection (for example, print it to PDF) and add that copy."
+            ) from None
+        raise DamagedFileError(
+            "The PDF is damaged or incomplete (it may have been cut off while downloading or "
+            "copying) and cannot be read. Get a fresh copy of the file and add it again."
+        ) from None
+
+
+def pdfium_err(name: str) -> int:
+    import pypdfium2.raw as raw
+
+    return getattr(raw, f"FPDF_ERR_{name}")
+
+
+def open_image(path: str) -> Image.Image:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(path)
+            pixels = image.size[0] * image.size[1]
+            if pixels > MAX_IMAGE_PIXELS:
+                raise Image.DecompressionBombError(pixels)
+            return image
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise DocumentError(
+                f"The image is too large to process safely (more than "
+                f"{MAX_IMAGE_PIXELS // 1_000_000} million pixels; it may be a decompression "
+                "bomb). Scan or export it at a lower resolution (300 dpi is plenty)."
+            ) from None
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise DamagedFileError(
+                f"The image is damaged or incomplete and cannot be read ({exc}). Get a fresh "
+                "copy of the file and add it again."
+            ) from None
+
+
+def inspect_document(path: str, content_type: str) -> DocumentInfo:
+    """Check a stored file can be read and count its pages."""
+    size = os.path.getsize(path)
+    if size == 0:
+        raise DocumentError("The file is empty (0 bytes): there is nothing to read.")
+    if content_type == "application/pdf":
+        pdf = open_pdf(path)
+        try:
+            pages = len(pdf)
+        finally:
+            pdf.close()
+        if pages == 0:
+            raise DamagedFileError("The PDF has no pages.")
+        return DocumentInfo(pages)
+    if content_type.startswith("image/"):
+        image = open_image(path)
+        try:
+            frames = getattr(image, "n_frames", 1)
+            image.seek(0)
+            # Decode a corner of the first frame: a truncated image fails here, not later.
+            image.crop((0, 0, min(8, image.width), min(8, image.height))).load()
+            _load_fully(image)
+        finally:
+            image.close()
+        return DocumentInfo(frames)
+    if content_type == "text/plain":
+        text = _read_text(path)
+        return DocumentInfo(max(1, text.count("\f") + (0 if text.endswith("\f") else 1)))
+    raise UnsupportedFileError(f"Unsupported content type {content_type}.")
+
+
+def _load_fully(image: Image.Image) -> None:
+    try:
+        image.load()
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise DamagedFileError(
+            f"The image is damaged or incomplete and cannot be read ({exc}). Get a fresh copy "
+            "of the file and add it again."
+        ) from None
+
+
+# --- extraction ----------------------------------------------------------------------------
+
+
+def extract_pages(
+    path: str, content_type: str, page_numbers: list[int], options: ExtractOptions
+) -> list[PageContent]:
+    """Extract the given 1-based pages of a stored document."""
+    if content_type == "application/pdf":
+        return _extract_pdf(path, page_numbers, options)
+    if content_type.startswith("image/"):
+        return _extract_image(path, page_numbers, options)
+    if content_type == "text/plain":
+        return _extract_plain_text(path, page_numbers)
+    raise UnsupportedFileError(f"Unsupported content type {content_type}.")
+
+
+def _extract_pdf(path: str, page_numbers: list[int], options: ExtractOptions) -> list[PageContent]:
+    pdf = open_pdf(path)
+    out: list[PageContent] = []
+    try:
+        for number in page_numbers:
+            page = pdf[number - 1]
+            try:
+                content = extract_text_page(page, number)
+                if not content.words:
+                    content = _ocr_pdf_page(page, number, options)
+            finally:
+                page.close()
+            out.append(content)
+    finally:
+        pdf.close()
+    return out
+
+
+def _ocr_pdf_page(page: pdfium.PdfPage, number: int, options: ExtractOptions) -> PageContent:
+    program = tesseract.find_tesseract(options.tesseract_path)
+    langs = tesseract.check_languages(program, options.ocr_languages)
+    _rotation, width, height, _t = page_geometry(page)
+    scale = options.dpi / 72.0
+    bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=True)
+    try:
+        image = bitmap.to_pil()
+    finally:
+        bitmap.close()
+    with tempfile.TemporaryDirectory(prefix="docrouter-ocr-") as tmp:
+        img_path = os.path.join(tmp, "page.pgm")
+        image.convert("L").save(img_path)
+        ocr_words = tesseract.run_tsv(program, img_path, langs)
+    factor = 72.0 / options.dpi
+    return _ocr_page_content(number, width, height, ocr_words, factor)
+
+
+def _extract_image(
+    path: str, page_numbers: list[int], options: ExtractOptions
+) -> list[PageContent]:
+    program = tesseract.find_tesseract(options.tesseract_path)
+    langs = tesseract.check_languages(program, options.ocr_languages)
+    image = open_image(path)
+    out: list[PageContent] = []
+    try:
+        frames = getattr(image, "n_frames", 1)
+        with tempfile.TemporaryDirectory(prefix="docrouter-ocr-") as tmp:
+            for number in page_numbers:
+                if number > frames:
+                    raise DocumentError(f"Page {number} does not exist (the image has {frames}).")
+                image.seek(number - 1)
+                _load_fully(image)
+                oriented = ImageOps.exif_transpose(image) if _has_rotation(image) else image
+                direct = (
+                    frames == 1
+                    and oriented is image
+                    and image.format in TESSERACT_NATIVE
+                    and image.mode in ("1", "L", "RGB", "P", "RGBA")
+                )
+                if direct:
+                    src = path
+                else:
+                    src = os.path.join(tmp, f"page{number}.pgm")
+                    _to_greyscale(oriented).save(src)
+                words = tesseract.run_tsv(program, src, langs)
+                out.append(_ocr_page_content(number, oriented.width, oriented.height, words, 1.0))
+    finally:
+        image.close()
+    return out
+
+
+def _has_rotation(image: Image.Image) -> bool:
+    try:
+        return image.getexif().get(0x0112, 1) not in (0, 1)
+    except Exception:
+        return False
+
+
+def _to_greyscale(image: Image.Image) -> Image.Image:
+    if image.mode in ("RGBA", "LA", "P"):
+        background = Image.new("RGB", image.size, "white")
+        rgba = image.convert("RGBA")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        image = background
+    return image.convert("L")
+
+
+def _ocr_page_content(number, width, height, ocr_words, factor) -> PageContent:
+    words: list[Word] = []
+    for w in ocr_words:
+        words.append(
+            (
+                w.text,
+                round(w.left * factor, 2),
+                round(w.top * factor, 2),
+                round((w.left + w.width) * factor, 2),
+                round((w.top + w.height) * factor, 2),
+                round(w.conf, 3),
+                w.line,
+            )
+        )
+    text = _text_from_words(words)
+    conf = sum(w[5] for w in words) / len(words) if words else None
+    return PageContent(number, float(width), float(height), "ocr", words, text, conf)
+
+
+def _text_from_words(words: list[Word]) -> str:
+    lines: list[str] = []
+    current = None
+    buf: list[str] = []
+    for w in words:
+        if w[6] != current and buf:
+            lines.append(" ".join(buf))
+            buf = []
+        current = w[6]
+        buf.append(w[0])
+    if buf:
+        lines.append(" ".join(buf))
+    return "\n".join(lines)
+
+
+def _read_text(path: str) -> str:
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    for encoding in (
+        ("utf-8-sig", "utf-16") if raw[:2] not in (b"\xff\xfe", b"\xfe\xff") else ("utf-16",)
+    ):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+CHAR_W, LINE_H = 6.0, 12.0  # a monospace grid, in points, for plain-text "pages"
+
+
+def _extract_plain_text(path: str, page_numbers: list[int]) -> list[PageContent]:
+    pages = _read_text(path).replace("\r\n", "\n").split("\f")
+    out = []
+    for number in page_numbers:
+        text = pages[number - 1] if number - 1 < len(pages) else ""
+        words: list[Word] = []
+        lines = text.split("\n")
+        for li, line in enumerate(lines):
+            col = 0
+            for token in line.split(" "):
+                if token:
+                    x0 = col * CHAR_W
+                    words.append(
+                        (
+                            token,
+                            x0,
+                            li * LINE_H,
+                            x0 + len(token) * CHAR_W,
+                            (li + 1) * LINE_H,
+                            1.0,
+                            li,
+                        )
+                    )
+                col += len(token) + 1
+        width = max((len(line) for line in lines), default=0) * CHAR_W + 2 * CHAR_W
+        out.append(
+            PageContent(
+                number, max(width, 595.0), max(len(lines) * LINE_H, 842.0), "text", words, text
+            )
+        )
+    return out

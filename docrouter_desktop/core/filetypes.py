@@ -1,0 +1,128 @@
+"""File types from content: the magic bytes decide, never the name.
+
+Hand-written rather than a sniffing library: the supported set is small (PDF, PNG, JPEG, TIFF,
+BMP, WEBP, plain text) and the checks are a few byte comparisons, while the names of *other*
+common types are only needed to say what an unsupported file looks like.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+SUPPORTED = {
+    "application/pdf": "PDF",
+    "image/png": "PNG image",
+    "image/jpeg": "JPEG image",
+    "image/tiff": "TIFF image",
+    "image/bmp": "BMP image",
+    "image/webp": "WEBP image",
+    "text/plain": "plain text",
+}
+
+# Types we recognise only to name them in an error.
+_OTHER_MAGIC = [
+    (b"PK\x03\x04", "application/zip", "ZIP archive or Office document (DOCX, XLSX, ...)"),
+    (b"\xd0\xcf\x11\xe0", "application/x-ole-storage", "old Microsoft Office document"),
+    (b"GIF87a", "image/gif", "GIF image"),
+    (b"GIF89a", "image/gif", "GIF image"),
+    (b"{\\rtf", "application/rtf", "RTF document"),
+    (b"\x1f\x8b", "application/gzip", "gzip archive"),
+    (b"Rar!", "application/vnd.rar", "RAR archive"),
+    (b"7z\xbc\xaf", "application/x-7z-compressed", "7-Zip archive"),
+    (b"%!PS", "application/postscript", "PostScript file"),
+    (b"\x00\x00\x00\x0cjP  ", "image/jp2", "JPEG 2000 image"),
+]
+
+EXTENSIONS = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".jpe": "image/jpeg",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+    ".bmp": "image/bmp",
+    ".webp": "image/webp",
+    ".txt": "text/plain",
+    ".text": "text/plain",
+}
+
+
+def describe(content_type: str) -> str:
+    if content_type in SUPPORTED:
+        return SUPPORTED[content_type]
+    for _magic, ctype, name in _OTHER_MAGIC:
+        if ctype == content_type:
+            return name
+    if content_type.startswith("image/x-portable"):
+        return "PGM/PPM/PBM image"
+    return "unknown binary data" if content_type == "application/octet-stream" else content_type
+
+
+def sniff(head: bytes) -> str:
+    """The content type of a file from its first bytes (``application/octet-stream`` if unknown)."""
+    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return "image/tiff"
+    if head.startswith(b"BM") and len(head) >= 26:
+        return "image/bmp"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    for magic, ctype, _name in _OTHER_MAGIC:
+        if head.startswith(magic):
+            return ctype
+    if head[:2] in (b"P1", b"P2", b"P3", b"P4", b"P5", b"P6") and head[2:3].isspace():
+        return "image/x-portable-anymap"
+    if head and _looks_like_text(head):
+        return "text/plain"
+    return "application/octet-stream"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        # UTF-16 text has NULs; accept it only with a byte-order mark.
+        return head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    sample = head[:4096]
+    try:
+        sample.decode("utf-8")
+        return True
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 4:  # a multi-byte character cut at the end of the sample
+            return True
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls / max(len(sample), 1) < 0.01
+
+
+def mismatch_error(name: str, content_type: str) -> str | None:
+    """A message when the file's name claims a type its content is not, else None."""
+    expected = EXTENSIONS.get(PurePath(name).suffix.lower())
+    if expected is None or expected == content_type:
+        return None
+    if expected == "text/plain":
+        return None  # a .txt can hold anything text-like; sniffing decides
+    return (
+        f"The file is named '{PurePath(name).name}', which says {SUPPORTED[expected]}, "
+        f"but its content is {_article(describe(content_type))}. "
+        "It may be damaged or misnamed: open it in the program that made it and save it again."
+    )
+
+
+def unsupported_error(content_type: str) -> str | None:
+    if content_type in SUPPORTED:
+        return None
+    return (
+        f"Unsupported file type: the content is {_article(describe(content_type))}. "
+        "DocRouter Desktop reads PDF, PNG, JPEG, TIFF, BMP, WEBP and plain text files; "
+        "convert the file to PDF and add it again."
+    )
+
+
+def _article(noun: str) -> str:
+    if noun.startswith(("unknown", "old")):
+        return noun if noun.startswith("unknown") else "an " + noun
+    return ("an " if noun[:1].upper() in "AEIOU" else "a ") + noun

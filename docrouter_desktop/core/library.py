@@ -1,0 +1,457 @@
+"""The library service: one folder holding the database, the originals and the log.
+
+Every public method opens one session for one operation and returns plain records
+(``core.records``), never ORM objects.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from docrouter_desktop.core import jobs
+from docrouter_desktop.core.errors import LibraryError, NotFoundError, UsageError
+from docrouter_desktop.core.filetypes import mismatch_error, sniff, unsupported_error
+from docrouter_desktop.core.ids import new_id
+from docrouter_desktop.core.records import DocumentInfo, IngestOutcome, OrganizationInfo, ResultInfo
+from docrouter_desktop.core.settings import PROCESSOR_TYPES, SPECS, Settings, parse_setting
+from docrouter_desktop.core.storage.blobstore import BlobStore
+from docrouter_desktop.core.storage.database import Database
+from docrouter_desktop.core.storage.models import (
+    Document,
+    Organization,
+    Result,
+    Setting,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ORG_NAME = "Personal"
+
+
+class Library:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LibraryError(
+                f"Cannot create the library folder {self.root}: {exc.strerror}"
+            ) from exc
+        self.db = Database(self.root / "library.sqlite3")
+        self.blobs = BlobStore(self.root / "originals")
+        self._default_org: str | None = None
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    # -- organizations
+
+    def default_org_id(self) -> str:
+        if self._default_org:
+            return self._default_org
+        with self.db.write() as s:
+            org = s.scalars(select(Organization).order_by(Organization.created_at).limit(1)).first()
+            if org is None:
+                org = Organization(id=new_id("org_"), name=DEFAULT_ORG_NAME, created_at=utcnow())
+                s.add(org)
+            self._default_org = org.id
+        return self._default_org
+
+    def resolve_org(self, org: str | None) -> str:
+        """An organization id from an id or a name (None: the default one)."""
+        if not org:
+            return self.default_org_id()
+        with self.db.read() as s:
+            found = (
+                s.get(Organization, org)
+                or s.scalars(select(Organization).where(Organization.name == org)).first()
+            )
+            if found is None:
+                raise UsageError(f"No organization '{org}'. See: docrouter-desktop org list")
+            return found.id
+
+    def organizations(self) -> list[OrganizationInfo]:
+        self.default_org_id()
+        with self.db.read() as s:
+            counts = dict(
+                s.execute(
+                    select(Document.organization_id, func.count()).group_by(
+                        Document.organization_id
+                    )
+                ).all()
+            )
+            return [
+                OrganizationInfo(o.id, o.name, o.created_at, counts.get(o.id, 0))
+                for o in s.scalars(select(Organization).order_by(Organization.created_at))
+            ]
+
+    def create_organization(self, name: str) -> OrganizationInfo:
+        with self.db.write() as s:
+            org = Organization(id=new_id("org_"), name=name, created_at=utcnow())
+            s.add(org)
+        return OrganizationInfo(org.id, org.name, org.created_at, 0)
+
+    # -- settings
+
+    def settings(self) -> Settings:
+        with self.db.read() as s:
+            values = {row.key: row.value for row in s.scalars(select(Setting))}
+        return Settings.from_mapping(values)
+
+    def get_setting(self, key: str) -> Any:
+        if key not in SPECS:
+            parse_setting(key, None)  # raises the usage error with the list of keys
+        return getattr(self.settings(), key)
+
+    def set_setting(self, key: str, value: Any) -> Any:
+        parsed = parse_setting(key, value)
+        with self.db.write() as s:
+            row = s.get(Setting, key)
+            if row is None:
+                s.add(Setting(key=key, value=parsed))
+            else:
+                row.value = parsed
+        return parsed
+
+    # -- ingest
+
+    def ingest_file(
+        self,
+        path: str | Path,
+        org_id: str | None = None,
+        processor_type: str | None = None,
+        given_as: str | None = None,
+        tags: Iterable[str] = (),
+        requeue_failed: bool = True,
+    ) -> IngestOutcome:
+        """Copy a file into the library and queue it; never raises for a bad file."""
+        shown = given_as or str(path)
+        processor_type = processor_type or self.settings().default_processor
+        if processor_type not in PROCESSOR_TYPES:
+            raise UsageError(
+                f"Unknown processor '{processor_type}' (choose from {', '.join(PROCESSOR_TYPES)})"
+            )
+        org_id = org_id or self.default_org_id()
+        try:
+            blob = self.blobs.add_file(Path(path))
+        except FileNotFoundError:
+            return IngestOutcome(
+                shown,
+                None,
+                "failed",
+                error="The file is gone: it was moved or deleted before it could be read.",
+            )
+        except IsADirectoryError:
+            return IngestOutcome(shown, None, "failed", error="This is a folder, not a file.")
+        except PermissionError:
+            return IngestOutcome(
+                shown,
+                None,
+                "failed",
+                error="Cannot read the file: permission denied. Check that you may open it, then add it again.",
+            )
+        except OSError as exc:
+            return IngestOutcome(
+                shown, None, "failed", error=f"Cannot read the file: {exc.strerror or exc}."
+            )
+        return self._register(
+            blob,
+            Path(path).name,
+            str(path),
+            org_id,
+            processor_type,
+            list(tags),
+            shown,
+            requeue_failed,
+        )
+
+    def ingest_bytes(
+        self,
+        data: bytes,
+        name: str,
+        org_id: str | None = None,
+        processor_type: str = "auto",
+        tags: Iterable[str] = (),
+    ) -> IngestOutcome:
+        blob = self.blobs.add_bytes(data)
+        return self._register(
+            blob,
+            name,
+            None,
+            org_id or self.default_org_id(),
+            processor_type,
+            list(tags),
+            name,
+            False,
+        )
+
+    def _register(
+        self, blob, name, source, org_id, processor_type, tags, shown, requeue_failed
+    ) -> IngestOutcome:
+        content_type = sniff(blob.head) if blob.size else "application/octet-stream"
+        problem = None
+        if blob.size == 0:
+            problem = "The file is empty (0 bytes): there is nothing to read."
+        else:
+            problem = mismatch_error(name, content_type) or unsupported_error(content_type)
+        now = utcnow()
+        with self.db.write() as s:
+            existing = s.scalars(
+                select(Document).where(
+                    Document.organization_id == org_id, Document.sha256 == blob.sha256
+                )
+            ).first()
+            if existing is not None:
+                if (
+                    existing.status in ("failed", "cancelled")
+                    and requeue_failed
+                    and problem is None
+                ):
+                    jobs.enqueue(s, existing, processor_type)
+                return IngestOutcome(
+                    shown, existing.id, existing.status, True, existing.error, existing.pages
+                )
+            doc = Document(
+                id=new_id("doc_"),
+                organization_id=org_id,
+                document_name=name,
+                source_path=source,
+                sha256=blob.sha256,
+                size=blob.size,
+                content_type=content_type,
+                pages=None,
+                processor_type=processor_type,
+                status="failed" if problem else "queued",
+                error=problem,
+                tags=tags,
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(doc)
+            s.flush()
+            if problem is None:
+                jobs.enqueue(s, doc, processor_type)
+            jobs.index_text(s, doc.id, name, "")
+        return IngestOutcome(shown, doc.id, doc.status, False, problem)
+
+    # -- documents
+
+    def document(self, document_id: str, org_id: str | None = None) -> DocumentInfo:
+        with self.db.read() as s:
+            doc = s.get(Document, document_id)
+            if doc is None or (org_id and doc.organization_id != org_id):
+                doc = self._by_prefix(s, document_id, org_id)
+            return _doc_info(doc)
+
+    def _by_prefix(self, s, document_id: str, org_id: str | None) -> Document:
+        if len(document_id) >= 6:
+            q = select(Document).where(Document.id.like(f"{document_id}%"))
+            if org_id:
+                q = q.where(Document.organization_id == org_id)
+            found = s.scalars(q.limit(2)).all()
+            if len(found) == 1:
+                return found[0]
+        raise NotFoundError(f"No document '{document_id}'.")
+
+    def documents(
+        self,
+        org_id: str | None = None,
+        status: str | None = None,
+        processor_type: str | None = None,
+        query: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        ids: list[str] | None = None,
+        with_fields: bool = False,
+    ) -> tuple[list[DocumentInfo], int]:
+        with self.db.read() as s:
+            q = select(Document)
+            if org_id:
+                q = q.where(Document.organization_id == org_id)
+            if status:
+                q = q.where(Document.status == status)
+            if processor_type:
+                q = q.where(Document.processor_type == processor_type)
+            if ids is not None:
+                q = q.where(Document.id.in_(ids))
+            if query:
+                matched = self._fts_ids(s, query)
+                q = q.where(Document.id.in_(matched))
+            total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
+            q = q.order_by(Document.created_at.desc(), Document.id.desc()).offset(offset)
+            if limit is not None:
+                q = q.limit(limit)
+            docs = list(s.scalars(q))
+            fields = {}
+            if with_fields and docs:
+                for r in s.scalars(
+                    select(Result).where(Result.document_id.in_([d.id for d in docs]))
+                ):
+                    fields[r.document_id] = r.fields
+            return [_doc_info(d, fields.get(d.id, {})) for d in docs], total
+
+    def _fts_ids(self, s, query: str) -> list[str]:
+        terms = [t for t in query.replace('"', " ").split() if t]
+        if not terms:
+            return []
+        match = " ".join(f'"{t}"*' for t in terms)
+        rows = s.connection().exec_driver_sql(
+            "SELECT document_id FROM documents_fts WHERE documents_fts MATCH ? LIMIT 100000",
+            (match,),
+        )
+        return [r[0] for r in rows]
+
+    def result(self, document_id: str) -> ResultInfo | None:
+        with self.db.read() as s:
+            r = s.get(Result, document_id)
+            return _result_info(r) if r else None
+
+    def results(self, document_ids: list[str]) -> dict[str, ResultInfo]:
+        out = {}
+        with self.db.read() as s:
+            for i in range(0, len(document_ids), 500):
+                chunk = document_ids[i : i + 500]
+                for r in s.scalars(select(Result).where(Result.document_id.in_(chunk))):
+                    out[r.document_id] = _result_info(r)
+        return out
+
+    def correct_fields(self, document_id: str, corrections: dict[str, Any]) -> ResultInfo:
+        """Apply a user's corrections; each keeps the original value and is marked ``user``."""
+        with self.db.write() as s:
+            r = s.get(Result, document_id)
+            if r is None:
+                raise NotFoundError(f"Document '{document_id}' has no result to correct.")
+            fields = dict(r.fields)
+            details = {k: dict(v) for k, v in r.field_details.items()}
+            for name, value in corrections.items():
+                before = details.get(name, {})
+                original = (
+                    before.get("original", fields.get(name))
+                    if before.get("source") == "user"
+                    else fields.get(name)
+                )
+                details[name] = {
+                    "confidence": 1.0,
+                    "page": before.get("page"),
+                    "bbox": before.get("bbox"),
+                    "source": "user",
+                    "rule": "corrected by the user",
+                    "original": original,
+                }
+                fields[name] = value
+            r.fields = fields
+            r.field_details = details
+            r.updated_at = utcnow()
+            s.flush()
+            return _result_info(r)
+
+    def reprocess(
+        self, document_id: str, processor_type: str | None = None, discard_corrections: bool = False
+    ) -> DocumentInfo:
+        with self.db.write() as s:
+            doc = s.get(Document, document_id)
+            if doc is None:
+                raise NotFoundError(f"No document '{document_id}'.")
+            if processor_type and processor_type not in PROCESSOR_TYPES:
+                raise UsageError(f"Unknown processor '{processor_type}'")
+            if doc.error and doc.status == "failed" and not self.blobs.exists(doc.sha256):
+                raise NotFoundError("The stored original is missing.")
+            problem = mismatch_error(doc.document_name, doc.content_type) or unsupported_error(
+                doc.content_type
+            )
+            if problem or doc.size == 0:
+                return _doc_info(doc)
+            jobs.enqueue(s, doc, processor_type or doc.processor_type, discard_corrections)
+            s.flush()
+            return _doc_info(doc)
+
+    def retry_failed(self, org_id: str | None = None, ids: list[str] | None = None) -> list[str]:
+        docs, _ = self.documents(org_id=org_id, status="failed", ids=ids)
+        docs += self.documents(org_id=org_id, status="cancelled", ids=ids)[0]
+        retried = []
+        for d in docs:
+            info = self.reprocess(d.id)
+            if info.status == "queued":
+                retried.append(d.id)
+        return retried
+
+    def cancel(self, document_id: str) -> str | None:
+        with self.db.write() as s:
+            return jobs.cancel_document(s, document_id)
+
+    def cancel_all(self, document_ids: set[str] | None = None) -> int:
+        with self.db.write() as s:
+            return jobs.cancel_all(s, document_ids)
+
+    def delete(self, document_id: str) -> None:
+        with self.db.write() as s:
+            doc = s.get(Document, document_id) or self._by_prefix(s, document_id, None)
+            sha = doc.sha256
+            s.connection().exec_driver_sql(
+                "DELETE FROM documents_fts WHERE document_id = ?", (doc.id,)
+            )
+            s.delete(doc)
+            s.flush()
+            still_used = s.scalar(
+                select(func.count()).select_from(Document).where(Document.sha256 == sha)
+            )
+        if not still_used:
+            self.blobs.remove(sha)
+
+    def original_path(self, document_id: str) -> Path:
+        doc = self.document(document_id)
+        return self.blobs.path_for(doc.sha256)
+
+    def statuses(self, document_ids: list[str]) -> dict[str, tuple[str, str | None]]:
+        out = {}
+        with self.db.read() as s:
+            for i in range(0, len(document_ids), 500):
+                chunk = document_ids[i : i + 500]
+                for d in s.execute(
+                    select(Document.id, Document.status, Document.error).where(
+                        Document.id.in_(chunk)
+                    )
+                ):
+                    out[d[0]] = (d[1], d[2])
+        return out
+
+
+def _doc_info(d: Document, fields: dict | None = None) -> DocumentInfo:
+    return DocumentInfo(
+        d.id,
+        d.organization_id,
+        d.document_name,
+        d.source_path,
+        d.sha256,
+        d.size,
+        d.content_type,
+        d.pages,
+        d.processor_type,
+        d.status,
+        d.error,
+        list(d.tags or []),
+        d.created_at,
+        d.updated_at,
+        fields or {},
+    )
+
+
+def _result_info(r: Result) -> ResultInfo:
+    return ResultInfo(
+        r.document_id,
+        r.processor_type,
+        r.fields,
+        r.field_details,
+        r.pages,
+        r.warnings,
+        r.routing,
+        r.text,
+        r.engine_version,
+        r.updated_at,
+    )

@@ -1,0 +1,1 @@
+"""Processors: from extracted pages to the fields of the API contract (invoice, receipt, text, auto)."""

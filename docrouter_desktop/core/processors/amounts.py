@@ -1,0 +1,57 @@
+"""Amounts as people write them: ``1.234,56``, ``1,234.56``, ``1 234,56``, ``1'234.56``, ``RM 12.50``."""
+
+from __future__ import annotations
+
+import re
+
+# A number with an optional thousands grouping and two decimals, or a plain integer.
+AMOUNT_RE = re.compile(
+    r"(?<![\w.,])"
+    r"(?P<sign>[-−–(])?\s?"
+    r"(?P<num>\d{1,3}(?:(?P<sep>[.,'’\u00a0\u202f ])\d{3})+(?:[.,]\d{1,2})?"
+    r"|\d+(?:[.,]\d{1,2})?)"
+    r"(?P<close>\))?"
+    r"(?![\w]|[.,]\d)"
+)
+
+
+def parse_amount(text: str) -> float | None:
+    """A number from one written amount, or None. Two decimals are assumed after the last
+    separator when it is followed by one or two digits; three digits make it a thousands
+    separator."""
+    s = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
+    s = re.sub(r"[^\d.,' ’\-−()]", "", s).strip()
+    negative = s.startswith(("-", "−", "(")) or s.endswith("-")
+    s = s.strip("-−() ")
+    if not s or not any(c.isdigit() for c in s):
+        return None
+    m = re.fullmatch(r"(\d{1,3}(?:[.,' ’]\d{3})*|\d+)(?:([.,])(\d{1,2}))?", s)
+    if not m:
+        return None
+    whole = re.sub(r"[.,' ’]", "", m.group(1))
+    value = float(whole)
+    if m.group(3):
+        frac = m.group(3)
+        value += int(frac) / (10 ** len(frac))
+    return -value if negative else value
+
+
+def find_amounts(text: str) -> list[tuple[float, int, int, bool]]:
+    """Every amount in a text as (value, start, end, has_decimals)."""
+    out = []
+    for m in AMOUNT_RE.finditer(text):
+        raw = m.group("num")
+        has_dec = bool(re.search(r"[.,]\d{1,2}$", raw))
+        value = parse_amount(raw)
+        if value is None:
+            continue
+        if m.group("sign") in ("(",) and m.group("close"):
+            value = -value
+        elif m.group("sign") in ("-", "−", "–"):
+            value = -value
+        out.append((value, m.start("num"), m.end("num"), has_dec))
+    return out
+
+
+def is_amount_token(token: str) -> bool:
+    return parse_amount(token) is not None and bool(re.search(r"\d[.,]\d{2}\b", token))

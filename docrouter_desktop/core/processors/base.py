@@ -1,0 +1,205 @@
+"""What every processor shares: the document view (rows, text, evidence) and found values."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from docrouter_desktop.core.extraction.pages import PageContent, Word
+from docrouter_desktop.core.processors import amounts as amt
+from docrouter_desktop.core.processors import currency as cur
+from docrouter_desktop.core.processors import dates as dt
+from docrouter_desktop.core.processors.layout import Row, bbox_of, build_rows
+
+
+@dataclass(frozen=True)
+class ProcessorOptions:
+    date_order: str = "DMY"
+    default_currency: str = "USD"
+    embedded_data: bool = True
+
+
+@dataclass
+class Found:
+    value: Any
+    confidence: float
+    page: int | None = None
+    bbox: list[float] | None = None
+    source: str = "text"
+    rule: str = ""
+
+    def details(self) -> dict:
+        return {
+            "confidence": round(max(0.0, min(1.0, self.confidence)), 3),
+            "page": self.page,
+            "bbox": self.bbox,
+            "source": self.source,
+            "rule": self.rule,
+        }
+
+
+@dataclass
+class ProcessorOutput:
+    processor_type: str
+    fields: dict[str, Any]
+    field_details: dict[str, dict]
+    warnings: list[str] = field(default_factory=list)
+    routing: str | None = None
+
+
+@dataclass
+class LabelHit:
+    row: Row
+    first_word: int  # index of the label's first word in row.words
+    after: int  # index of the first word after the label
+    label: str
+
+
+class DocumentView:
+    """Rows of every page, the document's language and number conventions, and look-ups."""
+
+    def __init__(self, pages: list[PageContent], options: ProcessorOptions):
+        self.pages = pages
+        self.options = options
+        self.rows: list[Row] = []
+        for page in pages:
+            self.rows.extend(build_rows(page))
+        self.page_sizes = {p.number: (p.width, p.height) for p in pages}
+        self.sources = {p.number: p.text_source for p in pages}
+        self._row_texts = [r.text for r in self.rows]
+        self.text = "\n".join(self._row_texts)
+        self.lower = self.text.lower()
+        self.language = guess_language(self.lower)
+        self.date_order = self._decide_date_order()
+        self.currency, self.currency_mentions = cur.dominant_currency(
+            self._row_texts, self._dollar()
+        )
+
+    def _dollar(self) -> str:
+        return self.options.default_currency
+
+    def _decide_date_order(self) -> str:
+        evidence = dt.numeric_order_evidence(self.text)
+        if evidence:
+            return evidence
+        if self.language in ("de", "fr", "nl"):
+            return "DMY"
+        if re.search(r"\b(usd|us\$)\b", self.lower) or "$" in self.text:
+            if not re.search(r"€|£|\bgst\b|\bvat\b|\brm\s?\d", self.lower):
+                return "MDY"
+        return self.options.date_order
+
+    # -- source of a page, and Found helpers
+
+    def source(self, page: int) -> str:
+        return "ocr" if self.sources.get(page) == "ocr" else "text"
+
+    def found(self, value, confidence, row: Row, words: list[Word], rule: str) -> Found:
+        conf = confidence
+        if self.sources.get(row.page) == "ocr" and words:
+            ocr = min(w[5] for w in words)
+            conf *= 0.75 + 0.25 * ocr
+        return Found(
+            value, conf, row.page, bbox_of(words) if words else None, self.source(row.page), rule
+        )
+
+    # -- label search
+
+    def find_labels(self, pattern: re.Pattern, rows: list[Row] | None = None) -> list[LabelHit]:
+        hits = []
+        for row in rows if rows is not None else self.rows:
+            text = row.text.lower()
+            for m in pattern.finditer(text):
+                first, after = _word_span(row, m.start(), m.end())
+                hits.append(LabelHit(row, first, after, m.group(0)))
+        return hits
+
+    def rows_below(self, row: Row, count: int = 2) -> list[Row]:
+        i = self.rows.index(row)
+        return [r for r in self.rows[i + 1 : i + 1 + count] if r.page == row.page]
+
+    # -- values
+
+    def amounts_in_words(self, words: list[Word]) -> list[tuple[float, list[Word]]]:
+        """Amounts among words, each with the words it spans (``1 234,56`` is two words)."""
+        out = []
+        text, offsets = _join(words)
+        for value, s, e, has_dec in amt.find_amounts(text):
+            if not has_dec:
+                continue
+            span = [w for w, (a, b) in zip(words, offsets, strict=False) if a < e and b > s]
+            out.append((abs(value), span))
+        return out
+
+    def dates_in_words(self, words: list[Word]) -> list[tuple[date, list[Word], bool]]:
+        text, offsets = _join(words)
+        out = []
+        for m in dt.find_dates(text, self.date_order):
+            span = [
+                w for w, (a, b) in zip(words, offsets, strict=False) if a < m.end and b > m.start
+            ]
+            out.append((m.value, span, m.ambiguous))
+        return out
+
+
+def _join(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
+    parts = []
+    offsets = []
+    pos = 0
+    for w in words:
+        parts.append(w[0])
+        offsets.append((pos, pos + len(w[0])))
+        pos += len(w[0]) + 1
+    return " ".join(parts), offsets
+
+
+def _word_span(row: Row, start: int, end: int) -> tuple[int, int]:
+    pos = 0
+    first = None
+    after = len(row.words)
+    for i, w in enumerate(row.words):
+        a, b = pos, pos + len(w[0])
+        if first is None and b > start:
+            first = i
+        if a >= end:
+            after = i
+            break
+        pos = b + 1
+    return (first if first is not None else 0), after
+
+
+_LANG_WORDS = {
+    "de": r"\b(rechnung|datum|betrag|summe|mwst|ust|steuer|gesamt|und|der|die|das|für|bitte|zahlbar)\b",
+    "fr": r"\b(facture|montant|date|tva|total ttc|le|la|les|des|pour|nous|vous|payer)\b",
+    "nl": r"\b(factuur|datum|bedrag|btw|totaal|het|een|van|voor|betalen|wij)\b",
+    "en": r"\b(invoice|date|amount|total|the|and|for|please|payment|due|bill)\b",
+}
+
+
+def guess_language(lower: str) -> str:
+    scores = {lang: len(re.findall(p, lower[:20000])) for lang, p in _LANG_WORDS.items()}
+    return max(scores, key=lambda k: scores[k]) if any(scores.values()) else "en"
+
+
+def clean_value(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" :;,#-–|")
+
+
+def fields_and_details(found: dict[str, Found | None], names: list[str]):
+    fields: dict[str, Any] = {}
+    details: dict[str, dict] = {}
+    for name in names:
+        f = found.get(name)
+        if f is None or f.value is None:
+            fields[name] = None
+            continue
+        value = f.value
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, float):
+            value = round(value, 2)
+        fields[name] = value
+        details[name] = f.details()
+    return fields, details

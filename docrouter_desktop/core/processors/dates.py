@@ -1,0 +1,181 @@
+"""Dates as people write them, in English, German, French and Dutch, numeric or written.
+
+Day-first or month-first is decided per document from evidence (a date whose day is over 12,
+the language), then a setting; an unambiguous date is never swapped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+MONTHS = {
+    # English
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+    # German
+    "januar": 1,
+    "jänner": 1,
+    "februar": 2,
+    "märz": 3,
+    "maerz": 3,
+    "mai": 5,
+    "juni": 6,
+    "juli": 7,
+    "oktober": 10,
+    "dezember": 12,
+    "mär": 3,
+    "okt": 10,
+    "dez": 12,
+    # French
+    "janvier": 1,
+    "février": 2,
+    "fevrier": 2,
+    "mars": 3,
+    "avril": 4,
+    "juin": 6,
+    "juillet": 7,
+    "août": 8,
+    "aout": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "décembre": 12,
+    "decembre": 12,
+    "janv": 1,
+    "févr": 2,
+    "avr": 4,
+    "juil": 7,
+    # Dutch
+    "januari": 1,
+    "februari": 2,
+    "maart": 3,
+    "mei": 5,
+    "augustus": 8,
+    "okt.": 10,
+    "mrt": 3,
+}
+
+_MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+# 3 mars 2021, 12. Januar 2020, 25 DEC 2018, 1st of May 2020
+WRITTEN_DMY = re.compile(
+    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th|er|e)?\.?\s*(?:of\s+|de\s+)?-?({_MONTH_ALT})\.?,?\s*-?\s*'?(\d{{4}}|\d{{2}})(?!\d)",
+    re.IGNORECASE,
+)
+# January 5, 2021 / Jan 5 2021
+WRITTEN_MDY = re.compile(
+    rf"(?<![A-Za-z])({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)",
+    re.IGNORECASE,
+)
+ISO = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+NUMERIC = re.compile(
+    r"(?<![\d.,])(\d{1,2})\s?([-/.])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d,]|\.\d)"
+)
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    value: date
+    start: int
+    end: int
+    ambiguous: bool  # day and month could be swapped
+    written: bool
+
+
+def _year(y: str) -> int:
+    n = int(y)
+    if len(y) == 2:
+        n += 2000 if n < 70 else 1900
+    return n
+
+
+def _make(y: int, m: int, d: int) -> date | None:
+    try:
+        if not 1900 <= y <= 2100:
+            return None
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def numeric_order_evidence(text: str) -> str | None:
+    """'DMY' or 'MDY' when some numeric date in the text can only be read one way."""
+    dmy = mdy = 0
+    for m in NUMERIC.finditer(text):
+        a, b = int(m.group(1)), int(m.group(3))
+        if a > 12 >= b >= 1:
+            dmy += 1
+        elif b > 12 >= a >= 1:
+            mdy += 1
+    if dmy > mdy:
+        return "DMY"
+    if mdy > dmy:
+        return "MDY"
+    return None
+
+
+def find_dates(text: str, order: str = "DMY") -> list[DateMatch]:
+    """Every date in a text, read day-first or month-first by ``order`` where ambiguous."""
+    found: list[DateMatch] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    for m in WRITTEN_DMY.finditer(text):
+        d = _make(_year(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
+        if d:
+            found.append(DateMatch(d, m.start(), m.end(), False, True))
+            taken.append(m.span())
+    for m in WRITTEN_MDY.finditer(text):
+        if not free(*m.span()):
+            continue
+        d = _make(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))
+        if d:
+            found.append(DateMatch(d, m.start(), m.end(), False, True))
+            taken.append(m.span())
+    for m in ISO.finditer(text):
+        if not free(*m.span()):
+            continue
+        d = _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d:
+            found.append(DateMatch(d, m.start(), m.end(), False, False))
+            taken.append(m.span())
+    for m in NUMERIC.finditer(text):
+        if not free(*m.span()):
+            continue
+        a, b, y = int(m.group(1)), int(m.group(3)), _year(m.group(4))
+        dmy = _make(y, b, a)
+        mdy = _make(y, a, b)
+        if dmy and mdy and a != b:
+            d, ambiguous = (mdy if order == "MDY" else dmy), True
+        else:
+            d, ambiguous = (dmy or mdy), False
+        if d:
+            found.append(DateMatch(d, m.start(), m.end(), ambiguous, False))
+            taken.append(m.span())
+    found.sort(key=lambda x: x.start)
+    return found

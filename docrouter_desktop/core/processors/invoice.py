@@ -1,0 +1,658 @@
+"""The invoice processor: vendor, number, dates, currency, totals and line items from rows.
+
+Each field is chosen by labels in English, German, French and Dutch, by position (same row
+to the right of the label, or just below it), and by arithmetic (subtotal + tax = total),
+and every choice records the rule that made it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from docrouter_desktop.core.processors.base import (
+    DocumentView,
+    Found,
+    LabelHit,
+    ProcessorOutput,
+    clean_value,
+    fields_and_details,
+)
+from docrouter_desktop.core.processors.layout import Row, bbox_of
+
+INVOICE_FIELDS = [
+    "vendor",
+    "vendor_address",
+    "invoice_number",
+    "date",
+    "due_date",
+    "currency",
+    "total",
+    "subtotal",
+    "tax",
+    "line_items",
+    "document_type",
+]
+
+# Totals, strongest first. Each is (pattern, strength).
+TOTAL_LABELS = [
+    (
+        r"grand\s*total|total\s*amount\s*due|amount\s*due|balance\s*due|total\s*due|amount\s*payable",
+        0.95,
+    ),
+    (
+        r"total\s*\(?(?:incl|inc\.|including)[^\n]{0,20}|total\s*ttc|montant\s*ttc|net\s*[àa]\s*payer|total\s*[àa]\s*payer",
+        0.95,
+    ),
+    (
+        r"gesamtbetrag|rechnungsbetrag|endbetrag|bruttobetrag|gesamtsumme|zu\s*zahlen|zahlbetrag|summe\s*brutto|brutto\s*summe|rechnungssumme",
+        0.95,
+    ),
+    (r"totaal\s*(?:incl|inclusief)[^\n]{0,12}|te\s*betalen|totaalbedrag|totaal\s*bedrag", 0.95),
+    (
+        r"invoice\s*total|total\s*invoice|total\s*eur|total\s*usd|total\s*amount|totaal|total|summe|gesamt|montant\s*total",
+        0.8,
+    ),
+]
+NOT_TOTAL = re.compile(
+    r"sub\s*-?\s*total|zwischensumme|sous[\s-]*total|subtotaal|total\s*(?:excl|ex\.|exclusive|net|ht|hors)|"
+    r"totaal\s*excl|net\s*total|summe\s*netto|nettobetrag|total\s*(?:tax|vat|tva|gst|mwst)|"
+    r"total\s*(?:qty|quantity|items|pages|weight|hours|discount)|tax\s*total|montant\s*ht|"
+    r"total\s*(?:tva|btw)|totaal\s*btw|rabatt|discount"
+)
+SUBTOTAL_LABELS = re.compile(
+    r"sub\s*-?\s*total|zwischensumme|sous[\s-]*total|subtotaal|total\s*(?:excl\.?|exclusive|ex\.?)\s*(?:vat|tax|btw|gst)?|"
+    r"totaal\s*excl\.?(?:\s*btw)?|net\s*(?:total|amount)|summe\s*netto|nettobetrag|netto\s*betrag|"
+    r"gesamt\s*netto|nettosumme|total\s*ht|montant\s*ht|total\s*hors\s*taxes|warenwert|net\s*value"
+)
+TAX_LABELS = re.compile(
+    r"(?<![a-z])(?:total\s*)?(?:vat|tax|sales\s*tax|gst|sst|mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer|"
+    r"tva|btw|igst|cgst|sgst)(?![a-z])(?:\s*(?:amount|total|betrag|\d{1,2}(?:[.,]\d{1,2})?\s*%))?"
+)
+NUMBER_LABELS = re.compile(
+    r"invoice\s*(?:no\.?|number|num\.?|nr\.?|#|id|n°|no:)|invoice\s*:|bill\s*(?:no\.?|number|#)|"
+    r"rechnungs?\s*-?\s*(?:nummer|nr\.?|no\.?)|rechnung\s*nr\.?|beleg\s*-?\s*nr\.?|"
+    r"facture\s*(?:n[°o]\.?|num[ée]ro)|n[°o]\s*(?:de\s*)?facture|num[ée]ro\s*de\s*facture|"
+    r"factuur\s*-?\s*(?:nummer|nr\.?|no\.?)|factuurnr\.?|document\s*(?:no\.?|number)|"
+    r"credit\s*note\s*(?:no\.?|number|#)|gutschrift\s*-?\s*(?:nr\.?|nummer)|avoir\s*n[°o]|"
+    r"receipt\s*(?:no\.?|number|#)|ref(?:erence)?\s*(?:no\.?|number)?\s*:"
+)
+NUMBER_LABEL_WEAK = re.compile(r"(?<![a-z])(?:no\.?|nr\.?|n°|#)\s*:?")
+DATE_LABELS = re.compile(
+    r"invoice\s*date|date\s*of\s*(?:invoice|issue)|issue\s*date|date\s*issued|billing\s*date|"
+    r"rechnungsdatum|belegdatum|ausstellungsdatum|datum\s*der\s*rechnung|"
+    r"date\s*de\s*(?:la\s*)?facture|date\s*d['’]?\s*[ée]mission|date\s*de\s*facturation|"
+    r"factuurdatum|factuur\s*datum|(?<![a-z])date(?![a-z])|(?<![a-z])datum(?![a-z])|(?<![a-z])le(?=\s*\d)"
+)
+NOT_INVOICE_DATE = re.compile(
+    r"due|f[äa]llig|[ée]ch[ée]ance|verval|order|bestell|commande|delivery|liefer|livraison|"
+    r"leverings|ship|versand|payment|zahlung|paiement|betaal|period|zeitraum|p[ée]riode|"
+    r"service|leistung|start|end|from|to|bis|von|expir|valid|print"
+)
+DUE_LABELS = re.compile(
+    r"due\s*date|payment\s*due|date\s*due|pay\s*by|f[äa]llig(?:keitsdatum|\s*am|\s*bis)?|zahlbar\s*bis|"
+    r"zahlungsziel|date\s*d['’]?\s*[ée]ch[ée]ance|[ée]ch[ée]ance|vervaldatum|vervaldag|te\s*betalen\s*voor"
+)
+CREDIT_NOTE = re.compile(
+    r"credit\s*note|credit\s*memo|gutschrift|rechnungskorrektur|stornorechnung|(?<![a-z])avoir(?![a-z])|"
+    r"facture\s*d['’]avoir|creditnota|creditfactuur"
+)
+BILL_TO = re.compile(
+    r"bill(?:ed)?\s*to|ship(?:ped)?\s*to|sold\s*to|deliver\s*to|customer|client|recipient|"
+    r"rechnungsempf[äa]nger|lieferanschrift|kunde|empf[äa]nger|factur[ée]\s*[àa]|adresse\s*de\s*livraison|"
+    r"destinataire|klant|afleveradres|factuuradres"
+)
+COMPANY_SUFFIX = re.compile(
+    r"\b(gmbh|ag|kg|ohg|ug|e\.k\.|ltd|limited|llc|l\.l\.c|inc|corp|corporation|co\.|company|plc|"
+    r"b\.v\.|bv|n\.v\.|nv|sarl|sas|s\.a\.s|s\.a\.|sa|eurl|pvt|private|sdn\.?\s*bhd|bhd|pte|oy|ab|as|s\.r\.l|srl|"
+    r"gbr|mbh)\b",
+    re.IGNORECASE,
+)
+HEADING_WORDS = re.compile(
+    r"^(invoice|tax\s*invoice|rechnung|facture|factuur|credit\s*note|gutschrift|avoir|receipt|"
+    r"page|seite|original|copy|duplicate|bill|statement|quote|angebot|devis|offerte)\b",
+    re.IGNORECASE,
+)
+
+
+def compile_labels(specs):
+    return [(re.compile(p), s) for p, s in specs]
+
+
+TOTAL_PATTERNS = compile_labels(TOTAL_LABELS)
+
+
+class InvoiceProcessor:
+    name = "invoice"
+
+    def run(self, view: DocumentView) -> ProcessorOutput:
+        found: dict[str, Found | None] = {}
+        warnings: list[str] = []
+        totals = find_totals(view)
+        found.update(totals)
+        found["invoice_number"] = find_invoice_number(view)
+        found["date"], found["due_date"] = find_dates(view)
+        found["currency"] = find_currency(view, found.get("total"))
+        found["vendor"], found["vendor_address"] = find_vendor(view)
+        items = find_line_items(view)
+        found["line_items"] = Found(items, 0.6, rule="table rows under a header") if items else None
+        is_credit = bool(CREDIT_NOTE.search(view.lower[:3000]))
+        found["document_type"] = Found(
+            "credit_note" if is_credit else "invoice",
+            0.9,
+            rule="title says credit note" if is_credit else "no credit-note wording",
+        )
+        warnings.extend(check_arithmetic(found))
+        fields, details = fields_and_details(found, INVOICE_FIELDS)
+        if fields.get("line_items") is None:
+            fields["line_items"] = []
+        return ProcessorOutput("invoice", fields, details, warnings)
+
+
+# --- totals ---------------------------------------------------------------------------------
+
+
+def _amount_after(view: DocumentView, hit: LabelHit, below: bool = True):
+    """The amount that belongs to a label: on its row to the right, else just below it."""
+    words = hit.row.words[hit.after :]
+    amounts = view.amounts_in_words(words)
+    if amounts:
+        value, span = amounts[-1] if len(amounts) <= 3 else amounts[0]
+        return value, span, hit.row, "on the same line"
+    if below:
+        lx0 = hit.row.words[hit.first_word][1]
+        lx1 = hit.row.words[max(hit.first_word, hit.after - 1)][3]
+        for row in view.rows_below(hit.row, 2):
+            near = [w for w in row.words if w[3] >= lx0 - 5 and w[1] <= lx1 + 120]
+            found = view.amounts_in_words(near)
+            if found:
+                value, span = found[0]
+                return value, span, row, "below the label"
+    return None
+
+
+def find_totals(view: DocumentView) -> dict[str, Found | None]:
+    candidates: list[tuple[float, float, Found]] = []  # (score, order, found)
+    n_rows = len(view.rows) or 1
+    for pattern, strength in TOTAL_PATTERNS:
+        for hit in view.find_labels(pattern):
+            label_text = hit.row.text.lower()
+            if NOT_TOTAL.search(hit.label) or _excluded_total(label_text, hit):
+                continue
+            got = _amount_after(view, hit)
+            if not got:
+                continue
+            value, span, row, where = got
+            position = view.rows.index(hit.row) / n_rows
+            score = strength + 0.1 * position
+            rule = f"label '{hit.row.words[hit.first_word][0]}{_rest(hit)}' {where}"
+            candidates.append((score, position, view.found(value, strength, row, span, rule)))
+    subtotal = _labelled_amount(view, SUBTOTAL_LABELS, "subtotal")
+    tax = _labelled_amount(
+        view,
+        TAX_LABELS,
+        "tax",
+        exclude=re.compile(
+            r"tax\s*(?:id|no|number|code|reg)|vat\s*(?:id|no|number|reg)|ust\s*-?id|btw\s*-?nr|tva\s*intra|%\s*$"
+        ),
+    )
+    total = None
+    if candidates:
+        candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
+        total = candidates[0][2]
+        if subtotal and tax:
+            for _s, _p, cand in candidates:
+                if abs(subtotal.value + tax.value - cand.value) < 0.011:
+                    total = cand
+                    break
+    if total is None and subtotal and tax:
+        value = round(subtotal.value + tax.value, 2)
+        total = Found(value, 0.55, subtotal.page, None, subtotal.source, "subtotal + tax")
+    if total is not None:
+        if subtotal and tax and abs(subtotal.value + tax.value - total.value) < 0.011:
+            total.confidence = min(0.99, total.confidence + 0.1)
+            total.rule += "; subtotal + tax agree"
+            subtotal.confidence = min(0.99, subtotal.confidence + 0.1)
+            tax.confidence = min(0.99, tax.confidence + 0.1)
+        elif subtotal and abs(subtotal.value - total.value) < 0.011 and not tax:
+            total.rule += "; equals the subtotal (no tax)"
+        else:
+            total.confidence *= 0.9
+    return {"total": total, "subtotal": subtotal, "tax": tax}
+
+
+def _rest(hit: LabelHit) -> str:
+    words = hit.row.words[hit.first_word + 1 : hit.after]
+    return (" " + " ".join(w[0] for w in words)) if words else ""
+
+
+def _excluded_total(row_text: str, hit: LabelHit) -> bool:
+    before = row_text[: row_text.find(hit.label)] if hit.label in row_text else ""
+    return bool(re.search(r"sub\s*-?$|zwischen$|sous[\s-]*$", before.strip()))
+
+
+def _labelled_amount(
+    view: DocumentView, pattern: re.Pattern, name: str, exclude=None
+) -> Found | None:
+    best = None
+    for hit in view.find_labels(pattern):
+        if exclude and exclude.search(
+            hit.row.text.lower()[hit.row.text.lower().find(hit.label) :][: len(hit.label) + 12]
+        ):
+            continue
+        if (
+            name == "tax"
+            and NOT_TOTAL.search(hit.row.text.lower()) is None
+            and re.search(r"total|summe|gesamt|totaal", hit.row.text.lower())
+            and not re.search(r"vat|tax|tva|btw|mwst|ust|gst", hit.label)
+        ):
+            continue
+        got = _amount_after(view, hit)
+        if not got:
+            continue
+        value, span, row, where = got
+        rule = f"label '{hit.label.strip()}' {where}"
+        f = view.found(value, 0.75, row, span, rule)
+        if best is None or view.rows.index(hit.row) > view.rows.index(best[0]):
+            best = (hit.row, f)
+    return best[1] if best else None
+
+
+# --- invoice number -------------------------------------------------------------------------
+
+_ID_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9]$|^\d$")
+
+
+def _id_candidate(token: str) -> bool:
+    t = token.strip(":#.,;()")
+    if not t or not _ID_TOKEN.match(t) or not any(c.isdigit() for c in t):
+        return False
+    if re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}", t):  # a date
+        return False
+    return len(t) <= 30
+
+
+def find_invoice_number(view: DocumentView) -> Found | None:
+    for strength, pattern in ((0.9, NUMBER_LABELS),):
+        for hit in view.find_labels(pattern, view.rows[:80]):
+            after = hit.row.words[hit.after : hit.after + 4]
+            for w in after:
+                token = w[0].strip(":#")
+                if token.lower() in (
+                    "no",
+                    "no.",
+                    "nr",
+                    "nr.",
+                    "number",
+                    "n°",
+                    "#",
+                    ":",
+                    "de",
+                    "date",
+                ):
+                    continue
+                if _id_candidate(token):
+                    return view.found(
+                        token.strip(":#.,;()"),
+                        strength,
+                        hit.row,
+                        [w],
+                        f"label '{hit.label.strip()}' on the same line",
+                    )
+                break
+            lx0 = hit.row.words[hit.first_word][1]
+            for row in view.rows_below(hit.row, 2):
+                near = [
+                    w
+                    for w in row.words
+                    if abs(w[1] - lx0) < 60 or (w[1] >= lx0 - 5 and w[1] <= lx0 + 150)
+                ]
+                for w in near[:2]:
+                    if _id_candidate(w[0]):
+                        return view.found(
+                            w[0].strip(":#.,;()"),
+                            strength - 0.1,
+                            row,
+                            [w],
+                            f"label '{hit.label.strip()}' above it",
+                        )
+    # weak: "No." / "Nr." followed by an id on a row that mentions invoice words
+    for hit in view.find_labels(NUMBER_LABEL_WEAK, view.rows[:40]):
+        if not re.search(r"invoice|rechnung|facture|factuur|bill", hit.row.text.lower()):
+            continue
+        for w in hit.row.words[hit.after : hit.after + 2]:
+            if _id_candidate(w[0]):
+                return view.found(
+                    w[0].strip(":#.,;()"),
+                    0.6,
+                    hit.row,
+                    [w],
+                    f"'{hit.label.strip()}' after an invoice word",
+                )
+    return None
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+def find_dates(view: DocumentView) -> tuple[Found | None, Found | None]:
+    due = None
+    for hit in view.find_labels(DUE_LABELS):
+        got = _date_near(view, hit)
+        if got:
+            d, span, row, where, amb = got
+            due = view.found(
+                d, 0.85 if not amb else 0.75, row, span, f"label '{hit.label.strip()}' {where}"
+            )
+            break
+    inv = None
+    for hit in view.find_labels(DATE_LABELS, view.rows[:120]):
+        label_ctx = hit.row.text.lower()
+        label_start = max(0, label_ctx.find(hit.label) - 14)
+        context = label_ctx[label_start : label_ctx.find(hit.label) + len(hit.label)]
+        if NOT_INVOICE_DATE.search(context):
+            continue
+        got = _date_near(view, hit)
+        if not got:
+            continue
+        d, span, row, where, amb = got
+        strength = (
+            0.9
+            if "date" in hit.label
+            and len(hit.label) > 5
+            or "datum" in hit.label
+            and len(hit.label) > 6
+            else 0.8
+        )
+        if amb:
+            strength -= 0.1
+        inv = view.found(d, strength, row, span, f"label '{hit.label.strip()}' {where}")
+        break
+    if inv is None:
+        for row in view.rows[:60]:
+            text = row.text.lower()
+            if NOT_INVOICE_DATE.search(text):
+                continue
+            ds = view.dates_in_words(row.words)
+            if ds:
+                d, span, amb = ds[0]
+                inv = view.found(
+                    d,
+                    0.55 if not amb else 0.45,
+                    row,
+                    span,
+                    "first date near the top of the document",
+                )
+                break
+    return inv, due
+
+
+def _date_near(view: DocumentView, hit: LabelHit):
+    ds = view.dates_in_words(hit.row.words[hit.after :])
+    if ds:
+        d, span, amb = ds[0]
+        return d, span, hit.row, "on the same line", amb
+    lx0 = hit.row.words[hit.first_word][1]
+    for row in view.rows_below(hit.row, 2):
+        near = [w for w in row.words if w[3] >= lx0 - 10 and w[1] <= lx0 + 200]
+        ds = view.dates_in_words(near)
+        if ds:
+            d, span, amb = ds[0]
+            return d, span, row, "below the label", amb
+    return None
+
+
+# --- currency ------------------------------------------------------------------------------
+
+
+def find_currency(view: DocumentView, total: Found | None) -> Found | None:
+    from docrouter_desktop.core.processors.currency import currencies_in
+
+    if total is not None and total.page is not None:
+        for row in view.rows:
+            if (
+                row.page == total.page
+                and total.bbox
+                and row.top <= total.bbox[3]
+                and row.bottom >= total.bbox[1]
+            ):
+                codes = currencies_in(row.text, view.options.default_currency)
+                if codes:
+                    return Found(
+                        codes[0],
+                        0.9,
+                        row.page,
+                        bbox_of(row.words),
+                        view.source(row.page),
+                        "currency on the total's line",
+                    )
+    if view.currency:
+        conf = 0.85 if view.currency_mentions >= 2 else 0.7
+        return Found(
+            view.currency,
+            conf,
+            None,
+            None,
+            "text",
+            f"most mentioned currency ({view.currency_mentions}x)",
+        )
+    return None
+
+
+# --- vendor --------------------------------------------------------------------------------
+
+
+def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
+    first_page = [r for r in view.rows if r.page == (view.rows[0].page if view.rows else 1)]
+    if not first_page:
+        return None, None
+    page_h = view.page_sizes.get(first_page[0].page, (0, 1000))[1] or 1000
+    bill_to_rows = set()
+    for hit in view.find_labels(BILL_TO, first_page):
+        i = first_page.index(hit.row)
+        for r in first_page[i : i + 5]:
+            bill_to_rows.add(id(r))
+    best = None
+    for i, row in enumerate(first_page[:40]):
+        text = clean_value(row.text)
+        if len(text) < 2 or not re.search(r"[A-Za-zÀ-ÿ]{2}", text):
+            continue
+        if row.top > page_h * 0.45:
+            break
+        score = 0.0
+        if COMPANY_SUFFIX.search(text):
+            score += 2.0
+        if HEADING_WORDS.match(text):
+            score -= 2.0
+        if re.search(r"\d{3,}|@|www\.|https?:|tel|fax|phone|iban|bic|vat|ust|page", text.lower()):
+            score -= 1.5
+        if id(row) in bill_to_rows:
+            score -= 2.5
+        if re.search(r"invoice|rechnung|facture|factuur|date|datum", text.lower()):
+            score -= 1.0
+        score += min(row.height / 8.0, 2.5)  # larger type
+        score -= i * 0.08
+        if best is None or score > best[0]:
+            best = (score, row)
+    if best is None:
+        return None, None
+    score, row = best
+    conf = 0.8 if score > 2.5 else 0.6 if score > 1.0 else 0.4
+    name = clean_value(row.text)
+    vendor = view.found(
+        name,
+        conf,
+        row,
+        row.words,
+        "name at the top of the first page"
+        + (" with a company suffix" if COMPANY_SUFFIX.search(name) else ""),
+    )
+    # Address: the next rows below, left-aligned with the name, until a blank gap.
+    addr_rows = []
+    i = first_page.index(row)
+    for r in first_page[i + 1 : i + 5]:
+        if r.top - (addr_rows[-1].bottom if addr_rows else row.bottom) > 2.5 * max(r.height, 1):
+            break
+        t = r.text.lower()
+        if re.search(r"tel|fax|phone|@|www|iban|vat|ust|invoice|rechnung|facture", t):
+            break
+        addr_rows.append(r)
+    address = None
+    if addr_rows and any(re.search(r"\d", r.text) for r in addr_rows):
+        words = [w for r in addr_rows for w in r.words]
+        address = view.found(
+            ", ".join(clean_value(r.text) for r in addr_rows),
+            0.5,
+            addr_rows[0],
+            words,
+            "lines under the vendor name",
+        )
+    return vendor, address
+
+
+# --- line items ----------------------------------------------------------------------------
+
+HEADER_WORDS = {
+    "description": "description",
+    "item": "description",
+    "items": "description",
+    "product": "description",
+    "article": "description",
+    "beschreibung": "description",
+    "bezeichnung": "description",
+    "artikel": "description",
+    "leistung": "description",
+    "désignation": "description",
+    "designation": "description",
+    "libellé": "description",
+    "omschrijving": "description",
+    "product/dienst": "description",
+    "service": "description",
+    "details": "description",
+    "qty": "quantity",
+    "quantity": "quantity",
+    "menge": "quantity",
+    "anzahl": "quantity",
+    "quantité": "quantity",
+    "qté": "quantity",
+    "aantal": "quantity",
+    "units": "quantity",
+    "hours": "quantity",
+    "price": "unit_price",
+    "rate": "unit_price",
+    "unit": "unit_price",
+    "preis": "unit_price",
+    "einzelpreis": "unit_price",
+    "prix": "unit_price",
+    "prijs": "unit_price",
+    "p.u.": "unit_price",
+    "stückpreis": "unit_price",
+    "amount": "amount",
+    "total": "amount",
+    "betrag": "amount",
+    "gesamt": "amount",
+    "gesamtpreis": "amount",
+    "montant": "amount",
+    "bedrag": "amount",
+    "totaal": "amount",
+    "summe": "amount",
+    "net": "amount",
+}
+STOP_ROW = re.compile(
+    r"sub\s*-?total|zwischensumme|sous[\s-]*total|subtotaal|^total|^totaal|^summe|^gesamt|net\s*total|vat|tax|mwst|tva|btw"
+)
+
+
+def find_line_items(view: DocumentView) -> list[dict]:
+    items: list[dict] = []
+    header = None
+    for row in view.rows:
+        if header is None or row.page != header[0].page:
+            cols = {}
+            for w in row.words:
+                key = HEADER_WORDS.get(w[0].lower().strip(":."))
+                if key and key not in cols:
+                    cols[key] = (w[1], w[3])
+            if (
+                len(cols) >= 2
+                and "description" in cols
+                and ("amount" in cols or "unit_price" in cols)
+            ):
+                header = (row, cols)
+            continue
+        text = row.text.lower()
+        if STOP_ROW.search(text):
+            header = None
+            continue
+        amounts = view.amounts_in_words(row.words)
+        if not amounts:
+            continue
+        hrow, cols = header
+        first_num_x = amounts[0][1][0][1]
+        desc_words = [
+            w for w in row.words if w[3] <= first_num_x - 1 and not re.fullmatch(r"[\d.,]+", w[0])
+        ]
+        description = clean_value(" ".join(w[0] for w in desc_words))
+        if not description:
+            continue
+        item = {"description": description, "quantity": None, "unit_price": None, "amount": None}
+        for value, span in amounts:
+            cx = (span[0][1] + span[-1][3]) / 2
+            best = min(
+                (k for k in cols if k != "description"),
+                key=lambda k: abs((cols[k][0] + cols[k][1]) / 2 - cx),
+                default=None,
+            )
+            if best and item.get(best) is None:
+                item[best] = value
+        if item["amount"] is None:
+            item["amount"] = amounts[-1][0]
+        qty_words = [
+            w
+            for w in row.words
+            if re.fullmatch(r"\d+(?:[.,]\d+)?", w[0])
+            and w[1] > first_num_x - 200
+            and w not in desc_words
+        ]
+        if item["quantity"] is None and "quantity" in cols:
+            qx = (cols["quantity"][0] + cols["quantity"][1]) / 2
+            for w in qty_words:
+                if abs((w[1] + w[3]) / 2 - qx) < 40:
+                    try:
+                        item["quantity"] = float(w[0].replace(",", "."))
+                    except ValueError:
+                        pass
+                    break
+        items.append(item)
+    return items[:500]
+
+
+# --- checks --------------------------------------------------------------------------------
+
+
+def check_arithmetic(found: dict[str, Found | None]) -> list[str]:
+    warnings = []
+    total, subtotal, tax = found.get("total"), found.get("subtotal"), found.get("tax")
+    if total and subtotal and tax:
+        if abs(subtotal.value + tax.value - total.value) > 0.011:
+            warnings.append(
+                f"Totals do not add up: subtotal {subtotal.value:.2f} + tax {tax.value:.2f} "
+                f"= {subtotal.value + tax.value:.2f}, but the total is {total.value:.2f}."
+            )
+    d = found.get("date")
+    if d and isinstance(d.value, date) and d.value > date.today():
+        warnings.append(f"The invoice date {d.value.isoformat()} is in the future.")
+    due = found.get("due_date")
+    if (
+        d
+        and due
+        and isinstance(d.value, date)
+        and isinstance(due.value, date)
+        and due.value < d.value
+    ):
+        warnings.append("The due date is before the invoice date.")
+    return warnings
+
+
+def _row_index(view: DocumentView, row: Row) -> int:
+    return view.rows.index(row)

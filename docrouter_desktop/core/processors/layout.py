@@ -1,0 +1,121 @@
+"""Visual rows of a page: words grouped into lines, lines at the same height merged into rows.
+
+A row keeps its words with their boxes and is split into *segments* where the horizontal gap
+between words is wide, so a label and its value in another column stay apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from docrouter_desktop.core.extraction.pages import PageContent, Word
+
+
+@dataclass
+class Segment:
+    words: list[Word]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w[0] for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0][1]
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1][3]
+
+
+@dataclass
+class Row:
+    page: int
+    index: int  # position on its page, top to bottom
+    words: list[Word]
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w[0] for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w[2] for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w[4] for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0][1]
+
+    @property
+    def x1(self) -> float:
+        return max(w[3] for w in self.words)
+
+    @property
+    def height(self) -> float:
+        heights = sorted(w[4] - w[2] for w in self.words)
+        return heights[len(heights) // 2]
+
+    @property
+    def confidence(self) -> float:
+        return min(w[5] for w in self.words)
+
+
+def build_rows(page: PageContent) -> list[Row]:
+    """Rows of one page, top to bottom, each with its words left to right."""
+    lines: dict[int, list[Word]] = {}
+    for w in page.words:
+        lines.setdefault(w[6], []).append(w)
+    boxes = []
+    for words in lines.values():
+        top = min(w[2] for w in words)
+        bottom = max(w[4] for w in words)
+        boxes.append([top, bottom, words])
+    boxes.sort(key=lambda b: (b[0] + b[1]) / 2)
+    merged: list[list] = []
+    for top, bottom, words in boxes:
+        if merged:
+            last = merged[-1]
+            overlap = min(bottom, last[1]) - max(top, last[0])
+            shorter = min(bottom - top, last[1] - last[0])
+            if shorter > 0 and overlap > 0.5 * shorter:
+                last[0] = min(top, last[0])
+                last[1] = max(bottom, last[1])
+                last[2] = last[2] + words
+                continue
+        merged.append([top, bottom, list(words)])
+    rows = []
+    for i, (_t, _b, words) in enumerate(merged):
+        words.sort(key=lambda w: w[1])
+        row = Row(page.number, i, words)
+        row.segments = _segments(words)
+        rows.append(row)
+    return rows
+
+
+def _segments(words: list[Word]) -> list[Segment]:
+    if not words:
+        return []
+    heights = sorted(w[4] - w[2] for w in words)
+    h = heights[len(heights) // 2] or 1.0
+    segments = [Segment([words[0]])]
+    for prev, word in zip(words, words[1:], strict=False):
+        gap = word[1] - prev[3]
+        if gap > 1.6 * h:
+            segments.append(Segment([word]))
+        else:
+            segments[-1].words.append(word)
+    return segments
+
+
+def bbox_of(words: list[Word]) -> list[float]:
+    return [
+        round(min(w[1] for w in words), 2),
+        round(min(w[2] for w in words), 2),
+        round(max(w[3] for w in words), 2),
+        round(max(w[4] for w in words), 2),
+    ]

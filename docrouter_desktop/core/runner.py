@@ -1,0 +1,351 @@
+"""The worker pool and the loop that feeds it from the job queue and collects results.
+
+Reads like a recipe: claim a job, inspect the file, extract its pages (in chunks spread over
+the workers when it is long), run the processor, store the result. Workers are processes
+(the text layer and the processors are pure Python, so threads would share one core); all
+library writes happen here, in the runner's own thread, where results are collected.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import math
+import multiprocessing
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+
+from docrouter_desktop.core import jobs, tasks
+from docrouter_desktop.core.extraction.extract import ExtractOptions
+from docrouter_desktop.core.extraction.pages import PageContent
+from docrouter_desktop.core.processors.base import ProcessorOptions
+from docrouter_desktop.core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SMALL_DOCUMENT_PAGES = 4
+MAX_CHUNK_PAGES = 25
+RENEW_EVERY = 20.0
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    """What happened to a document, for progress bars and windows (plain data)."""
+
+    kind: str  # started | progress | completed | failed | cancelled | requeued
+    document_id: str
+    document_name: str
+    pages_total: int | None = None
+    pages_done: int = 0
+    error: str | None = None
+    processor_type: str | None = None
+
+
+class InlineExecutor(cf.Executor):
+    """Runs each task at once in the calling thread: for tests and debugging."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        future: cf.Future = cf.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
+def make_executor(workers: int) -> cf.Executor:
+    if workers <= 0:
+        return InlineExecutor()
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    if method == "forkserver":
+        ctx.set_forkserver_preload(["docrouter_desktop.core.tasks"])
+    return cf.ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=tasks.worker_init
+    )
+
+
+@dataclass
+class _Active:
+    claim: jobs.ClaimedJob
+    path: str
+    extract_options: ExtractOptions
+    options: ProcessorOptions
+    pages_total: int | None = None
+    pages: dict[int, PageContent] = field(default_factory=dict)
+    chunks_left: int = 0
+    futures: set = field(default_factory=set)
+
+
+class Runner:
+    """Processes queued jobs of one library with a pool of workers.
+
+    ``run_until_idle()`` returns when nothing is left to claim (the batch command);
+    ``start()``/``stop()`` run it in a background thread that waits for new jobs (the window
+    and the API server). ``on_event`` is called from the runner's thread.
+    """
+
+    def __init__(
+        self,
+        library,
+        workers: int | None = None,
+        on_event: Callable[[JobEvent], None] | None = None,
+        only_documents: set[str] | None = None,
+        executor: cf.Executor | None = None,
+    ):
+        self.library = library
+        settings = library.settings()
+        self.workers = settings.workers if workers is None else workers
+        self.on_event = on_event or (lambda e: None)
+        self.only_documents = only_documents
+        self.owner = jobs.owner_id()
+        self._executor = executor
+        self._own_executor = executor is None
+        self._active: dict[int, _Active] = {}
+        self._future_job: dict[cf.Future, tuple[int, str]] = {}
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_renew = time.monotonic()
+
+    # -- lifecycle
+
+    @property
+    def executor(self) -> cf.Executor:
+        if self._executor is None:
+            self._executor = make_executor(self.workers)
+        return self._executor
+
+    def start(self) -> None:
+        self._thread = threading.Thread(
+            target=self._loop, args=(False,), name="docrouter-runner", daemon=True
+        )
+        self._thread.start()
+
+    def notify(self) -> None:
+        """New work was queued: look for it now rather than at the next poll."""
+        self._wake.set()
+
+    def stop(self, wait: bool = True) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread and wait:
+            self._thread.join()
+        self._shutdown()
+
+    def run_until_idle(self) -> None:
+        try:
+            self._loop(True)
+        finally:
+            self._shutdown()
+
+    def _shutdown(self) -> None:
+        # Give unfinished jobs back to the queue: the next run picks them up.
+        if self._active:
+            with self.library.db.write() as s:
+                for job_id in list(self._active):
+                    jobs.release(s, self.owner, job_id)
+            self._active.clear()
+        if self._executor is not None and self._own_executor:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    # -- the loop
+
+    def _capacity(self) -> int:
+        return max(1, self.workers) * 2
+
+    def _loop(self, until_idle: bool) -> None:
+        while not self._stop.is_set():
+            claimed_any = False
+            while len(self._future_job) < self._capacity() and not self._stop.is_set():
+                if not self._claim_next():
+                    break
+                claimed_any = True
+            if not self._future_job:
+                if until_idle and not claimed_any:
+                    return
+                self._wake.wait(0.5)
+                self._wake.clear()
+                continue
+            done, _ = cf.wait(list(self._future_job), timeout=0.5, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                self._collect(future)
+            self._housekeeping()
+
+    def _claim_next(self) -> bool:
+        settings = self.library.settings()
+        with self.library.db.write() as s:
+            claim = jobs.claim(s, self.owner, self.only_documents)
+        if claim is None:
+            return False
+        active = _Active(
+            claim,
+            str(self.library.blobs.path_for(claim.sha256)),
+            ExtractOptions(settings.ocr_languages, settings.tesseract_path),
+            processor_options(settings),
+        )
+        self._active[claim.job_id] = active
+        self._emit("started", active)
+        self._submit(active, "inspect", tasks.inspect_task, active.path, claim.content_type)
+        return True
+
+    def _submit(self, active: _Active, stage: str, fn, *args) -> None:
+        try:
+            future = self.executor.submit(fn, *args)
+        except BrokenProcessPool:
+            self._recover_pool()
+            return
+        self._future_job[future] = (active.claim.job_id, stage)
+        active.futures.add(future)
+
+    def _collect(self, future: cf.Future) -> None:
+        job_id, stage = self._future_job.pop(future)
+        active = self._active.get(job_id)
+        if active is None:
+            return  # cancelled meanwhile
+        active.futures.discard(future)
+        try:
+            outcome = future.result()
+        except BrokenProcessPool:
+            self._recover_pool()
+            return
+        except Exception as exc:  # a task should never raise; treat it as a failure
+            outcome = tasks.TaskError(f"Unexpected error: {exc}")
+        if isinstance(outcome, tasks.TaskError):
+            if outcome.detail:
+                log.error("document %s failed:\n%s", active.claim.document_id, outcome.detail)
+            self._finish_failed(active, outcome.message)
+            return
+        if stage == "inspect":
+            self._on_inspected(active, outcome)
+        elif stage == "extract":
+            for page in outcome:
+                active.pages[page.number] = page
+            active.chunks_left -= 1
+            self._emit("progress", active)
+            if active.chunks_left == 0:
+                pages = [active.pages[n] for n in sorted(active.pages)]
+                active.pages = {}
+                self._submit(
+                    active,
+                    "analyze",
+                    tasks.analyze_task,
+                    active.claim.processor_type,
+                    pages,
+                    active.options,
+                    active.path,
+                    active.claim.content_type,
+                )
+        else:  # analyze, process
+            self._finish_completed(active, outcome)
+
+    def _on_inspected(self, active: _Active, pages_total: int) -> None:
+        active.pages_total = pages_total
+        with self.library.db.write() as s:
+            jobs.set_pages(s, self.owner, active.claim.job_id, pages_total, 0)
+        self._emit("progress", active)
+        numbers = list(range(1, pages_total + 1))
+        claim = active.claim
+        if pages_total <= SMALL_DOCUMENT_PAGES:
+            self._submit(
+                active,
+                "process",
+                tasks.process_task,
+                active.path,
+                claim.content_type,
+                numbers,
+                claim.processor_type,
+                active.extract_options,
+                active.options,
+            )
+            return
+        size = max(1, min(MAX_CHUNK_PAGES, math.ceil(pages_total / (max(1, self.workers) * 4))))
+        chunks = [numbers[i : i + size] for i in range(0, pages_total, size)]
+        active.chunks_left = len(chunks)
+        for chunk in chunks:
+            self._submit(
+                active,
+                "extract",
+                tasks.extract_task,
+                active.path,
+                claim.content_type,
+                chunk,
+                active.extract_options,
+            )
+
+    def _finish_completed(self, active: _Active, result: dict) -> None:
+        with self.library.db.write() as s:
+            stored = jobs.complete(s, self.owner, active.claim.job_id, result)
+        self._active.pop(active.claim.job_id, None)
+        active.pages_total = len(result["pages"])
+        self._emit("completed" if stored else "cancelled", active)
+
+    def _finish_failed(self, active: _Active, message: str) -> None:
+        with self.library.db.write() as s:
+            stored = jobs.fail(s, self.owner, active.claim.job_id, message)
+        self._drop(active)
+        self._emit("failed" if stored else "cancelled", active, error=message)
+
+    def _drop(self, active: _Active) -> None:
+        self._active.pop(active.claim.job_id, None)
+        for f in active.futures:
+            f.cancel()
+            self._future_job.pop(f, None)
+        active.futures.clear()
+
+    def _recover_pool(self) -> None:
+        """A worker process died (out of memory, a crash in a library): start a new pool and
+        put the affected jobs back in the queue; a job that kills workers repeatedly fails."""
+        log.error("a worker process died; restarting the pool and requeueing its jobs")
+        broken = self._executor
+        self._executor = None
+        if broken is not None:
+            broken.shutdown(wait=False, cancel_futures=True)
+        with self.library.db.write() as s:
+            for job_id, active in list(self._active.items()):
+                jobs.release(s, self.owner, job_id)
+                self._emit("requeued", active)
+        self._active.clear()
+        self._future_job.clear()
+
+    def _housekeeping(self) -> None:
+        now = time.monotonic()
+        ids = list(self._active)
+        if not ids:
+            return
+        with self.library.db.read() as s:
+            gone = jobs.cancelled_among(s, ids)
+        for job_id in gone:
+            active = self._active.get(job_id)
+            if active:
+                self._drop(active)
+                self._emit("cancelled", active)
+        if now - self._last_renew > RENEW_EVERY:
+            with self.library.db.write() as s:
+                jobs.renew(s, self.owner, list(self._active))
+            self._last_renew = now
+
+    def _emit(self, kind: str, active: _Active, error: str | None = None) -> None:
+        done = active.pages_total if kind == "completed" else sum(1 for _ in active.pages)
+        try:
+            self.on_event(
+                JobEvent(
+                    kind,
+                    active.claim.document_id,
+                    active.claim.document_name,
+                    active.pages_total,
+                    done or 0,
+                    error,
+                    active.claim.processor_type,
+                )
+            )
+        except Exception:  # a listener's failure must not stop processing
+            log.exception("event listener failed")
+
+
+def processor_options(settings: Settings) -> ProcessorOptions:
+    return ProcessorOptions(settings.date_order, settings.default_currency, settings.embedded_data)

@@ -1,0 +1,153 @@
+"""User settings: their names, types, defaults and checks. Values live in the library database."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from docrouter_desktop.core.errors import UsageError
+
+PROCESSOR_TYPES = ("auto", "invoice", "receipt", "text")
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("expected on/off (true/false, yes/no, 1/0)")
+
+
+def _languages(value: Any) -> str:
+    text = str(value).strip().replace(",", "+").replace(" ", "")
+    if not re.fullmatch(r"[a-z_]{3,}(\+[a-z_]{3,})*", text):
+        raise ValueError("expected Tesseract language codes such as 'eng' or 'eng+deu'")
+    return text
+
+
+def _choice(*options: str):
+    def check(value: Any) -> str:
+        text = str(value).strip()
+        if text.upper() in options:
+            return text.upper()
+        if text.lower() in options:
+            return text.lower()
+        raise ValueError("expected one of " + ", ".join(options))
+
+    return check
+
+
+def _currency(value: Any) -> str:
+    text = str(value).strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", text):
+        raise ValueError("expected a three-letter ISO 4217 code such as USD")
+    return text
+
+
+def _int_range(lo: int, hi: int):
+    def check(value: Any) -> int:
+        number = int(value)
+        if not lo <= number <= hi:
+            raise ValueError(f"expected a whole number from {lo} to {hi}")
+        return number
+
+    return check
+
+
+def _fraction(value: Any) -> float:
+    number = float(value)
+    if not 0.0 <= number <= 1.0:
+        raise ValueError("expected a number from 0 to 1")
+    return number
+
+
+def _path_or_empty(value: Any) -> str:
+    return str(value).strip()
+
+
+def _folder_list(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    text = str(value).strip()
+    return [p for p in text.split(os.pathsep) if p] if text else []
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: Any
+    parse: Any
+    help: str
+    choices: tuple[str, ...] = field(default=())
+
+
+SPECS: dict[str, SettingSpec] = {
+    s.key: s
+    for s in [
+        SettingSpec("ocr_languages", "eng", _languages, "Tesseract languages, e.g. eng+deu"),
+        SettingSpec(
+            "date_order",
+            "DMY",
+            _choice("DMY", "MDY", "YMD"),
+            "day/month order for dates the document itself leaves ambiguous",
+        ),
+        SettingSpec("default_currency", "USD", _currency, "currency for a bare '$'"),
+        SettingSpec(
+            "embedded_data", True, _bool, "use Factur-X/ZUGFeRD data embedded in PDFs (on/off)"
+        ),
+        SettingSpec("workers", max(1, os.cpu_count() or 1), _int_range(1, 64), "worker processes"),
+        SettingSpec(
+            "confidence_threshold",
+            0.8,
+            _fraction,
+            "fields below this confidence are marked for review",
+        ),
+        SettingSpec(
+            "default_processor",
+            "auto",
+            _choice(*PROCESSOR_TYPES),
+            "processor for new documents",
+        ),
+        SettingSpec("tesseract_path", "", _path_or_empty, "Tesseract program (empty: search)"),
+        SettingSpec("notifications", True, _bool, "desktop notifications when a batch ends"),
+        SettingSpec("watch_folders", [], _folder_list, "folders the window watches"),
+    ]
+}
+
+
+def parse_setting(key: str, value: Any) -> Any:
+    spec = SPECS.get(key)
+    if spec is None:
+        raise UsageError(f"Unknown setting '{key}'. Settings: {', '.join(SPECS)}")
+    try:
+        return spec.parse(value)
+    except (ValueError, TypeError) as exc:
+        raise UsageError(f"Invalid value for {key}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A snapshot of the user settings, passed as plain data to workers."""
+
+    ocr_languages: str = "eng"
+    date_order: str = "DMY"
+    default_currency: str = "USD"
+    embedded_data: bool = True
+    workers: int = 2
+    confidence_threshold: float = 0.8
+    default_processor: str = "auto"
+    tesseract_path: str = ""
+    notifications: bool = True
+    watch_folders: tuple[str, ...] = ()
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> Settings:
+        merged = {k: s.default for k, s in SPECS.items()}
+        merged.update({k: v for k, v in values.items() if k in SPECS})
+        merged["watch_folders"] = tuple(merged["watch_folders"])
+        return cls(**merged)

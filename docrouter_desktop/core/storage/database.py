@@ -1,0 +1,102 @@
+"""The library database: one engine and one sessionmaker per process, migrated at start-up.
+
+SQLite runs in WAL mode with foreign keys on and a busy timeout, so the window, ``serve`` and
+a batch can share one library file. Schema changes ship as Alembic migrations in
+``core/migrations`` and are applied under a file lock the first time a process opens the library.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from docrouter_desktop.core.errors import LibraryError
+from docrouter_desktop.core.filelock import FileLock
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _on_connect(dbapi_conn, _record) -> None:
+    # The sqlite3 driver's own transaction handling is replaced by explicit BEGINs below,
+    # so that a write transaction takes the lock up front (BEGIN IMMEDIATE) where asked.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.close()
+
+
+def _on_begin(conn) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(db_path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{db_path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def migrate(engine: Engine, library_dir: Path) -> None:
+    """Bring the schema to the newest revision (a later version opens an older library)."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    script_location = str(resources.files("docrouter_desktop.core") / "migrations")
+    cfg = Config()
+    cfg.set_main_option("script_location", script_location)
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    if current == head:
+        return
+    with FileLock(library_dir / ".migrate.lock"):
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    log.info("library schema migrated from %s to %s", current, head)
+
+
+class Database:
+    """The engine and the one sessionmaker of this process, for one library file."""
+
+    def __init__(self, db_path: Path):
+        self.path = db_path
+        try:
+            self.engine = make_engine(db_path)
+            migrate(self.engine, db_path.parent)
+        except Exception as exc:  # sqlite3 or alembic failures: the library is unusable
+            raise LibraryError(f"Cannot open the library database {db_path}: {exc}") from exc
+        self.Session = sessionmaker(self.engine, expire_on_commit=False)
+        self.WriteSession = sessionmaker(
+            self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
+        )
+
+    def session(self) -> Session:
+        return self.Session()
+
+    def write(self):
+        """A session whose transaction takes the write lock at once (``BEGIN IMMEDIATE``)."""
+        return self.WriteSession.begin()
+
+    def read(self):
+        return self.Session.begin()
+
+    def check(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,113 @@
+"""ORM models of the library: organizations, documents, jobs, results and settings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> str:
+    """The current time as stored in the library: ISO 8601 with a UTC offset."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Organization(Base):
+    __tablename__ = "organizations"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[str] = mapped_column(String(40))
+
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="organization", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Document(Base):
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "sha256", name="uq_documents_org_sha256"),
+        Index("ix_documents_org_created", "organization_id", "created_at"),
+        Index("ix_documents_status", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    document_name: Mapped[str] = mapped_column(String(1000))
+    source_path: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(100))
+    pages: Mapped[int | None] = mapped_column(Integer)
+    processor_type: Mapped[str] = mapped_column(String(20), default="auto")
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    error: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[str] = mapped_column(String(40))
+    updated_at: Mapped[str] = mapped_column(String(40))
+
+    organization: Mapped[Organization] = relationship(back_populates="documents")
+    result: Mapped[Result | None] = relationship(
+        back_populates="document", cascade="all, delete-orphan", passive_deletes=True
+    )
+    jobs: Mapped[list[Job]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Job(Base):
+    """One request to process a document. Claimed atomically by exactly one runner."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        Index("ix_jobs_status", "status", "id"),
+        Index("ix_jobs_document", "document_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    processor_type: Mapped[str] = mapped_column(String(20))
+    discard_corrections: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    lease_expires: Mapped[float | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    pages_done: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[str] = mapped_column(String(40))
+    finished_at: Mapped[str | None] = mapped_column(String(40))
+
+    document: Mapped[Document] = relationship(back_populates="jobs")
+
+
+class Result(Base):
+    __tablename__ = "results"
+
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    processor_type: Mapped[str] = mapped_column(String(20))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    field_details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    pages: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    warnings: Mapped[list[str]] = mapped_column(JSON)
+    routing: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    engine_version: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[str] = mapped_column(String(40))
+    updated_at: Mapped[str] = mapped_column(String(40))
+
+    document: Mapped[Document] = relationship(back_populates="result")
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)

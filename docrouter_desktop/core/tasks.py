@@ -1,0 +1,93 @@
+"""The units of background work: pure functions of plain arguments that return plain results.
+
+They run in worker processes (or inline in tests). Expected failures come back as a
+``TaskError`` value with a message for the user, never as an exception that could break the
+pool; unexpected ones are caught the same way with the technical detail attached.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import traceback
+from dataclasses import dataclass
+
+from docrouter_desktop.core.errors import DocumentError
+from docrouter_desktop.core.extraction.extract import (
+    ExtractOptions,
+    extract_pages,
+    inspect_document,
+)
+from docrouter_desktop.core.extraction.pages import PageContent
+from docrouter_desktop.core.processors.base import ProcessorOptions
+from docrouter_desktop.core.processors.run import run_processor
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TaskError:
+    message: str
+    detail: str | None = None
+
+
+def worker_init(nice: int = 5) -> None:
+    """Run in each worker process: one OpenMP thread for Tesseract, and a lower CPU priority
+    so the window and the API server stay responsive."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    if nice and hasattr(os, "nice"):
+        try:
+            os.nice(nice)
+        except OSError:
+            pass
+
+
+def _guard(fn, *args):
+    try:
+        return fn(*args)
+    except DocumentError as exc:
+        return TaskError(str(exc))
+    except MemoryError:
+        return TaskError("The document needs more memory than this computer has free.")
+    except FileNotFoundError as exc:
+        return TaskError(f"The stored copy of the file is missing ({exc.filename}).")
+    except Exception as exc:  # a bug or an unexpected file: report it on the document
+        detail = traceback.format_exc()
+        return TaskError(
+            f"Unexpected error while reading the document ({type(exc).__name__}: {exc}).",
+            detail,
+        )
+
+
+def inspect_task(path: str, content_type: str):
+    return _guard(lambda: inspect_document(path, content_type).pages)
+
+
+def extract_task(path: str, content_type: str, page_numbers: list[int], options: ExtractOptions):
+    return _guard(extract_pages, path, content_type, page_numbers, options)
+
+
+def analyze_task(
+    processor_type: str,
+    pages: list[PageContent],
+    options: ProcessorOptions,
+    path: str,
+    content_type: str,
+):
+    pdf = path if content_type == "application/pdf" else None
+    return _guard(run_processor, processor_type, pages, options, pdf)
+
+
+def process_task(
+    path: str,
+    content_type: str,
+    page_numbers: list[int],
+    processor_type: str,
+    extract_options: ExtractOptions,
+    options: ProcessorOptions,
+):
+    """Extract every page and run the processor in one go (documents of a few pages)."""
+    pages = extract_task(path, content_type, page_numbers, extract_options)
+    if isinstance(pages, TaskError):
+        return pages
+    return analyze_task(processor_type, pages, options, path, content_type)

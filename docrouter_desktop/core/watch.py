@@ -1,0 +1,144 @@
+"""Hot folders: files that appear in a watched folder are added once they stop growing.
+
+Uses watchdog's native observer (inotify, FSEvents, ReadDirectoryChangesW) or its polling
+observer for network shares. A folder moved in is walked, since no event is sent for the files
+inside it. The user's files are only ever read: never moved, renamed or deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
+from docrouter_desktop.core.ingest import is_skipped_name, walk
+from docrouter_desktop.core.records import IngestOutcome
+
+log = logging.getLogger(__name__)
+
+SETTLE_SECONDS = 1.0
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, watcher: FolderWatcher):
+        self.watcher = watcher
+
+    def on_created(self, event: FileSystemEvent) -> None:
+        self.watcher._seen(event.src_path, event.is_directory)
+
+    def on_modified(self, event: FileSystemEvent) -> None:
+        if not event.is_directory:
+            self.watcher._seen(event.src_path, False)
+
+    def on_moved(self, event: FileSystemEvent) -> None:
+        self.watcher._seen(event.dest_path, event.is_directory)
+
+    def on_closed(self, event: FileSystemEvent) -> None:
+        self.watcher._seen(event.src_path, False)
+
+
+class FolderWatcher:
+    """Watches one folder and adds settled files to the library."""
+
+    def __init__(
+        self,
+        library,
+        folder: Path,
+        org_id: str | None = None,
+        processor_type: str | None = None,
+        recursive: bool = False,
+        poll: bool = False,
+        interval: float = 2.0,
+        on_added: Callable[[IngestOutcome], None] | None = None,
+        on_queued: Callable[[], None] | None = None,
+        settle: float = SETTLE_SECONDS,
+    ):
+        self.library = library
+        self.folder = Path(folder)
+        self.org_id = org_id
+        self.processor_type = processor_type
+        self.recursive = recursive
+        self.on_added = on_added or (lambda o: None)
+        self.on_queued = on_queued or (lambda: None)
+        self.settle = settle
+        self._observer = PollingObserver(timeout=interval) if poll else Observer()
+        self._pending: dict[str, tuple[int, float, float]] = {}  # path -> (size, mtime, since)
+        self._done: dict[str, tuple[int, float]] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._settle_loop, name="docrouter-watch", daemon=True
+        )
+
+    def start(self) -> None:
+        self._observer.schedule(_Handler(self), str(self.folder), recursive=self.recursive)
+        self._observer.start()
+        self._thread.start()
+        # Files already there when watching starts are added too (duplicates are skipped).
+        for item in walk([str(self.folder)], self.recursive):
+            if not isinstance(item, tuple):
+                self._seen(str(item.path), False)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._observer.stop()
+        self._observer.join(timeout=5)
+        self._thread.join(timeout=5)
+
+    def _seen(self, path: str, is_dir: bool) -> None:
+        p = Path(path)
+        if (
+            any(is_skipped_name(part) for part in p.relative_to(self.folder).parts if part)
+            if p.is_relative_to(self.folder)
+            else is_skipped_name(p.name)
+        ):
+            return
+        if is_dir:
+            if self.recursive or p.parent == self.folder:
+                for item in walk([path], recursive=True):
+                    if not isinstance(item, tuple):
+                        self._seen(str(item.path), False)
+            return
+        if not self.recursive and p.parent != self.folder:
+            return
+        with self._lock:
+            if path not in self._pending:
+                self._pending[path] = (-1, -1.0, time.monotonic())
+
+    def _settle_loop(self) -> None:
+        while not self._stop.wait(0.25):
+            ready = []
+            with self._lock:
+                for path, (size, mtime, since) in list(self._pending.items()):
+                    try:
+                        st = os.stat(path)
+                    except FileNotFoundError:
+                        del self._pending[path]
+                        continue
+                    except OSError:
+                        continue
+                    now = time.monotonic()
+                    if (st.st_size, st.st_mtime) != (size, mtime):
+                        self._pending[path] = (st.st_size, st.st_mtime, now)
+                    elif now - since >= self.settle:
+                        del self._pending[path]
+                        if self._done.get(path) != (st.st_size, st.st_mtime):
+                            self._done[path] = (st.st_size, st.st_mtime)
+                            ready.append(path)
+            for path in ready:
+                try:
+                    outcome = self.library.ingest_file(
+                        Path(path), self.org_id, self.processor_type, path
+                    )
+                except Exception:  # never let one file stop the watcher
+                    log.exception("could not add %s", path)
+                    continue
+                self.on_added(outcome)
+                self.on_queued()

@@ -1,0 +1,52 @@
+"""Shared fixtures: a fresh library folder per test, and generated documents."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from docrouter_desktop.core.library import Library
+from tests import factories
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+
+@pytest.fixture
+def library_dir(tmp_path: Path, monkeypatch) -> Path:
+    d = tmp_path / "library"
+    monkeypatch.setenv("DOCROUTER_DESKTOP_HOME", str(d))
+    return d
+
+
+@pytest.fixture
+def library(library_dir: Path):
+    lib = Library(library_dir)
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    d = tmp_path / "inbox"
+    d.mkdir()
+    return d
+
+
+@pytest.fixture
+def invoice(inbox: Path) -> Path:
+    return factories.invoice_pdf(inbox / "invoice.pdf")
+
+
+def run_cli(*args: str, library: Path | None = None) -> tuple[int, str, str]:
+    """Run the real command line in a subprocess; returns (exit code, stdout, stderr)."""
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "docrouter_desktop"]
+    if library is not None:
+        cmd += ["--library", str(library)]
+    proc = subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=600)
+    return proc.returncode, proc.stdout, proc.stderr
