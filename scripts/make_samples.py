@@ -40,8 +40,11 @@ def invoice_pdf(path: Path) -> None:
         pdf.cell(w, 7, text, border="B", align="L" if text == "Description" else "R")
     pdf.ln()
     pdf.set_font("Helvetica", size=10)
-    items = [("A4 copier paper, 5 reams", 4, 21.50), ("Toner cartridge TN-247", 2, 64.90),
-             ("Desk organiser", 3, 12.00)]
+    items = [
+        ("A4 copier paper, 5 reams", 4, 21.50),
+        ("Toner cartridge TN-247", 2, 64.90),
+        ("Desk organiser", 3, 12.00),
+    ]
     subtotal = 0.0
     for desc, qty, price in items:
         amount = qty * price
@@ -52,11 +55,19 @@ def invoice_pdf(path: Path) -> None:
         pdf.cell(35, 6, f"{amount:,.2f}", align="R", new_x="LMARGIN", new_y="NEXT")
     tax = round(subtotal * 0.2, 2)
     pdf.ln(4)
-    for label, value in (("Subtotal", subtotal), ("VAT 20%", tax), ("Total due (GBP)", subtotal + tax)):
+    for label, value in (
+        ("Subtotal", subtotal),
+        ("VAT 20%", tax),
+        ("Total due (GBP)", subtotal + tax),
+    ):
         pdf.cell(145, 6, label, align="R")
         pdf.cell(35, 6, f"£{value:,.2f}", align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(10)
-    pdf.multi_cell(0, 5, "Payment within 30 days to IBAN GB29 NWBK 6016 1331 9268 19. Thank you for your business.")
+    pdf.multi_cell(
+        0,
+        5,
+        "Payment within 30 days to IBAN GB29 NWBK 6016 1331 9268 19. Thank you for your business.",
+    )
     pdf.output(str(path))
 
 

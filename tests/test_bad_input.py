@@ -53,7 +53,14 @@ def test_bad_files_fail_alone_and_the_batch_goes_on(tmp_path, inbox):
 
 def test_hidden_system_and_partial_files_are_skipped(tmp_path, inbox):
     factories.invoice_pdf(inbox / "real.pdf")
-    for name in (".DS_Store", "Thumbs.db", "~$draft.docx", "download.pdf.crdownload", ".hidden.pdf", "x.part"):
+    for name in (
+        ".DS_Store",
+        "Thumbs.db",
+        "~$draft.docx",
+        "download.pdf.crdownload",
+        ".hidden.pdf",
+        "x.part",
+    ):
         (inbox / name).write_bytes(b"junk")
     out = tmp_path / "out.json"
     code, _o, err = run_cli("batch", str(inbox), "--export", str(out), library=tmp_path / "lib")
@@ -69,4 +76,7 @@ def test_recursive_walks_subfolders_only_when_asked(tmp_path, inbox):
     run_cli("batch", str(inbox), "--export", str(out), library=tmp_path / "lib")
     assert [Path(r["file"]).name for r in json.loads(out.read_text())] == ["top.pdf"]
     run_cli("batch", str(inbox), "--recursive", "--export", str(out), library=tmp_path / "lib")
-    assert sorted(Path(r["file"]).name for r in json.loads(out.read_text())) == ["deep.pdf", "top.pdf"]
+    assert sorted(Path(r["file"]).name for r in json.loads(out.read_text())) == [
+        "deep.pdf",
+        "top.pdf",
+    ]

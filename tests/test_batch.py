@@ -12,7 +12,9 @@ from tests.conftest import run_cli
 
 def _invoices(folder: Path, n: int) -> list[Path]:
     return [
-        factories.invoice_pdf(folder / f"inv{i:03d}.pdf", number=f"INV-{1000 + i}", total=100.0 + i, tax=10.0)
+        factories.invoice_pdf(
+            folder / f"inv{i:03d}.pdf", number=f"INV-{1000 + i}", total=100.0 + i, tax=10.0
+        )
         for i in range(n)
     ]
 
@@ -21,12 +23,23 @@ def test_batch_exports_every_document_and_a_rerun_adds_nothing(tmp_path, inbox):
     _invoices(inbox, 3)
     lib = tmp_path / "lib"
     out = tmp_path / "out.json"
-    code, _o, err = run_cli("batch", str(inbox), "--processor", "invoice", "--export", str(out), library=lib)
+    code, _o, err = run_cli(
+        "batch", str(inbox), "--processor", "invoice", "--export", str(out), library=lib
+    )
     assert code == 0, err
     data = json.loads(out.read_text())
     assert len(data) == 3
     first = data[0]
-    assert set(first) == {"file", "document_id", "sha256", "status", "error", "processor_type", "fields", "field_details"}
+    assert set(first) == {
+        "file",
+        "document_id",
+        "sha256",
+        "status",
+        "error",
+        "processor_type",
+        "fields",
+        "field_details",
+    }
     assert first["file"] == str(inbox / "inv000.pdf")
     assert first["status"] == "completed"
     assert first["fields"]["invoice_number"] == "INV-1000"
@@ -35,7 +48,9 @@ def test_batch_exports_every_document_and_a_rerun_adds_nothing(tmp_path, inbox):
     assert first["field_details"]["total"]["source"] == "text"
     assert len(first["field_details"]["total"]["bbox"]) == 4
 
-    code, _o, err = run_cli("batch", str(inbox), "--processor", "invoice", "--export", str(out), library=lib)
+    code, _o, err = run_cli(
+        "batch", str(inbox), "--processor", "invoice", "--export", str(out), library=lib
+    )
     assert code == 0, err
     again = json.loads(out.read_text())
     assert [d["document_id"] for d in again] == [d["document_id"] for d in data]
@@ -72,7 +87,9 @@ def test_originals_are_kept_when_the_source_is_deleted(tmp_path, inbox, library)
 def test_usage_errors_exit_2(tmp_path):
     code, _o, err = run_cli("batch", library=tmp_path / "lib")
     assert code == 2
-    code, _o, err = run_cli("batch", str(tmp_path), "--export", str(tmp_path / "x.pdf"), library=tmp_path / "lib")
+    code, _o, err = run_cli(
+        "batch", str(tmp_path), "--export", str(tmp_path / "x.pdf"), library=tmp_path / "lib"
+    )
     assert code == 2 and "export format" in err
 
 

@@ -30,6 +30,13 @@ class _Handler(FileSystemEventHandler):
     def __init__(self, watcher: FolderWatcher):
         self.watcher = watcher
 
+    def dispatch(self, event: FileSystemEvent) -> None:
+        # An error on one event must not end the observer thread (and so the watching).
+        try:
+            super().dispatch(event)
+        except Exception:
+            log.exception("while handling %s", event)
+
     def on_created(self, event: FileSystemEvent) -> None:
         self.watcher._seen(event.src_path, event.is_directory)
 
@@ -92,21 +99,20 @@ class FolderWatcher:
         self._observer.join(timeout=5)
         self._thread.join(timeout=5)
 
-    def _seen(self, path: str, is_dir: bool) -> None:
+    def _seen(self, path: str, is_dir: bool, inside_moved_folder: bool = False) -> None:
         p = Path(path)
-        if (
-            any(is_skipped_name(part) for part in p.relative_to(self.folder).parts if part)
-            if p.is_relative_to(self.folder)
-            else is_skipped_name(p.name)
-        ):
+        parts = p.relative_to(self.folder).parts if p.is_relative_to(self.folder) else (p.name,)
+        if any(is_skipped_name(part) for part in parts):
             return
         if is_dir:
+            # A folder that arrives whole (moved or copied in) is walked: no event comes for
+            # the files that were already inside it.
             if self.recursive or p.parent == self.folder:
                 for item in walk([path], recursive=True):
                     if not isinstance(item, tuple):
-                        self._seen(str(item.path), False)
+                        self._seen(str(item.path), False, inside_moved_folder=True)
             return
-        if not self.recursive and p.parent != self.folder:
+        if not (self.recursive or inside_moved_folder) and p.parent != self.folder:
             return
         with self._lock:
             if path not in self._pending:

@@ -26,7 +26,7 @@ def page_geometry(page: pdfium.PdfPage):
     """(rotation, width, height, transform) where transform maps PDF user space to the page
     as displayed (top-left origin, y down), honouring /Rotate and the crop box."""
     rotation = page.get_rotation() % 360
-    left, bottom, right, top = page.get_cropbox()
+    left, bottom, right, top = page.get_bbox()  # the crop box, inherited values resolved
     w, h = right - left, top - bottom
 
     if rotation == 90:

@@ -1,0 +1,88 @@
+"""Extraction from real files: text layers, scans through Tesseract, rotation, TIFF pages."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from docrouter_desktop.core.extraction.extract import (
+    ExtractOptions,
+    extract_pages,
+    inspect_document,
+)
+from docrouter_desktop.core.filetypes import mismatch_error, sniff
+from tests import factories
+
+OPTS = ExtractOptions()
+
+
+def _words(page) -> str:
+    return " ".join(w[0] for w in page.words)
+
+
+def test_text_layer_words_have_boxes_in_points(tmp_path):
+    pdf = factories.invoice_pdf(tmp_path / "a.pdf", number="INV-42")
+    (page,) = extract_pages(str(pdf), "application/pdf", [1], OPTS)
+    assert page.text_source == "text"
+    assert (round(page.width), round(page.height)) == (595, 842)
+    word = next(w for w in page.words if w[0] == "INV-42")
+    x0, top, x1, bottom = word[1:5]
+    assert 0 < x0 < x1 < page.width and 0 < top < bottom < 300  # near the top of the page
+
+
+def test_scanned_pdf_is_read_by_ocr_with_boxes_in_points(tmp_path):
+    pdf = factories.scanned_pdf(tmp_path / "scan.pdf", factories.RECEIPT_LINES)
+    (page,) = extract_pages(str(pdf), "application/pdf", [1], OPTS)
+    assert page.text_source == "ocr"
+    assert "BAKERY" in _words(page)
+    assert all(0 <= w[1] < w[3] <= page.width + 1 for w in page.words)
+    assert page.ocr_confidence and page.ocr_confidence > 0.5
+
+
+def test_rotated_pdf_page_boxes_follow_the_displayed_page(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    src = factories.invoice_pdf(tmp_path / "a.pdf", number="ROT-9")
+    writer = PdfWriter()
+    page = PdfReader(src).pages[0]
+    page.rotate(90)
+    writer.add_page(page)
+    rotated = tmp_path / "r.pdf"
+    with open(rotated, "wb") as fh:
+        writer.write(fh)
+    (p,) = extract_pages(str(rotated), "application/pdf", [1], OPTS)
+    assert (round(p.width), round(p.height)) == (842, 595)
+    word = next(w for w in p.words if w[0] == "ROT-9")
+    # Turned clockwise, text near the top-left of the page ends up near the top-right.
+    assert word[1] > p.width / 2 and word[2] < p.height / 2
+
+
+def test_multipage_tiff_gives_every_page(tmp_path):
+    a = factories.text_image(tmp_path / "a.png", ["FIRST PAGE 111"])
+    b = factories.text_image(tmp_path / "b.png", ["SECOND PAGE 222"])
+    tiff = tmp_path / "both.tiff"
+    Image.open(a).save(tiff, save_all=True, append_images=[Image.open(b)])
+    assert sniff(tiff.read_bytes()[:4096]) == "image/tiff"
+    assert inspect_document(str(tiff), "image/tiff").pages == 2
+    pages = extract_pages(str(tiff), "image/tiff", [1, 2], OPTS)
+    assert "111" in _words(pages[0]) and "222" in _words(pages[1])
+
+
+def test_exif_orientation_is_honoured(tmp_path):
+    src = factories.text_image(tmp_path / "up.jpg", ["TOTAL 12.50 EXIF"], fmt="JPEG")
+    img = Image.open(src).rotate(90, expand=True)  # stored sideways
+    exif = Image.Exif()
+    exif[0x0112] = 6  # display rotated 90 degrees clockwise
+    sideways = tmp_path / "side.jpg"
+    img.save(sideways, exif=exif)
+    (page,) = extract_pages(str(sideways), "image/jpeg", [1], OPTS)
+    assert "EXIF" in _words(page)
+    assert page.width > page.height
+
+
+def test_sniffing_uses_content_not_names(tmp_path):
+    assert sniff(b"%PDF-1.7\n") == "application/pdf"
+    assert sniff(b"\x89PNG\r\n\x1a\n....") == "image/png"
+    assert sniff(b"Hello, invoice 12") == "text/plain"
+    assert sniff(b"PK\x03\x04rest") == "application/zip"
+    assert "PNG" in mismatch_error("photo.png", "text/plain")
+    assert mismatch_error("photo.png", "image/png") is None
