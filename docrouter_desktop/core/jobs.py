@@ -194,12 +194,13 @@ def complete(session: Session, owner: str, job_id: int, result: dict[str, Any]) 
             if detail.get("source") == "user":
                 fields[name] = existing.fields.get(name)
                 details[name] = detail
+    warnings = list(result["warnings"]) + likely_duplicates(session, doc, fields)
     values = dict(
         processor_type=result["processor_type"],
         fields=fields,
         field_details=details,
         pages=result["pages"],
-        warnings=result["warnings"],
+        warnings=warnings,
         routing=result.get("routing"),
         text=result["text"],
         engine_version=__version__,
@@ -219,6 +220,38 @@ def complete(session: Session, owner: str, job_id: int, result: dict[str, Any]) 
     doc.updated_at = now
     index_text(session, doc.id, doc.document_name, result["text"])
     return True
+
+
+def likely_duplicates(session: Session, doc: Document, fields: dict[str, Any]) -> list[str]:
+    """A warning when another document of the organization has the same vendor, number and
+    total: the same invoice scanned twice, or sent again."""
+    number = fields.get("invoice_number")
+    if not number:
+        return []
+    rows = session.execute(
+        select(Result.document_id, Result.fields, Document.document_name)
+        .join(Document, Document.id == Result.document_id)
+        .where(
+            func.json_extract(Result.fields, "$.invoice_number") == number,
+            Result.document_id != doc.id,
+            Document.organization_id == doc.organization_id,
+        )
+        .limit(20)
+    )
+    out = []
+    for _other_id, other, name in rows:
+        if _same(other.get("vendor"), fields.get("vendor")) and other.get("total") == fields.get(
+            "total"
+        ):
+            out.append(
+                f"Likely a duplicate of '{name}': same vendor, invoice number {number} and total."
+            )
+    return out[:3]
+
+
+def _same(a: Any, b: Any) -> bool:
+    norm = lambda v: "".join(ch for ch in str(v or "").lower() if ch.isalnum())  # noqa: E731
+    return norm(a) == norm(b)
 
 
 def index_text(session: Session, document_id: str, name: str, text: str) -> None:

@@ -46,6 +46,7 @@ class Library:
         self.db = Database(self.root / "library.sqlite3")
         self.blobs = BlobStore(self.root / "originals")
         self._default_org: str | None = None
+        self.default_org_id()
 
     def close(self) -> None:
         self.db.dispose()
@@ -53,14 +54,21 @@ class Library:
     # -- organizations
 
     def default_org_id(self) -> str:
+        """The organization documents go to when none is named: the first one created."""
         if self._default_org:
             return self._default_org
-        with self.db.write() as s:
-            org = s.scalars(select(Organization).order_by(Organization.created_at).limit(1)).first()
-            if org is None:
-                org = Organization(id=new_id("org_"), name=DEFAULT_ORG_NAME, created_at=utcnow())
-                s.add(org)
-            self._default_org = org.id
+        first = select(Organization).order_by(Organization.created_at, Organization.id).limit(1)
+        with self.db.read() as s:
+            org = s.scalars(first).first()
+        if org is None:
+            with self.db.write() as s:
+                org = s.scalars(first).first()
+                if org is None:
+                    org = Organization(
+                        id=new_id("org_"), name=DEFAULT_ORG_NAME, created_at=utcnow()
+                    )
+                    s.add(org)
+        self._default_org = org.id
         return self._default_org
 
     def resolve_org(self, org: str | None) -> str:

@@ -86,6 +86,10 @@ def upgrade() -> None:
         sa.Column("created_at", sa.String(40), nullable=False),
         sa.Column("updated_at", sa.String(40), nullable=False),
     )
+    # Finding likely duplicates (same invoice number) without scanning every result.
+    op.execute(
+        "CREATE INDEX ix_results_invoice_number ON results (json_extract(fields, '$.invoice_number'))"
+    )
     op.create_table(
         "settings",
         sa.Column("key", sa.String(100), primary_key=True),

@@ -1,0 +1,92 @@
+"""The library: organizations, duplicates across them, migrations, retry and warnings."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from docrouter_desktop.core.batch import Batch
+from docrouter_desktop.core.library import Library
+from tests import factories
+from tests.conftest import run_cli
+
+
+def _run(library, paths, org=None):
+    batch = Batch(library, org_id=org, workers=0)
+    batch.add(batch.find([str(p) for p in paths]))
+    return batch, batch.run()
+
+
+def test_same_bytes_in_two_organizations_are_two_documents_sharing_one_original(library, inbox):
+    pdf = factories.invoice_pdf(inbox / "a.pdf")
+    other = library.create_organization("Clients")
+    b1, _ = _run(library, [pdf])
+    b2, _ = _run(library, [pdf], org=other.id)
+    d1, d2 = b1.outcomes[0].document_id, b2.outcomes[0].document_id
+    assert d1 != d2
+    assert library.document(d1).organization_id != library.document(d2).organization_id
+    assert library.original_path(d1) == library.original_path(d2)
+    library.delete(d1)
+    assert library.original_path(d2).exists()  # still used by the other organization
+
+
+def test_a_resent_invoice_is_flagged_as_a_likely_duplicate(library, inbox):
+    factories.invoice_pdf(inbox / "first.pdf", number="DUP-77", total=99.0, tax=9.0)
+    factories.invoice_pdf(inbox / "resent.pdf", number="DUP-77", total=99.0, tax=9.0, extra_pages=1)
+    batch, summary = _run(library, [inbox / "first.pdf", inbox / "resent.pdf"])
+    assert summary.completed == 2
+    second = library.result(batch.outcomes[1].document_id)
+    assert any("duplicate of 'first.pdf'" in w for w in second.warnings)
+    assert not any("duplicate" in w for w in library.result(batch.outcomes[0].document_id).warnings)
+
+
+def test_an_older_library_is_migrated_when_opened(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+
+    from docrouter_desktop.core.storage.database import make_engine
+
+    path = tmp_path / "old"
+    path.mkdir()
+    engine = make_engine(path / "library.sqlite3")
+    cfg = Config()
+    from importlib import resources
+
+    cfg.set_main_option(
+        "script_location", str(resources.files("docrouter_desktop.core") / "migrations")
+    )
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    engine.dispose()
+    lib = Library(path)
+    lib.default_org_id()
+    lib.close()
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    with sqlite3.connect(path / "library.sqlite3") as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_retry_processes_failed_documents_again(tmp_path, inbox):
+    factories.text_image(inbox / "scan.png", factories.RECEIPT_LINES)
+    lib = tmp_path / "lib"
+    run_cli("config", "set", "tesseract_path", str(tmp_path / "no-tesseract"), library=lib)
+    code, _o, err = run_cli("batch", str(inbox), library=lib)
+    assert code == 1 and "Tesseract" in err
+    run_cli("config", "set", "tesseract_path", "", library=lib)
+    code, _o, err = run_cli("retry", library=lib)
+    assert code == 0, err
+    assert "1 completed" in err
+
+
+def test_cancel_marks_queued_documents_cancelled(library, inbox):
+    pdf = factories.invoice_pdf(inbox / "a.pdf")
+    outcome = library.ingest_file(pdf)
+    assert outcome.status == "queued"
+    assert library.cancel(outcome.document_id) == "cancelled"
+    assert library.document(outcome.document_id).status == "cancelled"
+    # A cancelled document given again is queued again.
+    again = library.ingest_file(pdf)
+    assert again.duplicate and library.document(outcome.document_id).status == "queued"
