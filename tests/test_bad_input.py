@@ -80,3 +80,20 @@ def test_recursive_walks_subfolders_only_when_asked(tmp_path, inbox):
         "deep.pdf",
         "top.pdf",
     ]
+
+
+def test_a_file_that_vanishes_mid_batch_fails_with_a_clear_message(library, inbox):
+    from docrouter_desktop.core.batch import Batch
+
+    keep = factories.invoice_pdf(inbox / "keep.pdf", number="K-1")
+    gone = factories.invoice_pdf(inbox / "gone.pdf", number="G-1")
+    batch = Batch(library, workers=0)
+    found = batch.find([str(inbox)])
+    gone.unlink()  # removed after the folder was read, before the file was
+    batch.add(found)
+    summary = batch.run()
+    by_name = {Path(o.file).name: o for o in summary.outcomes}
+    assert by_name["keep.pdf"].status == "completed"
+    assert by_name["gone.pdf"].status == "failed"
+    assert "moved or deleted" in by_name["gone.pdf"].error
+    assert keep.exists()
