@@ -49,8 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--export", metavar="FILE", help="write the batch's results (.json, .csv, .xlsx)"
     )
-    b.add_argument("--org", help="organization (workspace) id or name")
+    b.add_argument("--org", help="organization (workspace) id or name; with --remote, the remote's")
     b.add_argument("--tags", default="", help="comma-separated tags")
+    b.add_argument("--remote", metavar="NAME", help="process on this DocRouter server instead")
 
     ls = sub.add_parser("list", help="list documents in the library")
     ls.add_argument("--status")
@@ -113,6 +114,22 @@ def build_parser() -> argparse.ArgumentParser:
     oc.add_argument("name")
 
     sub.add_parser("samples", help="process the bundled sample documents and print a table")
+
+    rm = sub.add_parser("remote", help="DocRouter servers to send documents to")
+    rms = rm.add_subparsers(dest="action", parser_class=Parser)
+    ra = rms.add_parser("add")
+    ra.add_argument("name")
+    ra.add_argument("--url", required=True)
+    rms.add_parser("list")
+    for action in ("test", "remove"):
+        rms.add_parser(action).add_argument("name")
+
+    tk = sub.add_parser("token", help="API tokens of remotes, kept in the OS keyring")
+    tks = tk.add_subparsers(dest="action", parser_class=Parser, required=True)
+    for action in ("set", "delete"):
+        t = tks.add_parser(action)
+        t.add_argument("--remote", required=True, metavar="NAME")
+        t.add_argument("--org", metavar="ID", help="a workspace token for this organization")
 
     gui = sub.add_parser("gui", help="open the window")
     gui.add_argument("files", nargs="*")

@@ -106,20 +106,21 @@ def cmd_batch(args, library_dir: Path) -> int:
         format_from_path(Path(args.export))
     lib = _open(library_dir)
     tags = [t.strip() for t in args.tags.split(",") if t.strip()]
-    batch = Batch(lib, args.org, args.processor, args.workers)
+    batch = Batch(lib, args.org, args.processor, args.workers, tags=tags)
+    if args.remote:
+        from docrouter_desktop.core.remote import get_remote
+        from docrouter_desktop.core.secrets import TokenStore
+
+        if not args.org:
+            raise UsageError("--remote needs --org ID: the workspace on that server.")
+        batch.org_id = None  # the local library keeps them in its default organization
+        batch.remote, batch.remote_org = get_remote(lib, args.remote), args.org
+        batch.token_store = TokenStore()
+        batch.token_store.check()
     found = batch.find(args.paths, args.recursive)
     if not found:
         err.print("No files found (hidden, system and partial-download files are skipped).")
-    org = lib.resolve_org(args.org)
-    for item in found:
-        if isinstance(item, tuple):
-            from docrouter_desktop.core.records import IngestOutcome
-
-            batch.outcomes.append(IngestOutcome(item[0], None, "failed", error=item[1]))
-        else:
-            batch.outcomes.append(
-                lib.ingest_file(item.path, org, args.processor, item.given_as, tags)
-            )
+    batch.add(found)
     pending = batch.pending_ids()
     interactive = err.is_terminal
     with BatchProgress(len(batch.outcomes), interactive) as progress:
@@ -442,3 +443,94 @@ def cmd_gui(args, library_dir: Path) -> int:
         )
         return cmd_samples(args, library_dir) if not args.files else 1
     return run_gui(args, library_dir)
+
+
+# --- remotes and their tokens --------------------------------------------------------------
+
+
+def cmd_remote(args, library_dir: Path) -> int:
+    from docrouter_desktop.core import remote as rem
+    from docrouter_desktop.core.secrets import TokenStore
+
+    lib = _open(library_dir)
+    action = args.action or "list"
+    if action == "add":
+        r = rem.add_remote(lib, args.name, args.url)
+        err.print(
+            f"Remote '{r.name}' at {r.url}. Now store a token: docrouter-desktop token set --remote {r.name}"
+        )
+        return 0
+    if action == "list":
+        for r in rem.remotes(lib).values():
+            orgs = f" (workspace tokens: {', '.join(r.org_tokens)})" if r.org_tokens else ""
+            print(f"{r.name}  {r.url}{orgs}")
+        return 0
+    if action == "remove":
+        rem.remove_remote(lib, args.name, TokenStore())
+        err.print(f"Removed the remote '{args.name}' and its tokens.")
+        return 0
+    # test
+    r = rem.get_remote(lib, args.name)
+    return _test_remote(r, TokenStore())
+
+
+def _test_remote(r, store) -> int:
+    from docrouter_desktop.client import DocRouterError, Forbidden
+    from docrouter_desktop.core import remote as rem
+
+    try:
+        with rem.client_for(r, store, retries=1, timeout=15) as client:
+            if store.get_token(r.name):
+                profile = client.profile()
+                orgs = client.organizations()
+                print(
+                    f"Connected to {r.url} as {profile.get('name') or '?'} <{profile.get('email') or '?'}>"
+                )
+                for o in orgs:
+                    print(f"  workspace {o.get('id')}  {o.get('name')}")
+            for org in r.org_tokens:
+                n = sum(1 for _ in client.documents(org))
+                print(f"  workspace token for {org}: works ({n} documents)")
+        return 0
+    except Forbidden as exc:
+        err.print(
+            f"The server refused the account calls ({exc.message}). A workspace token cannot be "
+            "used as an account token: store it with --org ID instead."
+        )
+        return 1
+    except DocRouterError as exc:
+        err.print(f"Connection test failed: {exc.message}")
+        return 1
+
+
+def cmd_token(args, library_dir: Path) -> int:
+    import getpass
+
+    from docrouter_desktop.core import remote as rem
+    from docrouter_desktop.core.secrets import TokenStore
+
+    lib = _open(library_dir)
+    r = rem.get_remote(lib, args.remote)
+    store = TokenStore()
+    store.check()
+    if args.action == "delete":
+        removed = store.delete_token(r.name, args.org)
+        if args.org:
+            rem.note_org_token(lib, r.name, args.org, False)
+        err.print("Token removed." if removed else "There was no such token.")
+        return 0
+    if sys.stdin.isatty():
+        secret = getpass.getpass("Token (input hidden): ")
+    else:
+        secret = sys.stdin.readline()
+    secret = secret.strip()
+    if not secret:
+        raise UsageError("No token was given (type it at the prompt, or pipe it on stdin).")
+    store.set_token(r.name, secret, args.org)
+    if args.org:
+        rem.note_org_token(lib, r.name, args.org, True)
+    err.print(
+        f"Token stored in the system keyring for '{r.name}'"
+        + (f", workspace {args.org}." if args.org else ".")
+    )
+    return 0

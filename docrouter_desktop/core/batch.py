@@ -59,6 +59,14 @@ class Batch:
     processor_type: str | None = None
     workers: int | None = None
     outcomes: list[IngestOutcome] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    remote: object | None = None  # a core.remote.RemoteInfo: process there instead of here
+    remote_org: str | None = None
+    token_store: object | None = None
+
+    @property
+    def target(self) -> str:
+        return self.remote.target(self.remote_org) if self.remote else "local"
 
     def find(self, paths: list[str], recursive: bool = False) -> list[FoundFile | tuple[str, str]]:
         return list(walk(paths, recursive))
@@ -74,7 +82,12 @@ class Batch:
                 outcome = IngestOutcome(item[0], None, "failed", error=item[1])
             else:
                 outcome = self.library.ingest_file(
-                    item.path, org, self.processor_type, item.given_as
+                    item.path,
+                    org,
+                    self.processor_type,
+                    item.given_as,
+                    tags=self.tags,
+                    target=self.target,
                 )
             self.outcomes.append(outcome)
             if on_added:
@@ -102,7 +115,7 @@ class Batch:
 
         ids = self.pending_ids()
         interrupted = False
-        make = runner_factory or (lambda **kw: Runner(self.library, **kw))
+        make = runner_factory or self._make_runner
         try:
             while ids:
                 runner = make(workers=self.workers, on_event=count, only_documents=ids)
@@ -116,6 +129,22 @@ class Batch:
         except KeyboardInterrupt:
             interrupted = True
         return self.summary(time.monotonic() - start, pages, interrupted)
+
+    def _make_runner(self, workers, on_event, only_documents):
+        if self.remote is None:
+            return Runner(
+                self.library, workers=workers, on_event=on_event, only_documents=only_documents
+            )
+        from docrouter_desktop.core.remote import RemoteRunner
+
+        return RemoteRunner(
+            self.library,
+            self.remote,
+            self.remote_org,
+            self.token_store,
+            on_event=on_event,
+            only_documents=only_documents,
+        )
 
     def summary(self, seconds: float, pages: int, interrupted: bool = False) -> BatchSummary:
         ids = [o.document_id for o in self.outcomes if o.document_id]

@@ -67,10 +67,15 @@ class ClaimedJob:
     processor_type: str
     attempts: int
     discard_corrections: bool
+    target: str = "local"
 
 
 def enqueue(
-    session: Session, document: Document, processor_type: str, discard: bool = False
+    session: Session,
+    document: Document,
+    processor_type: str,
+    discard: bool = False,
+    target: str = "local",
 ) -> Job:
     now = utcnow()
     # One live job per document: older queued ones are superseded.
@@ -82,6 +87,7 @@ def enqueue(
     job = Job(
         document_id=document.id,
         processor_type=processor_type,
+        target=target,
         discard_corrections=int(discard),
         status="queued",
         attempts=0,
@@ -97,15 +103,20 @@ def enqueue(
 
 
 def claim(
-    session: Session, owner: str, only_documents: set[str] | None = None
+    session: Session,
+    owner: str,
+    only_documents: set[str] | None = None,
+    target: str = "local",
 ) -> ClaimedJob | None:
-    """Claim the oldest runnable job (call inside a write transaction)."""
+    """Claim the oldest runnable job for this target (call inside a write transaction):
+    ``local`` for the worker pool, ``remote:NAME:ORG`` for a remote server's workspace."""
     now = time.time()
     query = (
         select(Job, Document)
         .join(Document, Document.id == Job.document_id)
         .where(
-            (Job.status == "queued") | ((Job.status == "processing") & (Job.lease_expires < now))
+            Job.target == target,
+            (Job.status == "queued") | ((Job.status == "processing") & (Job.lease_expires < now)),
         )
         .order_by(Job.id)
         .limit(50)
@@ -113,7 +124,7 @@ def claim(
     stale_candidates = (
         select(Job, Document)
         .join(Document, Document.id == Job.document_id)
-        .where(Job.status == "processing", Job.claimed_by != owner)
+        .where(Job.target == target, Job.status == "processing", Job.claimed_by != owner)
         .order_by(Job.id)
         .limit(50)
     )
@@ -152,6 +163,7 @@ def claim(
             job.processor_type,
             job.attempts,
             bool(job.discard_corrections),
+            job.target,
         )
     return None
 

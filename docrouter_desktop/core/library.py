@@ -137,6 +137,7 @@ class Library:
         given_as: str | None = None,
         tags: Iterable[str] = (),
         requeue_failed: bool = True,
+        target: str = "local",
     ) -> IngestOutcome:
         """Copy a file into the library and queue it; never raises for a bad file."""
         shown = given_as or str(path)
@@ -177,6 +178,7 @@ class Library:
             list(tags),
             shown,
             requeue_failed,
+            target,
         )
 
     def ingest_bytes(
@@ -200,7 +202,16 @@ class Library:
         )
 
     def _register(
-        self, blob, name, source, org_id, processor_type, tags, shown, requeue_failed
+        self,
+        blob,
+        name,
+        source,
+        org_id,
+        processor_type,
+        tags,
+        shown,
+        requeue_failed,
+        target="local",
     ) -> IngestOutcome:
         content_type = sniff(blob.head) if blob.size else "application/octet-stream"
         problem = None
@@ -216,12 +227,12 @@ class Library:
                 )
             ).first()
             if existing is not None:
-                if (
-                    existing.status in ("failed", "cancelled")
-                    and requeue_failed
-                    and problem is None
-                ):
-                    jobs.enqueue(s, existing, processor_type)
+                if problem is None and existing.status not in ("queued", "processing"):
+                    if target != "local" and not _sent_to(s, existing.id, target):
+                        # Asked for remote processing: send it even if it was read locally.
+                        jobs.enqueue(s, existing, processor_type, target=target)
+                    elif existing.status in ("failed", "cancelled") and requeue_failed:
+                        jobs.enqueue(s, existing, processor_type, target=target)
                 return IngestOutcome(
                     shown, existing.id, existing.status, True, existing.error, existing.pages
                 )
@@ -244,7 +255,7 @@ class Library:
             s.add(doc)
             s.flush()
             if problem is None:
-                jobs.enqueue(s, doc, processor_type)
+                jobs.enqueue(s, doc, processor_type, target=target)
             jobs.index_text(s, doc.id, name, "")
         return IngestOutcome(shown, doc.id, doc.status, False, problem)
 
@@ -428,6 +439,18 @@ class Library:
                 ):
                     out[d[0]] = (d[1], d[2])
         return out
+
+
+def _sent_to(s, document_id: str, target: str) -> bool:
+    """Whether the document was already processed by this remote workspace."""
+    from docrouter_desktop.core.storage.models import RemoteDocument
+
+    rec = s.get(RemoteDocument, document_id)
+    return (
+        rec is not None
+        and rec.status == "completed"
+        and f"remote:{rec.remote_name}:{rec.remote_org}" == target
+    )
 
 
 def _doc_info(d: Document, fields: dict | None = None) -> DocumentInfo:

@@ -74,6 +74,7 @@ class Job(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     processor_type: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(String(300), default="local")  # or remote:NAME:ORG
     discard_corrections: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(20), default="queued")
     claimed_by: Mapped[str | None] = mapped_column(String(200))
@@ -111,3 +112,21 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class RemoteDocument(Base):
+    """What left the machine: which server and workspace a document was sent to, and when."""
+
+    __tablename__ = "remote_documents"
+
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    remote_name: Mapped[str] = mapped_column(String(100))
+    base_url: Mapped[str] = mapped_column(String(1000))
+    remote_org: Mapped[str] = mapped_column(String(200))
+    remote_document_id: Mapped[str | None] = mapped_column(String(200))
+    uploaded_at: Mapped[str | None] = mapped_column(String(40))
+    finished_at: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))
+    error: Mapped[str | None] = mapped_column(Text)
