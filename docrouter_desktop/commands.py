@@ -241,6 +241,15 @@ def cmd_show(args, library_dir: Path) -> int:
     out.print(
         f"type: {doc.content_type}, {doc.pages or '?'} pages, {doc.size} bytes, sha256 {doc.sha256[:16]}…"
     )
+    from docrouter_desktop.core.remote import remote_record
+
+    sent = remote_record(lib, doc.id)
+    if sent:
+        out.print(
+            f"sent to {sent['remote']} ({sent['url']}), workspace {sent['organization']}, "
+            f"at {sent['uploaded_at']}: {sent['status']}"
+            + (f" — {sent['error']}" if sent["error"] else "")
+        )
     if result is None:
         return 0
     out.print(

@@ -1,0 +1,161 @@
+"""``batch --remote`` against a real ``serve`` on loopback, through a fault-injecting proxy."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from docrouter_desktop.client import DocRouterClient
+from docrouter_desktop.core.secrets import KeyringUnavailable, TokenStore
+from tests import factories
+from tests.remote.faulty_proxy import FaultPlan, start_proxy
+
+
+@pytest.fixture(autouse=True)
+def _keyring():
+    try:
+        TokenStore.check()
+    except KeyringUnavailable:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("no Secret Service in this session (scripts/test starts one)")
+
+
+def _cli(lib, *args, input=None, check=True):
+    p = subprocess.run(
+        [sys.executable, "-m", "docrouter_desktop", "--library", str(lib), *args],
+        capture_output=True,
+        text=True,
+        input=input,
+        timeout=600,
+    )
+    if check:
+        assert p.returncode == 0, p.stderr
+    return p
+
+
+def _setup_remote(lib, url, token, name="srv"):
+    _cli(lib, "remote", "add", name, "--url", url)
+    _cli(lib, "token", "set", "--remote", name, input=token + "\n")
+
+
+def _invoices(folder, n):
+    folder.mkdir(exist_ok=True)
+    for i in range(n):
+        factories.invoice_pdf(folder / f"r{i}.pdf", number=f"R-{i}", total=200.0 + i, tax=20.0)
+    return folder
+
+
+def _org(server) -> str:
+    with DocRouterClient(server.url, server.account_token) as c:
+        return c.organizations()[0]["id"]
+
+
+def test_remote_batch_survives_faults_and_matches_a_local_run(tmp_path, server):
+    docs = _invoices(tmp_path / "docs", 4)
+    local = tmp_path / "local.json"
+    _cli(
+        tmp_path / "local-lib", "batch", str(docs), "--processor", "invoice", "--export", str(local)
+    )
+
+    plan = FaultPlan(fail_500=2, fail_429=1, drop=1)
+    proxy, url = start_proxy(server.url, plan)
+    try:
+        lib = tmp_path / "lib"
+        _setup_remote(lib, url, server.account_token)
+        out = tmp_path / "remote.json"
+        p = _cli(
+            lib,
+            "--log-level",
+            "DEBUG",
+            "batch",
+            str(docs),
+            "--processor",
+            "invoice",
+            "--remote",
+            "srv",
+            "--org",
+            _org(server),
+            "--export",
+            str(out),
+            check=False,
+        )
+        assert p.returncode == 0, p.stderr
+    finally:
+        proxy.shutdown()
+    remote_rows = json.loads(out.read_text())
+    local_rows = json.loads(local.read_text())
+    assert [r["status"] for r in remote_rows] == ["completed"] * 4
+    assert [r["fields"] for r in remote_rows] == [r["fields"] for r in local_rows]
+    with DocRouterClient(server.url, server.account_token) as c:
+        assert len(list(c.documents(_org(server)))) == 4  # each uploaded once
+    # The faults were really met, and retried.
+    assert plan.fail_500 == 0 and plan.fail_429 == 0 and plan.drop == 0
+    # The token is nowhere on disk: not in the library, its logs, or the output.
+    for path in lib.rglob("*"):
+        if path.is_file():
+            assert server.account_token.encode() not in path.read_bytes(), path
+    assert server.account_token not in p.stderr + p.stdout
+    # The library says what left the machine, where to, and when.
+    shown = _cli(lib, "show", remote_rows[0]["document_id"]).stdout
+    assert "sent to srv" in shown and url in shown
+
+
+def test_a_server_restarted_half_way_loses_nothing(tmp_path, server):
+    docs = _invoices(tmp_path / "docs", 6)
+    lib = tmp_path / "lib"
+    _setup_remote(lib, server.url, server.account_token)
+    org = _org(server)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "docrouter_desktop",
+            "--library",
+            str(lib),
+            "batch",
+            str(docs),
+            "--remote",
+            "srv",
+            "--org",
+            org,
+            "--export",
+            str(tmp_path / "out.json"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    with DocRouterClient(server.url, server.account_token) as c:
+        while time.monotonic() < deadline and len(list(c.documents(org))) < 2:
+            time.sleep(0.05)
+    server.stop()
+    time.sleep(1.0)
+    server.start()
+    _o, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    rows = json.loads((tmp_path / "out.json").read_text())
+    assert [r["status"] for r in rows] == ["completed"] * 6
+    with DocRouterClient(server.url, server.account_token) as c:
+        assert len(list(c.documents(org))) == 6
+
+
+def test_a_revoked_token_fails_the_documents_with_a_clear_message(tmp_path, server):
+    docs = _invoices(tmp_path / "docs", 2)
+    with DocRouterClient(server.url, server.account_token) as c:
+        made = c.create_access_token("short-lived")
+        c.delete_access_token(made["id"])
+    lib = tmp_path / "lib"
+    _setup_remote(lib, server.url, made["token"])
+    p = _cli(lib, "batch", str(docs), "--remote", "srv", "--org", _org(server), check=False)
+    assert p.returncode == 1
+    assert "refused the token" in p.stderr and "token set --remote srv" in p.stderr
+    # Nothing is lost: the documents are in the library, failed, and can be retried.
+    listing = json.loads(_cli(lib, "list", "--json").stdout)
+    assert sorted(d["status"] for d in listing) == ["failed", "failed"]
