@@ -242,6 +242,11 @@ class DocRouterClient:
         params = {"status": status, "processor_type": processor_type, "q": q}
         return self._pages(f"/v0/orgs/{org}/documents", "documents", params)
 
+    def document_count(self, org: str, status: str | None = None) -> int:
+        params = {"limit": 1, "offset": 0, **({"status": status} if status else {})}
+        data = self._json("GET", f"/v0/orgs/{org}/documents", params=params) or {}
+        return int(data.get("total_count") or 0)
+
     def document(self, org: str, document_id: str) -> dict:
         return self._json("GET", f"/v0/orgs/{org}/documents/{document_id}")
 
