@@ -50,7 +50,13 @@ def _guard(fn, *args):
     except MemoryError:
         return TaskError("The document needs more memory than this computer has free.")
     except FileNotFoundError as exc:
-        return TaskError(f"The stored copy of the file is missing ({exc.filename}).")
+        if exc.filename and exc.filename in args:
+            return TaskError(f"The stored copy of the file is missing ({exc.filename}).")
+        return TaskError(
+            f"A file the app needs is missing ({exc.filename}): the installation may be "
+            "incomplete. Reinstall DocRouter Desktop.",
+            traceback.format_exc(),
+        )
     except Exception as exc:  # a bug or an unexpected file: report it on the document
         detail = traceback.format_exc()
         return TaskError(
