@@ -34,6 +34,15 @@ def render(size: int, dest: Path) -> None:
 if __name__ == "__main__":
     app = QGuiApplication([])
     for size in SIZES:
-        render(size, ROOT / "resources" / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "docrouter-desktop.png")
+        render(
+            size,
+            ROOT
+            / "resources"
+            / "icons"
+            / "hicolor"
+            / f"{size}x{size}"
+            / "apps"
+            / "docrouter-desktop.png",
+        )
     render(256, ROOT / "docrouter_desktop" / "resources" / "icons" / "docrouter-desktop.png")
     print("icons written")
