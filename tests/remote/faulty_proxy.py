@@ -34,7 +34,17 @@ class FaultPlan:
         return None
 
 
-def start_proxy(upstream: str, plan: FaultPlan) -> tuple[ThreadingHTTPServer, str]:
+class Proxy(ThreadingHTTPServer):
+    daemon_threads = True
+    client: httpx.Client
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+        self.client.close()
+
+
+def start_proxy(upstream: str, plan: FaultPlan) -> tuple[Proxy, str]:
     client = httpx.Client(base_url=upstream, timeout=60)
 
     class Handler(BaseHTTPRequestHandler):
@@ -92,7 +102,7 @@ def start_proxy(upstream: str, plan: FaultPlan) -> tuple[ThreadingHTTPServer, st
 
         do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = _handle
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = Proxy(("127.0.0.1", 0), Handler)
+    server.client = client
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"

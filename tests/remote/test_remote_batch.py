@@ -87,7 +87,7 @@ def test_remote_batch_survives_faults_and_matches_a_local_run(tmp_path, server):
         )
         assert p.returncode == 0, p.stderr
     finally:
-        proxy.shutdown()
+        proxy.stop()
     remote_rows = json.loads(out.read_text())
     local_rows = json.loads(local.read_text())
     assert [r["status"] for r in remote_rows] == ["completed"] * 4
