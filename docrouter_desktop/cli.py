@@ -123,6 +123,16 @@ def build_parser() -> argparse.ArgumentParser:
     rms.add_parser("list")
     for action in ("test", "remove"):
         rms.add_parser(action).add_argument("name")
+    rr = rms.add_parser("rule", help="when documents go to a remote by themselves")
+    rrs = rr.add_subparsers(dest="rule_action", parser_class=Parser, required=True)
+    lo = rrs.add_parser("low-confidence", help="send documents read with low confidence")
+    lo.add_argument("--remote", required=True, metavar="NAME")
+    lo.add_argument("--org", required=True, metavar="ID")
+    lo.add_argument("--below", type=float, default=0.6, help="confidence threshold (0-1)")
+    nv = rrs.add_parser("never", help="documents from this folder never leave the machine")
+    nv.add_argument("--folder", required=True)
+    rrs.add_parser("list")
+    rrs.add_parser("remove").add_argument("number", type=int)
 
     tk = sub.add_parser("token", help="API tokens of remotes, kept in the OS keyring")
     tks = tk.add_subparsers(dest="action", parser_class=Parser, required=True)

@@ -88,7 +88,7 @@ class BatchProgress:
         elapsed = max(time.monotonic() - self.start, 1e-6)
         if self.enabled:
             self.progress.update(
-                self.task, completed=self.done, pages=pages, rate=f"{pages / elapsed:.1f}"
+                self.task, completed=min(self.done, self.total_files), pages=pages, rate=f"{pages / elapsed:.1f}"
             )
         elif event.kind in ("completed", "failed") and time.monotonic() - self.last_print > 2:
             self.last_print = time.monotonic()
@@ -474,6 +474,8 @@ def cmd_remote(args, library_dir: Path) -> int:
             orgs = f" (workspace tokens: {', '.join(r.org_tokens)})" if r.org_tokens else ""
             print(f"{r.name}  {r.url}{orgs}")
         return 0
+    if action == "rule":
+        return _rule_command(lib, args)
     if action == "remove":
         rem.remove_remote(lib, args.name, TokenStore())
         err.print(f"Removed the remote '{args.name}' and its tokens.")
@@ -542,4 +544,22 @@ def cmd_token(args, library_dir: Path) -> int:
         f"Token stored in the system keyring for '{r.name}'"
         + (f", workspace {args.org}." if args.org else ".")
     )
+    return 0
+
+
+def _rule_command(lib, args) -> int:
+    from docrouter_desktop.core import remote as rem
+
+    if args.rule_action == "low-confidence":
+        rem.add_rule(lib, rem.RoutingRule("low_confidence", args.remote, args.org, args.below))
+    elif args.rule_action == "never":
+        rem.add_rule(lib, rem.RoutingRule("never", folder=args.folder))
+    elif args.rule_action == "remove":
+        current = rem.rules(lib)
+        if not 1 <= args.number <= len(current):
+            raise UsageError(f"There is no rule {args.number} (see: remote rule list).")
+        del current[args.number - 1]
+        rem.save_rules(lib, current)
+    for i, rule in enumerate(rem.rules(lib), start=1):
+        print(f"{i}. {rule.describe()}")
     return 0

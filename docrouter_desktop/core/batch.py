@@ -77,6 +77,11 @@ class Batch:
         on_added: Callable[[IngestOutcome], None] | None = None,
     ) -> None:
         org = self.library.resolve_org(self.org_id)
+        never = []
+        if self.remote is not None:
+            from docrouter_desktop.core import remote as rem
+
+            never = [r for r in rem.rules(self.library) if r.kind == "never"]
         for item in found:
             if isinstance(item, tuple):
                 outcome = IngestOutcome(item[0], None, "failed", error=item[1])
@@ -87,7 +92,9 @@ class Batch:
                     self.processor_type,
                     item.given_as,
                     tags=self.tags,
-                    target=self.target,
+                    target="local"
+                    if never and rem.never_remote(never, str(item.path))
+                    else self.target,
                 )
             self.outcomes.append(outcome)
             if on_added:
@@ -114,6 +121,7 @@ class Batch:
                 on_event(event)
 
         ids = self.pending_ids()
+        local_ids = set(ids)
         interrupted = False
         make = runner_factory or self._make_runner
         try:
@@ -126,9 +134,27 @@ class Batch:
                     # Another process (the window, serve) holds them, or a dead one did:
                     # wait, then claim whatever has become free again.
                     time.sleep(poll)
+            if self.remote is None and not interrupted:
+                self._escalate(sorted(local_ids), count)
         except KeyboardInterrupt:
             interrupted = True
         return self.summary(time.monotonic() - start, pages, interrupted)
+
+    def _escalate(self, document_ids: list[str], on_event) -> None:
+        """Routing rules: documents read with low confidence go to the rule's remote."""
+        from docrouter_desktop.core import remote as rem
+        from docrouter_desktop.core.secrets import TokenStore
+
+        plan = rem.escalations(self.library, document_ids)
+        for rule, ids in plan.items():
+            remote = rem.get_remote(self.library, rule.remote)
+            target = remote.target(rule.org)
+            for doc_id in ids:
+                self.library.reprocess(doc_id, target=target)
+            store = self.token_store or TokenStore()
+            rem.RemoteRunner(
+                self.library, remote, rule.org, store, on_event=on_event, only_documents=set(ids)
+            ).run_until_idle()
 
     def _make_runner(self, workers, on_event, only_documents):
         if self.remote is None:

@@ -23,6 +23,7 @@ from docrouter_desktop.core.storage.blobstore import BlobStore
 from docrouter_desktop.core.storage.database import Database
 from docrouter_desktop.core.storage.models import (
     Document,
+    Job,
     Organization,
     Result,
     Setting,
@@ -371,8 +372,13 @@ class Library:
             return _result_info(r)
 
     def reprocess(
-        self, document_id: str, processor_type: str | None = None, discard_corrections: bool = False
+        self,
+        document_id: str,
+        processor_type: str | None = None,
+        discard_corrections: bool = False,
+        target: str | None = "local",
     ) -> DocumentInfo:
+        """Queue a document again; ``target=None`` keeps where it was last processed."""
         with self.db.write() as s:
             doc = s.get(Document, document_id)
             if doc is None:
@@ -386,7 +392,14 @@ class Library:
             )
             if problem or doc.size == 0:
                 return _doc_info(doc)
-            jobs.enqueue(s, doc, processor_type or doc.processor_type, discard_corrections)
+            if target is None:
+                last = s.scalars(
+                    select(Job.target).where(Job.document_id == doc.id).order_by(Job.id.desc())
+                ).first()
+                target = last or "local"
+            jobs.enqueue(
+                s, doc, processor_type or doc.processor_type, discard_corrections, target=target
+            )
             s.flush()
             return _doc_info(doc)
 
@@ -395,7 +408,7 @@ class Library:
         docs += self.documents(org_id=org_id, status="cancelled", ids=ids)[0]
         retried = []
         for d in docs:
-            info = self.reprocess(d.id)
+            info = self.reprocess(d.id, target=None)
             if info.status == "queued":
                 retried.append(d.id)
         return retried

@@ -159,3 +159,25 @@ def test_a_revoked_token_fails_the_documents_with_a_clear_message(tmp_path, serv
     # Nothing is lost: the documents are in the library, failed, and can be retried.
     listing = json.loads(_cli(lib, "list", "--json").stdout)
     assert sorted(d["status"] for d in listing) == ["failed", "failed"]
+
+
+def test_low_confidence_documents_go_to_the_remote_except_from_a_never_folder(tmp_path, server):
+    org = _org(server)
+    lib = tmp_path / "lib"
+    _setup_remote(lib, server.url, server.account_token)
+    # A page with no invoice cues: its fields come out empty or unsure.
+    unsure = tmp_path / "unsure"
+    unsure.mkdir()
+    factories.text_image(unsure / "note.png", ["Meeting notes", "call Bob about 12.50", "Tuesday"])
+    private = tmp_path / "private"
+    private.mkdir()
+    factories.text_image(private / "diary.png", ["Dear diary", "spent 3.20 on coffee", "Monday"])
+    _cli(
+        lib, "remote", "rule", "low-confidence", "--remote", "srv", "--org", org, "--below", "0.99"
+    )
+    listing = _cli(lib, "remote", "rule", "never", "--folder", str(private)).stdout
+    assert "1. send to srv" in listing and "2. never send documents from" in listing
+    _cli(lib, "batch", str(unsure), str(private), "--processor", "receipt")
+    with DocRouterClient(server.url, server.account_token) as c:
+        names = [d["document_name"] for d in c.documents(org)]
+    assert names == ["note.png"]  # the private folder's document never left the machine
