@@ -88,7 +88,10 @@ class BatchProgress:
         elapsed = max(time.monotonic() - self.start, 1e-6)
         if self.enabled:
             self.progress.update(
-                self.task, completed=min(self.done, self.total_files), pages=pages, rate=f"{pages / elapsed:.1f}"
+                self.task,
+                completed=min(self.done, self.total_files),
+                pages=pages,
+                rate=f"{pages / elapsed:.1f}",
             )
         elif event.kind in ("completed", "failed") and time.monotonic() - self.last_print > 2:
             self.last_print = time.monotonic()
