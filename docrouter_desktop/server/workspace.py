@@ -141,21 +141,21 @@ async def upload_document(request: Request, organization_id: str):
     uploaded again to this organization answer 200 with the existing document."""
     upload = await read_upload(request, request.app.state.config.max_upload_bytes)
     try:
-        outcome = await run_in_threadpool(_store, request, organization_id, upload)
+        outcome, doc = await run_in_threadpool(_store, request, organization_id, upload)
     finally:
         await upload.close()
-    if not outcome.duplicate:
-        runner = request.app.state.runner
-        if runner is not None:
-            runner.notify()
-    doc = await run_in_threadpool(_document, request, organization_id, outcome.document_id)
     body = {
         "document_id": doc.id,
         "document_name": doc.document_name,
         "processor_type": doc.processor_type,
-        "status": doc.status,
+        # as it was stored: the runner may have claimed it since
+        "status": doc.status if outcome.duplicate else outcome.status,
         "duplicate": outcome.duplicate,
     }
+    if not outcome.duplicate and outcome.status == "queued":
+        runner = request.app.state.runner
+        if runner is not None:
+            runner.notify()
     return JSONResponse(body, status_code=200 if outcome.duplicate else 202)
 
 
@@ -166,9 +166,10 @@ def _store(request: Request, org: str, upload):
         with os.fdopen(fd, "wb") as out:
             upload.file.file.seek(0)
             shutil.copyfileobj(upload.file.file, out, 1 << 20)
-        return library.ingest_upload(tmp, upload.name, org, upload.processor_type, upload.tags)
+        outcome = library.ingest_upload(tmp, upload.name, org, upload.processor_type, upload.tags)
     finally:
         os.unlink(tmp)
+    return outcome, _document(request, org, outcome.document_id)
 
 
 @router.get("/documents", response_model=schemas.DocumentList, responses=ERRORS)
