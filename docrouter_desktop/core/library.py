@@ -422,6 +422,25 @@ class Library:
             )
             return OrganizationInfo(org.id, org.name, org.created_at, count or 0)
 
+    def document_status(self, document_id: str) -> dict[str, Any] | None:
+        """The status of one document by its exact id, or None: the hot path of clients that
+        poll, so it is one indexed SELECT on a pooled connection, without the ORM."""
+        conn = self.db.engine.raw_connection()
+        try:
+            cur = conn.cursor()
+            cur.execute(
+                "SELECT id, organization_id, status, error, updated_at FROM documents WHERE id = ?",
+                (document_id,),
+            )
+            row = cur.fetchone()
+            cur.close()
+        finally:
+            conn.close()
+        if row is None:
+            return None
+        keys = ("document_id", "organization_id", "status", "error", "updated_at")
+        return dict(zip(keys, row, strict=True))
+
     def organization_exists(self, org_id: str) -> bool:
         with self.db.read() as s:
             return s.get(Organization, org_id) is not None

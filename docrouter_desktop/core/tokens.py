@@ -134,13 +134,22 @@ class TokenService:
         if not secret or not SECRET_PATTERN.fullmatch(secret):
             return None
         digest = hash_secret(secret)
-        with self.db.read() as s:
-            token = s.scalars(select(AccessToken).where(AccessToken.token_hash == digest)).first()
-            if token is None or not hmac.compare_digest(token.token_hash, digest):
-                return None
-            if token.revoked:
-                return None
-            info = _info(token)
+        # Every request comes through here: one indexed SELECT without the ORM.
+        conn = self.db.engine.raw_connection()
+        try:
+            cur = conn.cursor()
+            cur.execute(
+                "SELECT id, name, organization_id, created_at, last_used_at, revoked, "
+                "token_hash FROM access_tokens WHERE token_hash = ?",
+                (digest,),
+            )
+            row = cur.fetchone()
+            cur.close()
+        finally:
+            conn.close()
+        if row is None or not hmac.compare_digest(row[6], digest) or row[5]:
+            return None
+        info = TokenInfo(row[0], row[1], row[2], row[3], row[4], False)
         if _stale(info.last_used_at):
             self._touch(info.id)
         return info

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
@@ -54,6 +55,7 @@ class ServerConfig:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
     run_jobs: bool = True  # run a job runner in the background while serving
     workers: int | None = None  # worker processes of that runner (None: the setting)
+    threads: int = 8  # threads for blocking work (SQLite reads and writes)
 
 
 def create_app(library: Library | Path | str, config: ServerConfig | None = None) -> FastAPI:
@@ -63,6 +65,9 @@ def create_app(library: Library | Path | str, config: ServerConfig | None = None
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
+        # Fewer threads runnable at once means less waiting for the GIL on every hop between
+        # the event loop and the pool, which is what a status call's latency is made of.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = config.threads
         runner = None
         if config.run_jobs:
             from docrouter_desktop.core.runner import Runner
@@ -88,6 +93,9 @@ def create_app(library: Library | Path | str, config: ServerConfig | None = None
     app.state.tokens = tokens
     app.state.config = config
     app.state.runner = None
+    # Uploads wait for the library's write lock; a few at a time, so that waiting writers
+    # never hold every pooled connection while status calls queue behind them.
+    app.state.write_slots = anyio.CapacityLimiter(2)
     install_error_handlers(app)
     app.include_router(account.router)
     app.include_router(workspace.router)

@@ -102,7 +102,7 @@ _PROBLEMS = {
 }
 
 
-def current_token(
+async def current_token(
     request: Request,
     _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
 ) -> TokenInfo:
@@ -113,19 +113,25 @@ def current_token(
     return token
 
 
-def account_token(token: Annotated[TokenInfo, Depends(current_token)]) -> TokenInfo:
+async def account_token(token: Annotated[TokenInfo, Depends(current_token)]) -> TokenInfo:
     if not token.is_account_token:
         raise HTTPException(403, "A workspace token cannot use the account endpoints.")
     return token
 
 
-def organization_access(
-    organization_id: str, request: Request, token: Annotated[TokenInfo, Depends(current_token)]
+async def organization_access(
+    organization_id: str, token: Annotated[TokenInfo, Depends(current_token)]
 ) -> str:
-    """The organization of the path, if this token may reach it (a sync dependency: FastAPI
-    runs it in the thread pool, off the event loop)."""
+    """The organization of the path, if this token's scope reaches it. No database work here
+    (the hot status path stays short): an endpoint that reads a document answers 404 for a
+    document outside the organization, and the others check that the organization exists
+    (``require_organization``)."""
     if token.organization_id is not None and token.organization_id != organization_id:
         raise HTTPException(403, "This workspace token belongs to another organization.")
+    return organization_id
+
+
+def require_organization(request: Request, organization_id: str) -> None:
+    """404 for an unknown organization (call from a sync endpoint: it reads the database)."""
     if not request.app.state.library.organization_exists(organization_id):
         raise HTTPException(404, f"No organization '{organization_id}'.")
-    return organization_id

@@ -12,15 +12,15 @@ import shutil
 import tempfile
 from typing import Annotated, Literal
 
+import anyio
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 
 from docrouter_desktop.core.errors import NotFoundError
 from docrouter_desktop.core.records import DocumentInfo
 from docrouter_desktop.server import schemas
 from docrouter_desktop.server.account import created_token, revoke_token
-from docrouter_desktop.server.auth import organization_access
+from docrouter_desktop.server.auth import organization_access, require_organization
 from docrouter_desktop.server.paging import Page, paging
 from docrouter_desktop.server.responses import ERRORS
 from docrouter_desktop.server.upload import read_upload
@@ -98,6 +98,7 @@ def list_workspace_tokens(
     request: Request, organization_id: str, page: Annotated[Page, Depends(paging)]
 ):
     """The workspace tokens of this organization (never their secrets), newest first."""
+    require_organization(request, organization_id)
     tokens, total = request.app.state.tokens.list(organization_id, page.limit, page.offset)
     return {
         "access_tokens": [t.api_dict() for t in tokens],
@@ -118,6 +119,7 @@ def create_workspace_token(request: Request, organization_id: str, body: schemas
 @router.delete("/access_tokens/{id}", status_code=204, response_class=Response, responses=ERRORS)
 def revoke_workspace_token(request: Request, organization_id: str, id: str):
     """Revoke a workspace token of this organization: it stops working at once."""
+    require_organization(request, organization_id)
     return revoke_token(request, id, organization_id)
 
 
@@ -141,7 +143,9 @@ async def upload_document(request: Request, organization_id: str):
     uploaded again to this organization answer 200 with the existing document."""
     upload = await read_upload(request, request.app.state.config.max_upload_bytes)
     try:
-        outcome, doc = await run_in_threadpool(_store, request, organization_id, upload)
+        outcome, doc = await anyio.to_thread.run_sync(
+            _store, request, organization_id, upload, limiter=request.app.state.write_slots
+        )
     finally:
         await upload.close()
     body = {
@@ -161,6 +165,7 @@ async def upload_document(request: Request, organization_id: str):
 
 def _store(request: Request, org: str, upload):
     library = _library(request)
+    require_organization(request, org)
     fd, tmp = tempfile.mkstemp(dir=library.root, prefix=".upload-")
     try:
         with os.fdopen(fd, "wb") as out:
@@ -182,6 +187,7 @@ def list_documents(
     q: Annotated[str | None, Query(max_length=500, description="Full-text search")] = None,
 ):
     """The organization's documents, newest first, optionally filtered."""
+    require_organization(request, organization_id)
     docs, total = _library(request).documents(
         org_id=organization_id,
         status=status,
@@ -209,7 +215,11 @@ def get_document(request: Request, organization_id: str, document_id: str):
 )
 def get_status(request: Request, organization_id: str, document_id: str):
     """Where the document is: queued, processing, completed, failed or cancelled."""
-    return _status(_document(request, organization_id, document_id))
+    # The hot path of polling clients: one light query, no response-model round.
+    found = _library(request).document_status(document_id)
+    if found is None or found.pop("organization_id") != organization_id:
+        raise HTTPException(404, f"No document '{document_id}'.")
+    return JSONResponse(found)
 
 
 RESULT_ERRORS = {
