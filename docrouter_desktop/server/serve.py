@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import socket
+import sys
 import threading
 import time
 
@@ -52,6 +53,9 @@ def _uvicorn_config(app, host: str, port: int) -> uvicorn.Config:
 
 def serve(library, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, config=None) -> None:
     """Serve until interrupted (Ctrl-C)."""
+    # This process serves only the API: hand the GIL over more often (default 5 ms), so a
+    # status call does not wait behind a thread busy storing an upload or a result.
+    sys.setswitchinterval(0.001)
     app = create_app(library, config or ServerConfig())
     uvicorn.Server(_uvicorn_config(app, host, port)).run()
 
