@@ -7,7 +7,7 @@ starts again, until the fixed count of requests is spent. Prints requests per se
 p50/p99 latency of status calls (overall, and while documents were being processed), the
 status codes seen, and errors (anything but the intended replies, 429s counted apart).
 
-    python bench/api_load.py [--clients 50] [--requests 3000] [--poll 0.5] [--workers 1]
+    python bench/api_load.py [--clients 50] [--requests 3000] [--poll 0.5] [--workers 1] [--runner process]
 """
 
 from __future__ import annotations
@@ -134,6 +134,15 @@ def probe(url: str, token: str, org: str, pdf: bytes, stop, out) -> None:
     out.put(times)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process (Linux ``/proc``; NaN elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -156,6 +165,7 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--requests", type=int, default=3000)
     ap.add_argument("--poll", type=float, default=0.5, help="seconds between status polls")
+    ap.add_argument("--runner", choices=["process", "thread"], default="process")
     ap.add_argument("--workers", type=int, default=1, help="the server's worker processes")
     ap.add_argument("--documents", type=int, default=1000, help="distinct small PDFs to upload")
     args = ap.parse_args()
@@ -178,7 +188,8 @@ def main() -> int:
         url = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
             [sys.executable, "-m", "docrouter_desktop", "--library", str(root / "library")]
-            + ["serve", "--port", str(port), "--workers", str(args.workers)],
+            + ["serve", "--port", str(port), "--workers", str(args.workers)]
+            + ["--runner", args.runner],
             env=dict(os.environ, OMP_THREAD_LIMIT="1"),
             stderr=subprocess.DEVNULL,
         )
@@ -198,7 +209,9 @@ def main() -> int:
             prober = ctx.Process(target=probe, args=(url, probe_token, org, probe_pdf, stop, out))
             prober.start()
             time.sleep(1.0)
+            cpu_before = cpu_seconds(server.pid)
             stats, elapsed = asyncio.run(drive(url, tokens, org, pdfs, args.requests, args.poll))
+            server_cpu = cpu_seconds(server.pid) - cpu_before
             stop.set()
             probed = out.get(timeout=60)
             prober.join(30)
@@ -209,6 +222,10 @@ def main() -> int:
         f"{args.clients} clients, {stats.sent} requests in {elapsed:.1f} s: "
         f"{stats.sent / elapsed:.0f} requests/s; server workers: {args.workers}; "
         f"each client polls every {args.poll:g} s"
+    )
+    print(
+        f"server process CPU: {server_cpu:.1f} s ({server_cpu / stats.sent * 1000:.2f} ms per "
+        f"request; job runner in a {args.runner})"
     )
     print(f"uploads: {stats.uploads}; documents processed and read back: {stats.completed}")
     print(

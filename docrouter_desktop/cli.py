@@ -122,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-upload-mib", type=int, default=50, metavar="MIB", help="upload size limit"
     )
     sv.add_argument("--workers", type=int, default=None, help="worker processes")
+    sv.add_argument(
+        "--runner",
+        choices=["process", "thread"],
+        default="process",
+        help="run the job runner in a child process (default) or in a thread of the server",
+    )
 
     at = sub.add_parser("api-token", help="API access tokens (account or workspace)")
     ats = at.add_subparsers(dest="action", parser_class=Parser)

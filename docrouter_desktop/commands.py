@@ -400,6 +400,7 @@ def cmd_serve(args, library_dir: Path) -> int:
         rate_limit=args.rate_limit,
         max_upload_bytes=args.max_upload_mib << 20,
         workers=args.workers,
+        runner_process=args.runner == "process",
     )
     host = f"[{args.host}]" if ":" in args.host else args.host
     err.print(f"DocRouter API on http://{host}:{args.port} (documentation: /docs). Ctrl-C to stop.")

@@ -56,6 +56,7 @@ class ServerConfig:
     run_jobs: bool = True  # run a job runner in the background while serving
     workers: int | None = None  # worker processes of that runner (None: the setting)
     threads: int = 8  # threads for blocking work (SQLite reads and writes)
+    runner_process: bool = False  # run the job runner in a child process (``serve`` does)
 
 
 def create_app(library: Library | Path | str, config: ServerConfig | None = None) -> FastAPI:
@@ -69,7 +70,12 @@ def create_app(library: Library | Path | str, config: ServerConfig | None = None
         # the event loop and the pool, which is what a status call's latency is made of.
         anyio.to_thread.current_default_thread_limiter().total_tokens = config.threads
         runner = None
-        if config.run_jobs:
+        if config.run_jobs and config.runner_process:
+            from docrouter_desktop.server.runner_process import RunnerProcess
+
+            runner = RunnerProcess(lib.root, workers=config.workers)
+            runner.start()
+        elif config.run_jobs:
             from docrouter_desktop.core.runner import Runner
 
             runner = Runner(lib, workers=config.workers)
