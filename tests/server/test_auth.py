@@ -58,6 +58,12 @@ def test_secrets_are_url_safe_shown_once_and_only_hashed(idle_api, idle_client):
     listed = idle_client.get("/v0/account/access_tokens", params={"limit": 100}).json()
     entry = next(t for t in listed["access_tokens"] if t["id"] == created["id"])
     assert set(entry) == {"id", "name", "created_at", "last_used_at"}
+    assert entry["last_used_at"] is None
+    with idle_api.client(created["token"]) as c:
+        assert c.get("/v0/account/profile").status_code == 200
+    listed = idle_client.get("/v0/account/access_tokens", params={"limit": 100}).json()
+    entry = next(t for t in listed["access_tokens"] if t["id"] == created["id"])
+    assert entry["last_used_at"] is not None
     raw = idle_api.library.db.engine.raw_connection()
     try:
         rows = raw.execute("SELECT * FROM access_tokens").fetchall()
