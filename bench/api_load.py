@@ -210,8 +210,10 @@ def main() -> int:
             prober.start()
             time.sleep(1.0)
             cpu_before = cpu_seconds(server.pid)
+            own_before = cpu_seconds(os.getpid())
             stats, elapsed = asyncio.run(drive(url, tokens, org, pdfs, args.requests, args.poll))
             server_cpu = cpu_seconds(server.pid) - cpu_before
+            own_cpu = cpu_seconds(os.getpid()) - own_before
             stop.set()
             probed = out.get(timeout=60)
             prober.join(30)
@@ -225,7 +227,7 @@ def main() -> int:
     )
     print(
         f"server process CPU: {server_cpu:.1f} s ({server_cpu / stats.sent * 1000:.2f} ms per "
-        f"request; job runner in a {args.runner})"
+        f"request; job runner in a {args.runner}); load generator CPU: {own_cpu:.1f} s"
     )
     print(f"uploads: {stats.uploads}; documents processed and read back: {stats.completed}")
     print(
