@@ -95,7 +95,9 @@ def main() -> int:
                 str(report),
             ]
             started = time.monotonic()
-            proc = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ))
+            proc = subprocess.run(
+                cmd, capture_output=True, text=True, env=dict(os.environ), cwd=tmp
+            )
             elapsed = time.monotonic() - started
         finally:
             server.stop()

@@ -410,18 +410,6 @@ class Library:
 
     # -- additions for the API server
 
-    def organization(self, org_id: str) -> OrganizationInfo:
-        """One organization by its exact id, with its document count."""
-        self.default_org_id()
-        with self.db.read() as s:
-            org = s.get(Organization, org_id)
-            if org is None:
-                raise NotFoundError(f"No organization '{org_id}'.")
-            count = s.scalar(
-                select(func.count()).select_from(Document).where(Document.organization_id == org_id)
-            )
-            return OrganizationInfo(org.id, org.name, org.created_at, count or 0)
-
     def document_status(self, document_id: str) -> dict[str, Any] | None:
         """The status of one document by its exact id, or None: the hot path of clients that
         poll, so it is one indexed SELECT on a pooled connection, without the ORM."""
