@@ -12,6 +12,9 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -65,6 +68,9 @@ class TokenService:
     def __init__(self, library):
         self.library = library
         self.db = library.db
+        self._touch_lock = threading.Lock()
+        self._touched: dict[str, float] = {}  # token id -> when last_used_at was last queued
+        self._toucher: ThreadPoolExecutor | None = None
 
     def create(self, name: str, org_id: str | None = None) -> tuple[TokenInfo, str]:
         """A new token and its secret: the only time the secret exists outside the caller."""
@@ -151,8 +157,26 @@ class TokenService:
             return None
         info = TokenInfo(row[0], row[1], row[2], row[3], row[4], False)
         if _stale(info.last_used_at):
-            self._touch(info.id)
+            self._touch_later(info.id)
         return info
+
+    def _touch_later(self, token_id: str) -> None:
+        """Record the use in the background: a request never waits for the write lock."""
+        now = time.monotonic()
+        with self._touch_lock:
+            if now - self._touched.get(token_id, -LAST_USED_EVERY) < LAST_USED_EVERY:
+                return
+            self._touched[token_id] = now
+            if self._toucher is None:
+                self._toucher = ThreadPoolExecutor(1, thread_name_prefix="token-last-used")
+            self._toucher.submit(self._touch, token_id)
+
+    def flush(self) -> None:
+        """Wait until every queued last_used_at update is written."""
+        with self._touch_lock:
+            toucher, self._toucher = self._toucher, None
+        if toucher is not None:
+            toucher.shutdown(wait=True)
 
     def _touch(self, token_id: str) -> None:
         with self.db.write() as s:

@@ -86,6 +86,7 @@ def create_app(library: Library | Path | str, config: ServerConfig | None = None
         finally:
             if runner is not None:
                 runner.stop()
+            tokens.flush()
 
     app = FastAPI(
         title="DocRouter API (local)",
