@@ -113,6 +113,32 @@ def build_parser() -> argparse.ArgumentParser:
     oc = ogs.add_parser("create")
     oc.add_argument("name")
 
+    sv = sub.add_parser("serve", help="serve the DocRouter REST API over the library")
+    sv.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    sv.add_argument("--port", type=int, default=8765)
+    sv.add_argument(
+        "--rate-limit", type=int, default=600, metavar="N", help="requests per token per minute"
+    )
+    sv.add_argument(
+        "--max-upload-mib", type=int, default=50, metavar="MIB", help="upload size limit"
+    )
+    sv.add_argument("--workers", type=int, default=None, help="worker processes")
+    sv.add_argument(
+        "--runner",
+        choices=["process", "thread"],
+        default="process",
+        help="run the job runner in a child process (default) or in a thread of the server",
+    )
+
+    at = sub.add_parser("api-token", help="API access tokens (account or workspace)")
+    ats = at.add_subparsers(dest="action", parser_class=Parser)
+    atc = ats.add_parser("create", help="create a token; its secret is printed once")
+    atc.add_argument("--name", required=True)
+    atc.add_argument("--org", help="organization id or name: a workspace token (else: account)")
+    ats.add_parser("list")
+    atr = ats.add_parser("revoke")
+    atr.add_argument("id")
+
     sub.add_parser("samples", help="process the bundled sample documents and print a table")
 
     rm = sub.add_parser("remote", help="DocRouter servers to send documents to")
@@ -163,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from docrouter_desktop import commands
 
-        handler = getattr(commands, f"cmd_{command}")
+        handler = getattr(commands, f"cmd_{command.replace('-', '_')}")
         return handler(args, library_dir) or 0
     except UsageError as exc:
         print(f"docrouter-desktop: {exc}", file=sys.stderr)

@@ -397,6 +397,56 @@ def cmd_org(args, library_dir: Path) -> int:
     return 0
 
 
+def cmd_serve(args, library_dir: Path) -> int:
+    from docrouter_desktop.server.app import ServerConfig
+    from docrouter_desktop.server.serve import exposure_warning, serve
+
+    if not 1 <= args.port <= 65535:
+        raise UsageError("--port must be from 1 to 65535")
+    if args.rate_limit < 1 or args.max_upload_mib < 1:
+        raise UsageError("--rate-limit and --max-upload-mib must be at least 1")
+    warning = exposure_warning(args.host)
+    if warning:
+        err.print(f"[bold yellow]{warning}[/]")
+    lib = _open(library_dir)
+    config = ServerConfig(
+        rate_limit=args.rate_limit,
+        max_upload_bytes=args.max_upload_mib << 20,
+        workers=args.workers,
+        runner_process=args.runner == "process",
+    )
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    err.print(f"DocRouter API on http://{host}:{args.port} (documentation: /docs). Ctrl-C to stop.")
+    serve(lib, args.host, args.port, config)
+    return 0
+
+
+def cmd_api_token(args, library_dir: Path) -> int:
+    from docrouter_desktop.core.tokens import TokenService
+
+    lib = _open(library_dir)
+    tokens = TokenService(lib)
+    action = args.action or "list"
+    if action == "create":
+        org = lib.resolve_org(args.org) if args.org else None
+        info, secret = tokens.create(args.name, org)
+        scope = f"workspace token for {org}" if org else "account token"
+        err.print(f"Created {scope} {info.id} '{info.name}'. The secret is shown only now:")
+        print(secret)
+        return 0
+    if action == "revoke":
+        tokens.revoke(args.id, any_scope=True)
+        err.print(f"Revoked {args.id}.")
+        return 0
+    found, _ = tokens.list(every_scope=True)
+    for t in found:
+        scope = t.organization_id or "account"
+        print(
+            f"{t.id}  {t.name}  {scope}  created {t.created_at}  last used {t.last_used_at or '-'}"
+        )
+    return 0
+
+
 def cmd_watch(args, library_dir: Path) -> int:
     from docrouter_desktop.core.watch import FolderWatcher
 

@@ -440,6 +440,80 @@ class Library:
         doc = self.document(document_id)
         return self.blobs.path_for(doc.sha256)
 
+    # -- additions for the API server
+
+    def document_status(self, document_id: str) -> dict[str, Any] | None:
+        """The status of one document by its exact id, or None: the hot path of clients that
+        poll, so it is one indexed SELECT on a pooled connection, without the ORM."""
+        conn = self.db.engine.raw_connection()
+        try:
+            cur = conn.cursor()
+            cur.execute(
+                "SELECT id, organization_id, status, error, updated_at FROM documents WHERE id = ?",
+                (document_id,),
+            )
+            row = cur.fetchone()
+            cur.close()
+        finally:
+            conn.close()
+        if row is None:
+            return None
+        keys = ("document_id", "organization_id", "status", "error", "updated_at")
+        return dict(zip(keys, row, strict=True))
+
+    def organization_exists(self, org_id: str) -> bool:
+        with self.db.read() as s:
+            return s.get(Organization, org_id) is not None
+
+    def delete_organization(self, org_id: str) -> None:
+        """Delete an organization with its documents (and, by the foreign keys, their jobs,
+        results and the organization's tokens). The default organization stays."""
+        if org_id == self.default_org_id():
+            raise UsageError("The default organization cannot be deleted.")
+        with self.db.write() as s:
+            org = s.get(Organization, org_id)
+            if org is None:
+                raise NotFoundError(f"No organization '{org_id}'.")
+            shas = set(s.scalars(select(Document.sha256).where(Document.organization_id == org_id)))
+            s.connection().exec_driver_sql(
+                "DELETE FROM documents_fts WHERE document_id IN "
+                "(SELECT id FROM documents WHERE organization_id = ?)",
+                (org_id,),
+            )
+            s.delete(org)
+            s.flush()
+            used = set(
+                s.scalars(select(Document.sha256).where(Document.sha256.in_(shas))) if shas else []
+            )
+        for sha in shas - used:
+            self.blobs.remove(sha)
+
+    def ingest_upload(
+        self,
+        path: str | Path,
+        name: str,
+        org_id: str | None = None,
+        processor_type: str = "auto",
+        tags: Iterable[str] = (),
+    ) -> IngestOutcome:
+        """Copy an uploaded temporary file in under the name the uploader gave; a duplicate
+        (same bytes, same organization) is reported as such and never processed again."""
+        if processor_type not in PROCESSOR_TYPES:
+            raise UsageError(
+                f"Unknown processor '{processor_type}' (choose from {', '.join(PROCESSOR_TYPES)})"
+            )
+        blob = self.blobs.add_file(Path(path))
+        return self._register(
+            blob,
+            name,
+            None,
+            org_id or self.default_org_id(),
+            processor_type,
+            list(tags),
+            name,
+            False,
+        )
+
     def statuses(self, document_ids: list[str]) -> dict[str, tuple[str, str | None]]:
         out = {}
         with self.db.read() as s:

@@ -1,0 +1,195 @@
+"""API access tokens: create (the secret is returned once), list, revoke and authenticate.
+
+A secret is ``drd_`` followed by 43 URL-safe random characters (256 bits). Only its SHA-256 is
+stored; a presented secret is hashed, looked up by that hash and compared again in constant
+time. An account token (no organization) reaches everything; a workspace token reaches only
+its organization.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from docrouter_desktop.core.errors import NotFoundError, UsageError
+from docrouter_desktop.core.ids import new_id
+from docrouter_desktop.core.storage.models import Organization, utcnow
+from docrouter_desktop.core.storage.tokens import AccessToken
+
+SECRET_PREFIX = "drd_"
+SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,200}")
+LAST_USED_EVERY = 60.0  # seconds: last_used_at is written at most this often per token
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """A token as shown to its owner: never the secret."""
+
+    id: str
+    name: str
+    organization_id: str | None
+    created_at: str
+    last_used_at: str | None
+    revoked: bool
+
+    @property
+    def is_account_token(self) -> bool:
+        return self.organization_id is None
+
+    def api_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "created_at": self.created_at,
+            "last_used_at": self.last_used_at,
+        }
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _info(t: AccessToken) -> TokenInfo:
+    return TokenInfo(t.id, t.name, t.organization_id, t.created_at, t.last_used_at, bool(t.revoked))
+
+
+class TokenService:
+    """Tokens of one library; every method is one session for one operation."""
+
+    def __init__(self, library):
+        self.library = library
+        self.db = library.db
+        self._touch_lock = threading.Lock()
+        self._touched: dict[str, float] = {}  # token id -> when last_used_at was last queued
+        self._toucher: ThreadPoolExecutor | None = None
+
+    def create(self, name: str, org_id: str | None = None) -> tuple[TokenInfo, str]:
+        """A new token and its secret: the only time the secret exists outside the caller."""
+        name = (name or "").strip()
+        if not name:
+            raise UsageError("A token needs a name.")
+        if len(name) > 200:
+            raise UsageError("A token name has at most 200 characters.")
+        secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+        with self.db.write() as s:
+            if org_id is not None and s.get(Organization, org_id) is None:
+                raise NotFoundError(f"No organization '{org_id}'.")
+            token = AccessToken(
+                id=new_id("tok_"),
+                organization_id=org_id,
+                name=name,
+                token_hash=hash_secret(secret),
+                created_at=utcnow(),
+                last_used_at=None,
+                revoked=0,
+            )
+            s.add(token)
+            s.flush()
+            return _info(token), secret
+
+    def list(
+        self,
+        org_id: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        include_revoked: bool = False,
+        every_scope: bool = False,
+    ) -> tuple[list[TokenInfo], int]:
+        """Account tokens (``org_id`` None) or one organization's tokens, newest first;
+        ``every_scope`` lists all of them (the command line)."""
+        q = select(AccessToken)
+        if not every_scope:
+            q = q.where(
+                AccessToken.organization_id.is_(None)
+                if org_id is None
+                else AccessToken.organization_id == org_id
+            )
+        if not include_revoked:
+            q = q.where(AccessToken.revoked == 0)
+        with self.db.read() as s:
+            total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
+            q = q.order_by(AccessToken.created_at.desc(), AccessToken.id.desc()).offset(offset)
+            if limit is not None:
+                q = q.limit(limit)
+            return [_info(t) for t in s.scalars(q)], total
+
+    def revoke(self, token_id: str, org_id: str | None = None, any_scope: bool = False) -> None:
+        """Revoke a token of the given scope (``any_scope``: whatever its scope); it stops
+        working at once, since every request looks its hash up again."""
+        with self.db.write() as s:
+            token = s.get(AccessToken, token_id)
+            if (
+                token is None
+                or token.revoked
+                or (not any_scope and token.organization_id != org_id)
+            ):
+                raise NotFoundError(f"No token '{token_id}'.")
+            token.revoked = 1
+
+    def authenticate(self, secret: str) -> TokenInfo | None:
+        """The live token with this secret, or None (malformed, unknown or revoked)."""
+        if not secret or not SECRET_PATTERN.fullmatch(secret):
+            return None
+        digest = hash_secret(secret)
+        # Every request comes through here: one indexed SELECT without the ORM.
+        conn = self.db.engine.raw_connection()
+        try:
+            cur = conn.cursor()
+            cur.execute(
+                "SELECT id, name, organization_id, created_at, last_used_at, revoked, "
+                "token_hash FROM access_tokens WHERE token_hash = ?",
+                (digest,),
+            )
+            row = cur.fetchone()
+            cur.close()
+        finally:
+            conn.close()
+        if row is None or not hmac.compare_digest(row[6], digest) or row[5]:
+            return None
+        info = TokenInfo(row[0], row[1], row[2], row[3], row[4], False)
+        if _stale(info.last_used_at):
+            self._touch_later(info.id)
+        return info
+
+    def _touch_later(self, token_id: str) -> None:
+        """Record the use in the background: a request never waits for the write lock."""
+        now = time.monotonic()
+        with self._touch_lock:
+            if now - self._touched.get(token_id, -LAST_USED_EVERY) < LAST_USED_EVERY:
+                return
+            self._touched[token_id] = now
+            if self._toucher is None:
+                self._toucher = ThreadPoolExecutor(1, thread_name_prefix="token-last-used")
+            self._toucher.submit(self._touch, token_id)
+
+    def flush(self) -> None:
+        """Wait until every queued last_used_at update is written."""
+        with self._touch_lock:
+            toucher, self._toucher = self._toucher, None
+        if toucher is not None:
+            toucher.shutdown(wait=True)
+
+    def _touch(self, token_id: str) -> None:
+        with self.db.write() as s:
+            token = s.get(AccessToken, token_id)
+            if token is not None:
+                token.last_used_at = utcnow()
+
+
+def _stale(last_used_at: str | None) -> bool:
+    if last_used_at is None:
+        return True
+    try:
+        then = datetime.fromisoformat(last_used_at)
+    except ValueError:
+        return True
+    return (datetime.now(UTC) - then).total_seconds() > LAST_USED_EVERY

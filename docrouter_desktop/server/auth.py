@@ -1,0 +1,137 @@
+"""Bearer authentication: a middleware that looks the token up and applies the rate limit,
+and the dependencies that enforce each endpoint's scope.
+
+Scopes: an account token reaches ``/v0/account`` and every organization; a workspace token
+only its own organization (another one: 403; ``/v0/account``: 403). A missing, malformed,
+unknown or revoked token is 401 with ``WWW-Authenticate: Bearer``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import anyio
+from fastapi import Depends, HTTPException, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from docrouter_desktop.core.tokens import TokenInfo, TokenService
+from docrouter_desktop.server.ratelimit import RateLimiter
+
+PUBLIC_PREFIXES = ("/openapi.json", "/docs", "/static/")
+
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    scheme_name="BearerToken",
+    description="An account token or a workspace token: `Authorization: Bearer <token>`.",
+)
+
+
+class AuthRateLimitMiddleware:
+    """Finds the request's token (once per request, so a revoked token fails at once), counts
+    the request against that token's limit (or the client address's without one), and puts
+    the X-RateLimit headers on every reply; over the limit it answers 429 itself."""
+
+    def __init__(self, app, tokens: TokenService, limiter: RateLimiter):
+        self.app = app
+        self.tokens = tokens
+        self.limiter = limiter
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        token, problem = None, "missing"
+        if not scope["path"].startswith(PUBLIC_PREFIXES):
+            header = _header(scope, b"authorization")
+            if header is not None:
+                scheme, _, credentials = header.partition(" ")
+                credentials = credentials.strip()
+                if scheme.lower() != "bearer" or not credentials or " " in credentials:
+                    problem = "malformed"
+                else:
+                    token = await anyio.to_thread.run_sync(self.tokens.authenticate, credentials)
+                    problem = None if token else "invalid"
+        state["token"] = token
+        state["auth_problem"] = problem
+        client = scope.get("client") or ("unknown", 0)
+        allowance = self.limiter.hit(f"token:{token.id}" if token else f"client:{client[0]}")
+        extra = allowance.headers()
+        if not allowance.allowed:
+            body = json.dumps(
+                {
+                    "detail": f"Rate limit of {allowance.limit} requests per "
+                    f"{self.limiter.window:g} s exceeded; retry in {allowance.reset} s."
+                }
+            ).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 429,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                        *extra,
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                message = dict(message)
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _header(scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+_PROBLEMS = {
+    "missing": "Missing token: send 'Authorization: Bearer <token>'.",
+    "malformed": "Malformed Authorization header: expected 'Bearer <token>'.",
+    "invalid": "Unknown or revoked token.",
+}
+
+
+async def current_token(
+    request: Request,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
+) -> TokenInfo:
+    token = request.scope.get("state", {}).get("token")
+    if token is None:
+        problem = request.scope.get("state", {}).get("auth_problem") or "missing"
+        raise HTTPException(401, _PROBLEMS[problem], headers={"WWW-Authenticate": "Bearer"})
+    return token
+
+
+async def account_token(token: Annotated[TokenInfo, Depends(current_token)]) -> TokenInfo:
+    if not token.is_account_token:
+        raise HTTPException(403, "A workspace token cannot use the account endpoints.")
+    return token
+
+
+async def organization_access(
+    organization_id: str, token: Annotated[TokenInfo, Depends(current_token)]
+) -> str:
+    """The organization of the path, if this token's scope reaches it. No database work here
+    (the hot status path stays short): an endpoint that reads a document answers 404 for a
+    document outside the organization, and the others check that the organization exists
+    (``require_organization``)."""
+    if token.organization_id is not None and token.organization_id != organization_id:
+        raise HTTPException(403, "This workspace token belongs to another organization.")
+    return organization_id
+
+
+def require_organization(request: Request, organization_id: str) -> None:
+    """404 for an unknown organization (call from a sync endpoint: it reads the database)."""
+    if not request.app.state.library.organization_exists(organization_id):
+        raise HTTPException(404, f"No organization '{organization_id}'.")

@@ -1,0 +1,344 @@
+"""The workspace endpoints (``/v0/orgs/{organization_id}``): documents, their status, results,
+corrections, reprocessing, cancelling, originals, and the workspace's own tokens.
+
+Blocking work (SQLite, file copies) runs in sync endpoints, which FastAPI runs in its thread
+pool; the upload reads its body on the event loop and stores it in the pool.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from typing import Annotated, Literal
+
+import anyio
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import FileResponse, JSONResponse
+
+from docrouter_desktop.core.errors import NotFoundError
+from docrouter_desktop.core.records import DocumentInfo
+from docrouter_desktop.server import schemas
+from docrouter_desktop.server.account import created_token, revoke_token
+from docrouter_desktop.server.auth import organization_access, require_organization
+from docrouter_desktop.server.paging import Page, paging
+from docrouter_desktop.server.responses import ERRORS
+from docrouter_desktop.server.upload import read_upload
+
+router = APIRouter(
+    prefix="/v0/orgs/{organization_id}",
+    tags=["workspace"],
+    dependencies=[Depends(organization_access)],
+)
+
+INVOICE_FIELDS = (
+    "vendor vendor_address invoice_number date due_date currency total subtotal tax "
+    "line_items document_type"
+).split()
+RECEIPT_FIELDS = "vendor vendor_address date total tax currency".split()
+FIELDS_BY_PROCESSOR = {"invoice": INVOICE_FIELDS, "receipt": RECEIPT_FIELDS, "text": []}
+
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "processor_type": {
+                            "type": "string",
+                            "enum": ["auto", "invoice", "receipt", "text"],
+                            "default": "auto",
+                        },
+                        "tags": {
+                            "type": "string",
+                            "description": "Comma-separated tags",
+                            "example": "2024,acme",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+def _library(request: Request):
+    return request.app.state.library
+
+
+def _document(request: Request, org: str, document_id: str) -> DocumentInfo:
+    """A document of this organization by its exact id; any other is 404, never 403."""
+    try:
+        doc = _library(request).document(document_id, org)
+    except NotFoundError:
+        doc = None
+    if doc is None or doc.id != document_id or doc.organization_id != org:
+        raise HTTPException(404, f"No document '{document_id}'.")
+    return doc
+
+
+def _status(doc: DocumentInfo) -> dict:
+    return {
+        "document_id": doc.id,
+        "status": doc.status,
+        "error": doc.error,
+        "updated_at": doc.updated_at,
+    }
+
+
+# -- workspace tokens
+
+
+@router.get("/access_tokens", response_model=schemas.AccessTokenList, responses=ERRORS)
+def list_workspace_tokens(
+    request: Request, organization_id: str, page: Annotated[Page, Depends(paging)]
+):
+    """The workspace tokens of this organization (never their secrets), newest first."""
+    require_organization(request, organization_id)
+    tokens, total = request.app.state.tokens.list(organization_id, page.limit, page.offset)
+    return {
+        "access_tokens": [t.api_dict() for t in tokens],
+        "total_count": total,
+        "limit": page.limit,
+        "offset": page.offset,
+    }
+
+
+@router.post(
+    "/access_tokens", status_code=201, response_model=schemas.AccessTokenCreated, responses=ERRORS
+)
+def create_workspace_token(request: Request, organization_id: str, body: schemas.AccessTokenCreate):
+    """A new workspace token for this organization; its secret is shown this once."""
+    return created_token(request, body.name, organization_id)
+
+
+@router.delete("/access_tokens/{id}", status_code=204, response_class=Response, responses=ERRORS)
+def revoke_workspace_token(request: Request, organization_id: str, id: str):
+    """Revoke a workspace token of this organization: it stops working at once."""
+    require_organization(request, organization_id)
+    return revoke_token(request, id, organization_id)
+
+
+# -- documents
+
+
+@router.post(
+    "/documents/upload",
+    status_code=202,
+    response_model=schemas.UploadReply,
+    openapi_extra=UPLOAD_BODY,
+    responses={
+        **ERRORS,
+        200: {"model": schemas.UploadReply, "description": "Already there: the same bytes"},
+        413: {"model": schemas.ErrorBody, "description": "Over the upload size limit"},
+        415: {"model": schemas.ErrorBody, "description": "Not a PDF, image or text file"},
+    },
+)
+async def upload_document(request: Request, organization_id: str):
+    """Upload a document; it is queued at once and processed in the background. The same bytes
+    uploaded again to this organization answer 200 with the existing document."""
+    upload = await read_upload(request, request.app.state.config.max_upload_bytes)
+    try:
+        outcome, doc = await anyio.to_thread.run_sync(
+            _store, request, organization_id, upload, limiter=request.app.state.write_slots
+        )
+    finally:
+        await upload.close()
+    body = {
+        "document_id": doc.id,
+        "document_name": doc.document_name,
+        "processor_type": doc.processor_type,
+        # as it was stored: the runner may have claimed it since
+        "status": doc.status if outcome.duplicate else outcome.status,
+        "duplicate": outcome.duplicate,
+    }
+    if not outcome.duplicate and outcome.status == "queued":
+        runner = request.app.state.runner
+        if runner is not None:
+            runner.notify()
+    return JSONResponse(body, status_code=200 if outcome.duplicate else 202)
+
+
+def _store(request: Request, org: str, upload):
+    library = _library(request)
+    require_organization(request, org)
+    fd, tmp = tempfile.mkstemp(dir=library.root, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            upload.file.file.seek(0)
+            shutil.copyfileobj(upload.file.file, out, 1 << 20)
+        outcome = library.ingest_upload(tmp, upload.name, org, upload.processor_type, upload.tags)
+    finally:
+        os.unlink(tmp)
+    return outcome, _document(request, org, outcome.document_id)
+
+
+@router.get("/documents", response_model=schemas.DocumentList, responses=ERRORS)
+def list_documents(
+    request: Request,
+    organization_id: str,
+    page: Annotated[Page, Depends(paging)],
+    status: Literal["queued", "processing", "completed", "failed", "cancelled"] | None = None,
+    processor_type: Literal["auto", "invoice", "receipt", "text"] | None = None,
+    q: Annotated[str | None, Query(max_length=500, description="Full-text search")] = None,
+):
+    """The organization's documents, newest first, optionally filtered."""
+    require_organization(request, organization_id)
+    docs, total = _library(request).documents(
+        org_id=organization_id,
+        status=status,
+        processor_type=processor_type,
+        query=q,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return {
+        "documents": [d.api_dict() for d in docs],
+        "total_count": total,
+        "limit": page.limit,
+        "offset": page.offset,
+    }
+
+
+@router.get("/documents/{document_id}", response_model=schemas.Document, responses=ERRORS)
+def get_document(request: Request, organization_id: str, document_id: str):
+    """One document."""
+    return _document(request, organization_id, document_id).api_dict()
+
+
+@router.get(
+    "/documents/{document_id}/status", response_model=schemas.DocumentStatus, responses=ERRORS
+)
+def get_status(request: Request, organization_id: str, document_id: str):
+    """Where the document is: queued, processing, completed, failed or cancelled."""
+    # The hot path of polling clients: one light query, no response-model round.
+    found = _library(request).document_status(document_id)
+    if found is None or found.pop("organization_id") != organization_id:
+        raise HTTPException(404, f"No document '{document_id}'.")
+    return JSONResponse(found)
+
+
+RESULT_ERRORS = {
+    **ERRORS,
+    409: {"model": schemas.NotReady, "description": "Queued, processing or cancelled"},
+    422: {"model": schemas.Failed, "description": "Processing failed, or a body is not valid"},
+}
+
+
+def _result_or_reply(request: Request, doc: DocumentInfo):
+    if doc.status == "failed":
+        return JSONResponse(
+            {"detail": "Processing failed.", "status": "failed", "error": doc.error}, 422
+        )
+    result = _library(request).result(doc.id) if doc.status == "completed" else None
+    if result is None:
+        words = {
+            "queued": "The document is queued; poll its status.",
+            "processing": "The document is being processed; poll its status.",
+            "cancelled": "Processing was cancelled; process the document again.",
+        }.get(doc.status, "The document has no result yet.")
+        return JSONResponse({"detail": words, "status": doc.status}, 409)
+    return result
+
+
+@router.get(
+    "/documents/{document_id}/results", response_model=schemas.Result, responses=RESULT_ERRORS
+)
+def get_results(request: Request, organization_id: str, document_id: str):
+    """The extracted fields, with where and how each was found."""
+    doc = _document(request, organization_id, document_id)
+    found = _result_or_reply(request, doc)
+    return found if isinstance(found, JSONResponse) else found.api_dict()
+
+
+@router.patch(
+    "/documents/{document_id}/results", response_model=schemas.Result, responses=RESULT_ERRORS
+)
+def correct_results(
+    request: Request, organization_id: str, document_id: str, body: schemas.Corrections
+):
+    """Correct fields: each keeps its original value in field_details and gets source 'user'."""
+    doc = _document(request, organization_id, document_id)
+    found = _result_or_reply(request, doc)
+    if isinstance(found, JSONResponse):
+        return found
+    allowed = FIELDS_BY_PROCESSOR.get(found.processor_type, [])
+    unknown = sorted(set(body.fields) - set(allowed))
+    if unknown:
+        raise HTTPException(
+            422,
+            f"Unknown field(s) for a {found.processor_type} result: {', '.join(unknown)}"
+            + (f" (fields: {', '.join(allowed)})" if allowed else " (it has no fields)"),
+        )
+    return _library(request).correct_fields(doc.id, body.fields).api_dict()
+
+
+@router.post(
+    "/documents/{document_id}/process",
+    status_code=202,
+    response_model=schemas.ProcessReply,
+    responses={**ERRORS, 409: {"model": schemas.ErrorBody}},
+)
+def process_again(
+    request: Request,
+    organization_id: str,
+    document_id: str,
+    body: Annotated[schemas.ProcessRequest | None, Body()] = None,
+):
+    """Queue the document again (another processor, or a newer engine); a user's corrections
+    are kept unless discard_corrections is true."""
+    doc = _document(request, organization_id, document_id)
+    body = body or schemas.ProcessRequest()
+    info = _library(request).reprocess(doc.id, body.processor_type, body.discard_corrections)
+    if info.status != "queued":
+        raise HTTPException(409, f"The document cannot be processed: {info.error}")
+    runner = request.app.state.runner
+    if runner is not None:
+        runner.notify()
+    return {"document_id": info.id, "processor_type": info.processor_type, "status": info.status}
+
+
+@router.post(
+    "/documents/{document_id}/cancel", response_model=schemas.DocumentStatus, responses=ERRORS
+)
+def cancel_document(request: Request, organization_id: str, document_id: str):
+    """Stop processing a queued or running document; a finished one is left as it is."""
+    doc = _document(request, organization_id, document_id)
+    _library(request).cancel(doc.id)
+    return _status(_document(request, organization_id, document_id))
+
+
+@router.delete(
+    "/documents/{document_id}", status_code=204, response_class=Response, responses=ERRORS
+)
+def delete_document(request: Request, organization_id: str, document_id: str):
+    """Delete the document, its result and (when no other document shares it) its original."""
+    doc = _document(request, organization_id, document_id)
+    _library(request).delete(doc.id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/documents/{document_id}/file",
+    response_class=FileResponse,
+    responses={
+        **ERRORS,
+        200: {
+            "description": "The original bytes, with their content type",
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        },
+    },
+)
+def download_file(request: Request, organization_id: str, document_id: str):
+    """The original file, as uploaded."""
+    doc = _document(request, organization_id, document_id)
+    path = _library(request).blobs.path_for(doc.sha256)
+    if not path.exists():
+        raise HTTPException(404, "The stored original is missing.")
+    return FileResponse(path, media_type=doc.content_type, filename=doc.document_name)

@@ -1,0 +1,44 @@
+"""The job runner that ``serve`` starts in a child process: it processes the shared queue,
+wakes on notify(), and stops (giving the queue back) when asked or when the server is gone."""
+
+from __future__ import annotations
+
+import time
+
+from docrouter_desktop.server.runner_process import RunnerProcess
+from tests import factories
+
+
+def _wait_for(library, doc_id: str, states: set[str], timeout: float = 120) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = library.document_status(doc_id)["status"]
+        if status in states:
+            return status
+        time.sleep(0.1)
+    raise AssertionError(f"{doc_id} still {status}")
+
+
+def test_runner_process_processes_uploads_and_stops(library, inbox):
+    runner = RunnerProcess(library.root, workers=1)
+    runner.start()
+    try:
+        pdf = factories.invoice_pdf(inbox / "r.pdf", number="INV-RP-1")
+        outcome = library.ingest_upload(pdf, "r.pdf", None, "invoice")
+        runner.notify()
+        assert _wait_for(library, outcome.document_id, {"completed", "failed"}) == "completed"
+        assert library.result(outcome.document_id).fields["invoice_number"] == "INV-RP-1"
+    finally:
+        process = runner._process
+        runner.stop()
+    assert not process.is_alive() and process.exitcode == 0
+    runner.notify()  # after stop: ignored, no error
+
+
+def test_runner_process_stops_when_the_server_goes_away(library):
+    runner = RunnerProcess(library.root, workers=1)
+    runner.start()
+    process = runner._process
+    runner._conn.close()  # what the server's death looks like from the child
+    process.join(60)
+    assert not process.is_alive() and process.exitcode == 0
