@@ -1,16 +1,16 @@
 """Remote processing: a job's target (local, or a remote server and workspace), and what was
 sent where.
 
-Revision ID: 0002_remote
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-29
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_remote"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
