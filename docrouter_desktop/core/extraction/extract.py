@@ -21,14 +21,12 @@ from docrouter_desktop.core.errors import (
     EncryptedDocumentError,
     UnsupportedFileError,
 )
-from docrouter_desktop.core.extraction import tesseract
+from docrouter_desktop.core.extraction import ocr_prep, tesseract
 from docrouter_desktop.core.extraction.pages import PageContent, Word
 from docrouter_desktop.core.extraction.pdf_text import extract_text_page, page_geometry
 
 MAX_IMAGE_PIXELS = 150_000_000
 OCR_DPI = 300
-# Tesseract reads these directly; others are converted to an uncompressed greyscale file first.
-TESSERACT_NATIVE = {"JPEG", "PNG", "BMP", "TIFF"}
 
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 
@@ -177,11 +175,12 @@ def _ocr_pdf_page(page: pdfium.PdfPage, number: int, options: ExtractOptions) ->
         image = bitmap.to_pil()
     finally:
         bitmap.close()
+    prepared = ocr_prep.prepare(image)
     with tempfile.TemporaryDirectory(prefix="docrouter-ocr-") as tmp:
         img_path = os.path.join(tmp, "page.pgm")
-        image.convert("L").save(img_path)
-        ocr_words = tesseract.run_tsv(program, img_path, langs)
-    factor = 72.0 / options.dpi
+        prepared.image.save(img_path)
+        ocr_words = tesseract.run_tsv(program, img_path, langs, psm=prepared.psm)
+    factor = 72.0 / options.dpi / prepared.scale
     return _ocr_page_content(number, width, height, ocr_words, factor)
 
 
@@ -201,19 +200,15 @@ def _extract_image(
                 image.seek(number - 1)
                 _load_fully(image)
                 oriented = ImageOps.exif_transpose(image) if _has_rotation(image) else image
-                direct = (
-                    frames == 1
-                    and oriented is image
-                    and image.format in TESSERACT_NATIVE
-                    and image.mode in ("1", "L", "RGB", "P", "RGBA")
+                prepared = ocr_prep.prepare(oriented)
+                src = os.path.join(tmp, f"page{number}.pgm")
+                prepared.image.save(src)
+                words = tesseract.run_tsv(program, src, langs, psm=prepared.psm)
+                out.append(
+                    _ocr_page_content(
+                        number, oriented.width, oriented.height, words, 1.0 / prepared.scale
+                    )
                 )
-                if direct:
-                    src = path
-                else:
-                    src = os.path.join(tmp, f"page{number}.pgm")
-                    _to_greyscale(oriented).save(src)
-                words = tesseract.run_tsv(program, src, langs)
-                out.append(_ocr_page_content(number, oriented.width, oriented.height, words, 1.0))
     finally:
         image.close()
     return out
@@ -224,15 +219,6 @@ def _has_rotation(image: Image.Image) -> bool:
         return image.getexif().get(0x0112, 1) not in (0, 1)
     except Exception:
         return False
-
-
-def _to_greyscale(image: Image.Image) -> Image.Image:
-    if image.mode in ("RGBA", "LA", "P"):
-        background = Image.new("RGB", image.size, "white")
-        rgba = image.convert("RGBA")
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        image = background
-    return image.convert("L")
 
 
 def _ocr_page_content(number, width, height, ocr_words, factor) -> PageContent:

@@ -123,13 +123,33 @@ class DocumentView:
     # -- values
 
     def amounts_in_words(self, words: list[Word]) -> list[tuple[float, list[Word]]]:
-        """Amounts among words, each with the words it spans (``1 234,56`` is two words)."""
+        """Amounts among words, each with the words it spans (``1 234,56`` is two words).
+
+        OCR slips are tolerated: a currency marker glued to the number, ``O`` for ``0``, and a
+        decimal point followed by a space (``29. 70``)."""
+        tokens: list[tuple[str, list[Word]]] = []
+        for w in words:
+            t = amt.normalise_token(w[0])
+            if (
+                tokens
+                and re.fullmatch(r"\d{2}", t)
+                and re.search(r"\d[.,]$", tokens[-1][0])
+                and w[1] - tokens[-1][1][-1][3] < 2.0 * max(w[4] - w[2], 1.0)
+            ):
+                tokens[-1] = (tokens[-1][0] + t, tokens[-1][1] + [w])
+                continue
+            tokens.append((t, [w]))
         out = []
-        text, offsets = _join(words)
+        text, offsets = _join_texts([t for t, _ in tokens])
         for value, s, e, has_dec in amt.find_amounts(text):
             if not has_dec:
                 continue
-            span = [w for w, (a, b) in zip(words, offsets, strict=False) if a < e and b > s]
+            span = [
+                w
+                for (t, ws), (a, b) in zip(tokens, offsets, strict=False)
+                if a < e and b > s
+                for w in ws
+            ]
             out.append((abs(value), span))
         return out
 
@@ -145,14 +165,16 @@ class DocumentView:
 
 
 def _join(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
-    parts = []
+    return _join_texts([w[0] for w in words])
+
+
+def _join_texts(texts: list[str]) -> tuple[str, list[tuple[int, int]]]:
     offsets = []
     pos = 0
-    for w in words:
-        parts.append(w[0])
-        offsets.append((pos, pos + len(w[0])))
-        pos += len(w[0]) + 1
-    return " ".join(parts), offsets
+    for t in texts:
+        offsets.append((pos, pos + len(t)))
+        pos += len(t) + 1
+    return " ".join(texts), offsets
 
 
 def _word_span(row: Row, start: int, end: int) -> tuple[int, int]:

@@ -31,7 +31,8 @@ TOTAL_LABELS = [
 ]
 NOT_TOTAL = re.compile(
     r"sub\s*-?\s*total|total\s*(?:qty|quantity|item|items|excl|exclusive|ex\.?|before|gst\s*$|tax|discount|savings|saving|disc)|"
-    r"excl|before\s*gst|no\s*of\s*item|total\s*qty|tot\s*qty|change|cash|tender|paid|rounding\s*adj"
+    r"excl|before\s*(?:gst|disc)|no\s*of\s*item|total\s*qty|tot\s*qty|change|cash|tender|paid|rounding\s*adj|"
+    r"(?<![a-z])adj|qty|quantity|(?<![a-z])items?(?![a-z])|savings?|discount"
 )
 TAX_LABELS = re.compile(
     r"(?<![a-z])(?:total\s*)?(?:gst|sst|vat|tax|mwst|tva|btw)(?![a-z])(?:\s*(?:amount|payable|@?\s*\d{1,2}\s*%))?"
@@ -56,58 +57,151 @@ class ReceiptProcessor:
         return ProcessorOutput("receipt", fields, details, [])
 
 
+# OCR reads "TOTAL" as "TOTA1", "T0TAL", "TOTAI": the receipt labels tolerate it.
+_T = r"t[o0]t[a4][l1i|]"
+STRONG_TOTAL = re.compile(
+    rf"grand\s*{_T}|{_T}\s*amount|amount\s*due|{_T}\s*due|nett?\s*{_T}|"
+    rf"{_T}\s*\(?(?:incl|inc\b|rm|inclusive|in\b|tnt)[^\n]{{0,16}}|{_T}\s*sales|"
+    rf"round(?:ed|ing)?\s*{_T}|{_T}\s*(?:amt\s*)?round(?:ed|ing)?|{_T}\s*payable|"
+    rf"amount\s*payable|{_T}\s*to\s*pay|{_T}\s*\(?eat|{_T}\s*rm|"
+    r"gesamtbetrag|summe|montant\s*ttc|net\s*[àa]\s*payer|te\s*betalen|totaal"
+)
+PLAIN_TOTAL = re.compile(
+    rf"(?<![a-z]){_T}(?![a-z])|(?<![a-z])amount(?![a-z])|(?<![a-z])tl(?![a-z])"
+)
+ROUNDED = re.compile(r"round")
+# "Rounding RM 37.45" under "Total Sales 37.44": the rounded amount is the one paid.
+ROUNDED_TOTAL = re.compile(r"\W*round(?:ed|ing)?(?!\s*adj)(?:\s*(?:total|amount|amt))?")
+PAID = re.compile(
+    r"(?<![a-z])(?:cash|tender(?:ed)?|paid|payment|card|visa|master(?:card)?|credit|debit|"
+    r"received|bar|esp[eè]ces|contant)(?![a-z])"
+)
+CHANGE = re.compile(
+    r"(?<![a-z])(?:change|chanqe|balance|kembali|rückgeld|wisselgeld|rendu)(?![a-z])"
+)
+
+
+def _row_amount(view: DocumentView, row, after: int = 0):
+    amounts = view.amounts_in_words(row.words[after:])
+    if amounts:
+        return amounts[-1], row, "on the same line"
+    for below in view.rows_below(row, 1):
+        got = view.amounts_in_words(below.words)
+        low = below.text.lower()
+        if got and not (PLAIN_TOTAL.search(low) or PAID.search(low) or CHANGE.search(low)):
+            return got[0], below, "below the label"
+    return None
+
+
 def find_receipt_total(view: DocumentView) -> Found | None:
-    candidates = []
-    n = len(view.rows) or 1
-    for pattern, strength in TOTAL_LABELS:
-        for hit in view.find_labels(pattern):
-            if NOT_TOTAL.search(hit.row.text.lower()):
-                continue
-            amounts = view.amounts_in_words(hit.row.words[hit.after :])
-            row = hit.row
-            where = "on the same line"
-            if not amounts:
-                for below in view.rows_below(hit.row, 1):
-                    amounts = view.amounts_in_words(below.words)
-                    row, where = below, "below the label"
-            if not amounts:
-                continue
-            value, span = amounts[-1]
-            pos = view.rows.index(hit.row) / n
-            candidates.append(
-                (
-                    strength,
-                    pos,
-                    view.found(value, strength, row, span, f"label '{hit.label.strip()}' {where}"),
+    """The amount paid: total labels, weighed by the arithmetic a till prints around them
+    (cash minus change, subtotal plus tax, the same amount on several lines)."""
+    cands: dict[float, dict] = {}
+
+    def add(value, score, found, why=None):
+        c = cands.setdefault(round(value, 2), {"score": 0.0, "found": found, "why": []})
+        if score > c.get("label", 0):
+            c["score"] += score - c.get("label", 0)
+            c["label"] = score
+            c["found"] = found
+        if why:
+            c["why"].append(why)
+
+    for row in view.rows:
+        text = row.text.lower()
+        strong = STRONG_TOTAL.search(text) or ROUNDED_TOTAL.match(text)
+        plain = PLAIN_TOTAL.search(text)
+        m = strong or plain
+        if not m or NOT_TOTAL.search(text):
+            continue
+        first, after = _word_span_of(row, m.end())
+        got = _row_amount(view, row, after)
+        if not got:
+            continue
+        (value, span), at, where = got
+        if value <= 0:
+            continue
+        score = 3.0 if strong else 2.0
+        if ROUNDED.search(text):
+            score += 0.5
+        label = clean_value(m.group(0))
+        add(value, score, view.found(value, 0.7, at, span, f"label '{label}' {where}"))
+        if value in cands and cands[round(value, 2)].get("seen"):
+            cands[round(value, 2)]["score"] += 1.0
+            cands[round(value, 2)]["why"].append("the same amount is on another total line")
+        cands[round(value, 2)]["seen"] = True
+
+    paid = _labelled(view, PAID)
+    change = _labelled(view, CHANGE)
+    if paid is not None:
+        if change is not None and paid - change > 0:
+            value = round(paid - change, 2)
+            if value in cands:
+                cands[value]["score"] += 3.0
+                cands[value]["why"].append("cash minus change agrees")
+            else:
+                printed = _appears(view, value)
+                f = Found(
+                    value, 0.6, None, None, view.source(view.rows[0].page), "cash minus change"
                 )
-            )
-    if not candidates:
+                add(value, 2.5 if printed else 2.0, f, "cash minus change")
+        elif round(paid, 2) in cands:
+            cands[round(paid, 2)]["score"] += 1.0
+            cands[round(paid, 2)]["why"].append("the amount paid is the same")
+    sub = _labelled(view, re.compile(r"sub\s*-?\s*t[o0]t[a4][l1i]"))
+    tax = _labelled(view, re.compile(r"(?<![a-z])(?:gst|sst|vat|tax)(?![a-z])"))
+    if sub is not None:
+        for value, c in cands.items():
+            if tax is not None and abs(sub + tax - value) < 0.011 and tax > 0:
+                c["score"] += 2.0
+                c["why"].append("subtotal + tax agree")
+            elif value + 0.011 < sub:
+                c["score"] -= 2.0
+    if not cands:
         return None
-    # Several 'total' lines: the amount that repeats (total, then cash/card paid) is the total.
-    values = [c[2].value for c in candidates]
-    for c in candidates:
-        if values.count(c[2].value) > 1:
-            c[2].confidence = min(0.97, c[2].confidence + 0.08)
-            c[2].rule += "; the same amount is on another total line"
-            c2 = c
-            break
-    else:
-        c2 = None
-    candidates.sort(key=lambda c: (c[0], c[2].confidence, c[1]), reverse=True)
-    best = c2 if c2 and c2[0] >= candidates[0][0] - 0.05 else candidates[0]
-    f = best[2]
-    # Paid amount evidence: cash - change == total
-    paid = _labelled(view, re.compile(r"cash|paid|tender|card|visa|master"))
-    change = _labelled(view, re.compile(r"change|balance"))
-    if paid is not None and change is not None and abs(paid - change - f.value) < 0.011:
-        f.confidence = min(0.98, f.confidence + 0.08)
-        f.rule += "; cash minus change agrees"
+    best_value = max(cands, key=lambda v: (cands[v]["score"], v))
+    best = cands[best_value]
+    f = best["found"]
+    agreed = best["score"] >= 4.0 and best["why"]
+    rivals = [c for v, c in cands.items() if v != best_value and c["score"] >= best["score"] - 1]
+    f.confidence = 0.93 if agreed and not rivals else 0.72 if not rivals else 0.55
+    if f.source == "ocr" and f.bbox is not None:
+        f.confidence *= 1.0  # the OCR word confidence is already in view.found
+    if best["why"]:
+        f.rule += "; " + "; ".join(dict.fromkeys(best["why"]))
     return f
 
 
+def _word_span_of(row, end: int) -> tuple[int, int]:
+    pos = 0
+    for i, w in enumerate(row.words):
+        if pos >= end:
+            return i, i
+        pos += len(w[0]) + 1
+    return len(row.words), len(row.words)
+
+
+def _appears(view: DocumentView, value: float) -> bool:
+    spaced = f"{int(value)} {round(value * 100) % 100:02d}"
+    if re.search(rf"(?<![\d.,]){spaced}(?!\d)", view.text):
+        return True
+    for row in view.rows:
+        for v, _span in view.amounts_in_words(row.words):
+            if abs(v - value) < 0.005:
+                return True
+    return False
+
+
 def _labelled(view: DocumentView, pattern: re.Pattern) -> float | None:
-    for hit in view.find_labels(pattern):
-        amounts = view.amounts_in_words(hit.row.words[hit.after :])
+    for row in view.rows:
+        text = row.text.lower()
+        m = pattern.search(text)
+        if not m:
+            continue
+        if pattern is not CHANGE and CHANGE.search(text):
+            continue
+        _f, after = _word_span_of(row, m.end())
+        amounts = view.amounts_in_words(row.words[after:])
         if amounts:
             return amounts[-1][0]
     return None
