@@ -11,7 +11,7 @@ from docrouter_desktop.core.processors.base import (
     clean_value,
     fields_and_details,
 )
-from docrouter_desktop.core.processors.invoice import COMPANY_SUFFIX, find_currency
+from docrouter_desktop.core.processors.invoice import find_currency
 
 RECEIPT_FIELDS = ["vendor", "vendor_address", "date", "total", "tax", "currency"]
 
@@ -247,62 +247,121 @@ def find_receipt_date(view: DocumentView) -> Found | None:
     return plain[0] if plain else None
 
 
+SHOP_SUFFIX = re.compile(
+    r"(?<![a-z])(sdn\.?\s*bh[a-z]?d?|bhd|s/b|enterprise|trading|restaurant|restoran|mart|store|"
+    r"shop|market|supermarket|pharmacy|bakeries|bakery|cafe|kedai|ltd|limited|gmbh|inc|llc|"
+    r"b\.v\.|s\.a\.r\.l|sarl|plc|pte|co\.)(?![a-z])",
+    re.IGNORECASE,
+)
+REG_NUMBER = re.compile(
+    r"[\(\[]?\s*(?:co\.?\s*)?(?:reg|company)?\.?\s*(?:no\.?)?[:\s]*\d[\d\s]{4,}\s*-?\s*[a-z]?\s*[\)\]]?\W*$",
+    re.IGNORECASE,
+)
+
+
+ADDRESS_WORDS = re.compile(
+    r"^(no\.?\s*\d|lot\s|\d+\s*,)|(?<![a-z])(jalan|jln|road|rd|street|st|strasse|straße|rue|"
+    r"straat|weg|avenue|ave|lorong|persiaran|taman|tmn|bandar|floor|flr|building|plaza)(?![a-z])|"
+    r"(?<!\d)\d{5}(?!\d)"
+)
+
+
+def _readable(row) -> bool:
+    """Whether OCR read a row as words rather than as a logo or smudge."""
+    tokens = [w[0] for w in row.words]
+    wordlike = [t for t in tokens if re.fullmatch(r"[\W]*[A-Za-z][A-Za-z'.&/-]+[\W]*", t)]
+    long = [t for t in wordlike if sum(c.isalpha() for c in t) >= 3]
+    if not long or (len(wordlike) < 0.6 * len(tokens) and len(long) < 2):
+        return False
+    conf = sum(w[5] for w in row.words) / len(row.words)
+    return conf >= 0.55 or view_is_text(row)
+
+
+def view_is_text(row) -> bool:
+    return all(w[5] >= 0.999 for w in row.words)
+
+
+def _shop_name(text: str) -> str:
+    name = clean_value(text)
+    cut = re.sub(
+        r"\s*[\(\[]?\s*(?:co\.?\s*)?(?:reg\.?\s*)?(?:no\.?\s*)?:?\s*\d{5,}[\s-]*[A-Za-z]?\s*[\)\]]?\W*$",
+        "",
+        name,
+    )
+    return clean_value(cut) or name
+
+
 def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
-    rows = [r for r in view.rows if r.page == (view.rows[0].page if view.rows else 1)][:15]
-    vendor = None
-    start = 0
+    """The shop: a readable line at the top, preferring one that names a business (Sdn Bhd,
+    Enterprise, Restaurant, Ltd...), and the address lines printed under it."""
+    first_page = view.rows[0].page if view.rows else 1
+    rows = [r for r in view.rows if r.page == first_page][:15]
+    candidates = []
     for i, row in enumerate(rows):
         text = clean_value(row.text)
-        letters = sum(c.isalpha() for c in text)
-        if letters < 3 or re.search(r"receipt|invoice|welcome|copy", text.lower()):
-            continue
-        conf = 0.8 if COMPANY_SUFFIX.search(text) else 0.6
-        vendor = view.found(
-            text,
-            conf,
-            row,
-            row.words,
-            "first line of the receipt" + (" with a company suffix" if conf > 0.7 else ""),
-        )
-        start = i + 1
-        # A name carried on two lines ("... SDN" / "BHD")
-        if start < len(rows) and re.fullmatch(
-            r"\(?[\w\s.&()-]*(sdn\.?\s*bhd|bhd|ltd|gmbh|inc)\.?\)?",
-            rows[start].text.strip(),
-            re.IGNORECASE,
-        ):
-            nxt = rows[start]
-            vendor = view.found(
-                text + " " + clean_value(nxt.text), conf, row, row.words + nxt.words, vendor.rule
-            )
-            start += 1
-        break
-    if vendor is None:
-        return None, None
-    addr_rows = []
-    for row in rows[start:]:
-        text = row.text
+        low = text.lower()
         if ADDRESS_STOP.search(text) or view.dates_in_words(row.words):
+            if candidates:
+                break
+            continue
+        if not _readable(row) or re.search(r"receipt|invoice|welcome|copy|tax", low):
+            continue
+        if ADDRESS_WORDS.search(low) and not SHOP_SUFFIX.search(text):
+            continue
+        candidates.append((i, row, text))
+        if len(candidates) >= 4:
+            break
+    if not candidates:
+        return None, None
+    named = [c for c in candidates if SHOP_SUFFIX.search(c[2])]
+    i, row, text = named[0] if named else candidates[0]
+    words = list(row.words)
+    # A name carried on two lines ("... SDN" / "BHD")
+    if (
+        i + 1 < len(rows)
+        and re.fullmatch(
+            r"\(?[\w\s.&()-]*(sdn\.?\s*bhd|bhd|ltd|gmbh|inc)\.?\)?",
+            rows[i + 1].text.strip(),
+            re.IGNORECASE,
+        )
+        and not SHOP_SUFFIX.search(text)
+    ):
+        text = text + " " + clean_value(rows[i + 1].text)
+        words += rows[i + 1].words
+        i += 1
+    ocr = view.sources.get(row.page) == "ocr"
+    conf = 0.82 if named else 0.6
+    if ocr:
+        conf = min(conf, 0.75)
+    rule = (
+        "business name at the top of the receipt" if named else "first readable line of the receipt"
+    )
+    vendor = view.found(_shop_name(text), conf, row, words, rule)
+    addr_rows = []
+    for r in rows[i + 1 :]:
+        t = r.text.strip()
+        if not addr_rows and (REG_NUMBER.fullmatch(t) or re.fullmatch(r"[\W\d]*", t)):
+            continue
+        if ADDRESS_STOP.search(t) or view.dates_in_words(r.words):
             if addr_rows:
                 break
             continue
-        if (
-            re.fullmatch(
-                r"[\(\[]?\s*(co\.?\s*)?(reg|company)?\s*(no\.?)?[:\s]*[\w-]+[\)\]]?",
-                text.strip(),
-                re.IGNORECASE,
-            )
-            and not addr_rows
-        ):
+        if not addr_rows and not _readable(r) and not re.search(r"\d", t):
             continue
-        addr_rows.append(row)
-        if len(addr_rows) >= 4:
+        addr_rows.append(r)
+        if len(addr_rows) >= 5:
+            break
+        if re.search(r"(?<![\d-])\d{5}(?![\d-])", t):
+            # The postcode line ends an address, unless a state or country follows on its own.
+            nxt = rows[rows.index(r) + 1] if rows.index(r) + 1 < len(rows) else None
+            if nxt is not None and re.fullmatch(r"[A-Za-z .]{3,30}", nxt.text.strip()):
+                addr_rows.append(nxt)
             break
     address = None
     if addr_rows:
         words = [w for r in addr_rows for w in r.words]
         address = view.found(
-            " ".join(clean_value(r.text) for r in addr_rows),
+            ", ".join(clean_value(r.text) for r in addr_rows),
             0.5,
             addr_rows[0],
             words,
