@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from docrouter_desktop.core.processors import currency as cur
 from docrouter_desktop.core.processors.base import (
     DocumentView,
     Found,
@@ -105,7 +106,7 @@ BILL_TO = re.compile(
 COMPANY_SUFFIX = re.compile(
     r"\b(gmbh|ag|kg|ohg|ug|e\.k\.|ltd|limited|llc|l\.l\.c|inc|corp|corporation|co\.|company|plc|"
     r"b\.v\.|bv|n\.v\.|nv|sarl|sas|s\.a\.s|s\.a\.|sa|eurl|pvt|private|sdn\.?\s*bhd|bhd|pte|oy|ab|as|s\.r\.l|srl|"
-    r"gbr|mbh)\b",
+    r"gbr|mbh)(?!\w)",
     re.IGNORECASE,
 )
 HEADING_WORDS = re.compile(
@@ -442,7 +443,76 @@ def find_currency(view: DocumentView, total: Found | None) -> Found | None:
 # --- vendor --------------------------------------------------------------------------------
 
 
+# Phrases that name the seller anywhere on the page: the account holder of the bank details,
+# "sold by", the legal notice of a French company, a copyright line.
+SELLER_PHRASES = re.compile(
+    r"(?:sold\s*by|verkauft\s*von|vendu\s*par|verkocht\s*door|titulaire\s*du\s*compte|"
+    r"kontoinhaber|account\s*(?:holder|name)|beneficiary|beg[üu]nstigter|rekeninghouder|"
+    r"ten\s*name\s*van|t\.n\.v\.|payable\s*to|payment\s*received\s*by|©|\(c\)\s*\d{4}|"
+    r"(?:seller|supplier|vendor|verk[äa]ufer|lieferant|fournisseur|vendeur|leverancier)\s*:)"
+    r"\s*:?\s*(?P<name>[A-Za-zÀ-ÿ0-9&.,' -]{2,60}?)\s*(?=$|[,;–|(]|\s-\s|\s{2}|\s(?:paid|iban|bic)\b)",
+    re.IGNORECASE,
+)
+# "Free SAS au capital de ...", "QualityHosting AG Vorstand: ...": a legal notice in a footer.
+LEGAL_NOTICE = re.compile(
+    r"^(?P<name>[A-Za-zÀ-ÿ0-9&.' -]{2,40}?\s(?:SAS|SARL|SA|SASU|EURL|GmbH|AG|KG|B\.V\.|BV|N\.V\.|"
+    r"Ltd\.?|Limited|Inc\.?|LLC|Pvt\.?\s*Ltd\.?))\s+(?:au\s*capital|mit\s*sitz|vorstand|"
+    r"gesch[äa]ftsf[üu]hr|handelsregister|registered|kvk|si[èe]ge|rcs|is\s*registered)",
+    re.IGNORECASE,
+)
+SENDER_LINE = re.compile(r"\s(?:-|–|·|•|\|)\s")
+WEBMAIL = {
+    "gmail",
+    "googlemail",
+    "yahoo",
+    "hotmail",
+    "outlook",
+    "live",
+    "gmx",
+    "web",
+    "icloud",
+    "example",
+    "fake",
+    "aol",
+    "mail",
+    "protonmail",
+    "orange",
+    "wanadoo",
+    "t-online",
+}
+HEADING_AFFIX = re.compile(
+    r"^(?:(?:tax\s*)?invoice|rechnung|facture|factuur|credit\s*note|gutschrift|receipt|quittung)"
+    r"[\s.:#-]*|[\s.:#-]*(?:(?:tax\s*)?invoice|rechnung|facture|factuur)$",
+    re.IGNORECASE,
+)
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _domain_stems(text: str) -> set[str]:
+    stems = set()
+    for m in re.finditer(r"(?:@|www\.|https?://)([a-z0-9.-]+)\.[a-z]{2,6}\b", text.lower()):
+        labels = [x for x in m.group(1).split(".") if x and x != "www"]
+        if labels:
+            stem = labels[-1].replace("-", "")
+            if len(stem) >= 3 and stem not in WEBMAIL:
+                stems.add(stem)
+    return stems
+
+
+def _vendor_name(text: str) -> str:
+    text = re.sub(r"\S+@\S+|(?:https?://|www\.)\S+", " ", text)
+    name = clean_value(HEADING_AFFIX.sub("", clean_value(text)))
+    return clean_value(HEADING_AFFIX.sub("", name))
+
+
 def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
+    """The seller: names at the top of the first page (large type, a company suffix, the
+    sender line above the window address) weighed against names the rest of the document
+    gives the seller (bank account holder, legal notice, "sold by", its web address), and
+    away from the bill-to block."""
     first_page = [r for r in view.rows if r.page == (view.rows[0].page if view.rows else 1)]
     if not first_page:
         return None, None
@@ -452,41 +522,96 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
         i = first_page.index(hit.row)
         for r in first_page[i : i + 5]:
             bill_to_rows.add(id(r))
-    best = None
+    folded_doc = _fold(view.text)
+    stems = _domain_stems(view.text)
+    # name -> (score, row or None, words, rule)
+    cands: dict[str, list] = {}
+
+    def add(name: str, score: float, row, words, rule: str) -> None:
+        key = _fold(name)
+        if len(key) < 2 or not re.search(r"[A-Za-zÀ-ÿ]{2}", name):
+            return
+        c = cands.get(key)
+        if c is None or score > c[0]:
+            cands[key] = [score, row, words, rule, name]
+
     for i, row in enumerate(first_page[:40]):
-        text = clean_value(row.text)
-        if len(text) < 2 or not re.search(r"[A-Za-zÀ-ÿ]{2}", text):
-            continue
         if row.top > page_h * 0.45:
             break
-        score = 0.0
-        if COMPANY_SUFFIX.search(text):
-            score += 2.0
-        if HEADING_WORDS.match(text):
-            score -= 2.0
-        if re.search(r"\d{3,}|@|www\.|https?:|tel|fax|phone|iban|bic|vat|ust|page", text.lower()):
-            score -= 1.5
-        if id(row) in bill_to_rows:
-            score -= 2.5
-        if re.search(r"invoice|rechnung|facture|factuur|date|datum", text.lower()):
-            score -= 1.0
-        score += min(row.height / 8.0, 2.5)  # larger type
-        score -= i * 0.08
-        if best is None or score > best[0]:
-            best = (score, row)
-    if best is None:
+        for seg in row.segments or []:
+            text = clean_value(seg.text)
+            name = _vendor_name(text)
+            if len(name) < 2:
+                continue
+            score = 0.0
+            if HEADING_WORDS.match(text) and not name:
+                continue
+            if re.search(r"\d{3,}|tel|fax|phone|iban|bic|vat|ust|page|seite", name.lower()):
+                score -= 1.5
+            if id(row) in bill_to_rows:
+                score -= 2.5
+            if re.search(r"invoice|rechnung|facture|factuur|date|datum|:", name.lower()):
+                score -= 1.0
+            if re.search(r"\d", name):
+                score -= 1.0
+            if re.fullmatch(r"[A-Z]{2,3}", name) or name.upper() in cur.CODES:
+                score -= 1.5
+            if "_" in name or not re.match(r"[\w(\"'@]", name):
+                score -= 2.0
+            if len(row.segments or []) >= 3:  # a table header or a line of labels
+                score -= 1.5
+            if (
+                len(name.split()) == 1
+                and name[:1].isupper()
+                and name[1:].islower()
+                and len(name) > 3
+            ):
+                score -= 0.5  # a single capitalised word is more often a label than a name
+            score += min(row.height / 8.0, 2.5)
+            score -= i * 0.08
+            add(name, score, row, seg.words, "name at the top of the first page")
+        parts = SENDER_LINE.split(row.text)
+        if len(parts) >= 3 and any(re.search(r"\d{4,5}", p) for p in parts[1:]):
+            name = clean_value(parts[0])
+            add(name, 2.5, row, row.words, "sender line above the address")
+    for line in view.text.splitlines():
+        for m in SELLER_PHRASES.finditer(line):
+            add(clean_value(m.group("name")), 1.5, None, [], "named as the seller")
+        m = LEGAL_NOTICE.match(line.strip())
+        if m:
+            add(clean_value(m.group("name")), 1.5, None, [], "the company's legal notice")
+    if not cands:
         return None, None
-    score, row = best
-    conf = 0.8 if score > 2.5 else 0.6 if score > 1.0 else 0.4
-    name = clean_value(row.text)
-    vendor = view.found(
-        name,
-        conf,
-        row,
-        row.words,
-        "name at the top of the first page"
-        + (" with a company suffix" if COMPANY_SUFFIX.search(name) else ""),
+    for key, c in cands.items():
+        name = c[4]
+        if COMPANY_SUFFIX.search(name):
+            c[0] += 1.5
+        core = _fold(COMPANY_SUFFIX.sub("", name)) or key
+        key = core
+        repeats = folded_doc.count(core) - 1 if len(core) >= 3 else 0
+        if repeats > 0:
+            c[0] += min(repeats, 3) * 0.8
+            c.append("named again further on")
+        if any(stem in key or (len(key) >= 4 and key in stem) for stem in stems):
+            c[0] += 2.0
+            c.append("matches its web or e-mail address")
+        if c[1] is not None and id(c[1]) in bill_to_rows:
+            c[0] -= 1.0
+    ranked = sorted(cands.values(), key=lambda c: c[0], reverse=True)
+    import os
+
+    os.environ.get("DBG") and print([(round(c[0], 2), c[4], c[3:]) for c in ranked[:5]])
+    score, row, words, rule, name, *why = ranked[0]
+    margin = score - ranked[1][0] if len(ranked) > 1 else score
+    corroborated = bool(why) or rule != "name at the top of the first page"
+    conf = 0.85 if score > 4.5 and margin > 1.5 and corroborated else 0.7 if score > 2.5 else 0.5
+    rule = "; ".join(
+        [rule + (" with a company suffix" if COMPANY_SUFFIX.search(name) else "")] + why
     )
+    if row is None:
+        vendor = Found(name, conf, None, None, view.source(first_page[0].page), rule)
+        return vendor, None
+    vendor = view.found(name, conf, row, words, rule)
     # Address: the next rows below, left-aligned with the name, until a blank gap.
     addr_rows = []
     i = first_page.index(row)
