@@ -46,7 +46,7 @@ TOTAL_LABELS = [
         0.95,
     ),
     (
-        r"gesamtbetrag|rechnungsbetrag|endbetrag|bruttobetrag|gesamtsumme|zu\s*zahlen|zahlbetrag|summe\s*brutto|brutto\s*summe|rechnungssumme",
+        r"gesamtbetrag|rechnungsbetrag|endbetrag|bruttobetrag|bruttosumme|gesamtsumme|zu\s*zahlen|zahlbetrag|summe\s*brutto|brutto\s*summe|rechnungssumme",
         0.95,
     ),
     (r"totaal\s*(?:incl|inclusief)[^\n]{0,12}|te\s*betalen|totaalbedrag|totaal\s*bedrag", 0.95),
@@ -59,16 +59,19 @@ NOT_TOTAL = re.compile(
     r"sub\s*-?\s*total|zwischensumme|sous[\s-]*total|subtotaal|total\s*(?:excl|ex\.|exclusive|net|ht|hors)|"
     r"totaal\s*excl|net\s*total|summe\s*netto|nettobetrag|total\s*(?:tax|vat|tva|gst|mwst)|"
     r"total\s*(?:qty|quantity|items|pages|weight|hours|discount)|tax\s*total|montant\s*ht|"
-    r"total\s*(?:tva|btw)|totaal\s*btw|rabatt|discount"
+    r"total\s*(?:tva|btw)|totaal\s*btw|rabatt|discount|zuschl[äa]g|abschl[äa]g|anzahlung|skonto|"
+    r"(?:summe|betrag)\s*(?:ohne|exkl|excl|netto)|ohne\s*(?:ust|mwst)|prepaid|acompte|vorauszahlung"
 )
 SUBTOTAL_LABELS = re.compile(
     r"sub\s*-?\s*total|zwischensumme|sous[\s-]*total|subtotaal|total\s*(?:excl\.?|exclusive|ex\.?)\s*(?:vat|tax|btw|gst)?|"
     r"totaal\s*excl\.?(?:\s*btw)?|net\s*(?:total|amount)|summe\s*netto|nettobetrag|netto\s*betrag|"
-    r"gesamt\s*netto|nettosumme|total\s*ht|montant\s*ht|total\s*hors\s*taxes|warenwert|net\s*value"
+    r"gesamt\s*netto|nettosumme|total\s*ht|montant\s*ht|total\s*hors\s*taxes|net\s*value|"
+    r"(?:rechnungs)?summe\s*(?:ohne|exkl\.?|excl\.?)\s*(?:ust|mwst)\.?|net\s*total|total\s*net"
 )
 TAX_LABELS = re.compile(
     r"(?<![a-z])(?:total\s*)?(?:vat|tax|sales\s*tax|gst|sst|mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer|"
-    r"tva|btw|igst|cgst|sgst)(?![a-z])(?:\s*(?:amount|total|betrag|\d{1,2}(?:[.,]\d{1,2})?\s*%))?"
+    r"tva|btw|igst|cgst|sgst)(?![a-z])(?:\s*(?:amount|total|betrag|\d{1,2}(?:[.,]\d{1,2})?\s*%))?|"
+    r"steuerbetrag|(?:ust|mwst)\.?-?betrag|montant\s*(?:de\s*la\s*)?tva|btw\s*bedrag|tax\s*amount"
 )
 NUMBER_LABELS = re.compile(
     r"invoice\s*(?:no\.?|number|num\.?|nr\.?|#|id|n°|no:)|invoice\s*:|bill\s*(?:no\.?|number|#)|"
@@ -206,6 +209,22 @@ def find_totals(view: DocumentView) -> dict[str, Found | None]:
                 if abs(subtotal.value + tax.value - cand.value) < 0.011:
                     total = cand
                     break
+    agrees = total and subtotal and tax and abs(subtotal.value + tax.value - total.value) < 0.011
+    if not agrees:
+        triple = _totals_triple(view)
+        if triple is not None:
+            z, x, y = triple
+            if total is None or abs(total.value - z[0]) > 0.011:
+                same = [c for _s, _p, c in candidates if abs(c.value - z[0]) < 0.011]
+                total = (
+                    same[0]
+                    if same
+                    else view.found(
+                        z[0], 0.75, z[2], z[1], "the sum of net and tax amounts in the totals block"
+                    )
+                )
+            subtotal = view.found(x[0], 0.75, x[2], x[1], "net amount in the totals block")
+            tax = view.found(y[0], 0.75, y[2], y[1], "tax amount in the totals block")
     if total is None and subtotal and tax:
         value = round(subtotal.value + tax.value, 2)
         total = Found(value, 0.55, subtotal.page, None, subtotal.source, "subtotal + tax")
@@ -220,6 +239,33 @@ def find_totals(view: DocumentView) -> dict[str, Found | None]:
         else:
             total.confidence *= 0.9
     return {"total": total, "subtotal": subtotal, "tax": tax}
+
+
+def _totals_triple(view: DocumentView):
+    """Net, tax and gross amounts that add up (net + tax = gross, tax 2-27% of net) on the rows
+    that carry total or tax labels: arithmetic evidence when the labels are ambiguous."""
+    values = []
+    for row in view.rows:
+        text = row.text.lower()
+        if not (
+            any(p.search(text) for p, _s in TOTAL_PATTERNS)
+            or SUBTOTAL_LABELS.search(text)
+            or TAX_LABELS.search(text)
+        ):
+            continue
+        for value, span in view.amounts_in_words(row.words):
+            if value > 0:
+                values.append((value, span, row))
+    values.sort(key=lambda v: v[0], reverse=True)
+    for z in values:
+        for x in values:
+            y_value = round(z[0] - x[0], 2)
+            if not 0.02 * x[0] <= y_value <= 0.27 * x[0]:
+                continue
+            for y in values:
+                if abs(y[0] - y_value) < 0.011:
+                    return z, x, y
+    return None
 
 
 def _rest(hit: LabelHit) -> str:
