@@ -319,12 +319,34 @@ def _id_candidate(token: str) -> bool:
     return len(t) <= 30
 
 
+TITLE_NUMBER = re.compile(
+    r"^\s*(?:tax\s*invoice|invoice|rechnung|facture|factuur|avoir|credit\s*note|gutschrift)"
+    r"\s*(?:#|no\.?|nr\.?|n°)?\s*:?\s*(?P<id>[A-Za-z0-9][\w\-/.]*\d[\w\-/.]*)\s*$",
+    re.IGNORECASE,
+)
+
+
 def find_invoice_number(view: DocumentView) -> Found | None:
+    titled = _title_number(view)
+    if titled is not None:
+        return titled
     for strength, pattern in ((0.9, NUMBER_LABELS),):
         for hit in view.find_labels(pattern, view.rows[:80]):
             after = hit.row.words[hit.after : hit.after + 4]
+            inside = _rest_of_word(hit)
+            if inside and _id_candidate(inside):
+                w = hit.row.words[hit.after - 1]
+                return view.found(
+                    inside.strip(":#.,;()"),
+                    strength,
+                    hit.row,
+                    [w],
+                    f"label '{hit.label.strip()}' on the same line",
+                )
             for w in after:
                 token = w[0].strip(":#")
+                if not token:
+                    continue
                 if token.lower() in (
                     "no",
                     "no.",
@@ -376,6 +398,31 @@ def find_invoice_number(view: DocumentView) -> Found | None:
                     [w],
                     f"'{hit.label.strip()}' after an invoice word",
                 )
+    return None
+
+
+def _rest_of_word(hit: LabelHit) -> str:
+    """What follows the label inside its last word ("n°562044387" after "n°")."""
+    if hit.after == 0:
+        return ""
+    word = hit.row.words[hit.after - 1][0]
+    low = word.lower()
+    tail = hit.label.split()[-1] if hit.label.split() else ""
+    i = low.rfind(tail) if tail else -1
+    if i < 0 or i + len(tail) >= len(word):
+        return ""
+    return word[i + len(tail) :].strip(":#")
+
+
+def _title_number(view: DocumentView) -> Found | None:
+    """ "Invoice FA-2017-0008", "Avoir AV-2017-0005": the number printed with the title."""
+    for row in view.rows[:40]:
+        m = TITLE_NUMBER.match(row.text)
+        if m and _id_candidate(m.group("id")) and re.search(r"\d{3,}", m.group("id")):
+            words = [w for w in row.words if m.group("id") in w[0]] or row.words
+            return view.found(
+                m.group("id").strip(":#.,;()"), 0.85, row, words[:1], "number after the title"
+            )
     return None
 
 
