@@ -137,6 +137,7 @@ class SetScore:
     documents: int = 0
     seconds: float = 0.0
     misses: list[str] = field(default_factory=list)
+    bands: dict[str, list[int]] = field(default_factory=dict)  # name -> [cr, cw, ur, uw]
 
     @property
     def matched(self) -> int:
@@ -191,6 +192,8 @@ def evaluate(
             pair[0] += ok
             conf = (details.get(fname) or {}).get("confidence", 0.0)
             if got is not None:
+                band = score.bands.setdefault(fname, [0, 0, 0, 0])
+                band[(0 if conf >= CONFIDENT else 2) + (0 if ok else 1)] += 1
                 if conf >= CONFIDENT:
                     score.confident_right += ok
                     score.confident_wrong += not ok
@@ -216,7 +219,11 @@ def _pct(a: int, b: int) -> str:
 def print_score(s: SetScore, show_misses: bool = False) -> None:
     print(f"== {s.name}: {s.documents} documents")
     for fname, (m, t) in sorted(s.per_field.items()):
-        print(f"  {fname:<15} {m:3d}/{t:<3d} {_pct(m, t)}")
+        cr, cw, ur, uw = s.bands.get(fname, [0, 0, 0, 0])
+        print(
+            f"  {fname:<15} {m:3d}/{t:<3d} {_pct(m, t)}"
+            f"   confident {cr}/{cr + cw} right, unsure {ur}/{ur + uw} right"
+        )
     print(f"  {'overall':<15} {s.matched:3d}/{s.total:<3d} {_pct(s.matched, s.total)}")
     conf = s.confident_right + s.confident_wrong
     unsure = s.unsure_right + s.unsure_wrong

@@ -74,19 +74,20 @@ TAX_LABELS = re.compile(
     r"steuerbetrag|(?:ust|mwst)\.?-?betrag|montant\s*(?:de\s*la\s*)?tva|btw\s*bedrag|tax\s*amount"
 )
 NUMBER_LABELS = re.compile(
-    r"invoice\s*(?:no\.?|number|num\.?|nr\.?|#|id|n°|no:)|invoice\s*:|bill\s*(?:no\.?|number|#)|"
+    r"(?<![a-z])(?:invoice\s*(?:no\.?|number|num\.?|nr\.?|#|id|n°|no:)|invoice\s*:|bill\s*(?:no\.?|number|#)|"
     r"rechnungs?\s*-?\s*(?:nummer|nr\.?|no\.?)|rechnung\s*nr\.?|beleg\s*-?\s*nr\.?|"
     r"facture\s*(?:n[°o]\.?|num[ée]ro)|n[°o]\s*(?:de\s*)?facture|num[ée]ro\s*de\s*facture|"
     r"factuur\s*-?\s*(?:nummer|nr\.?|no\.?)|factuurnr\.?|document\s*(?:no\.?|number)|"
     r"credit\s*note\s*(?:no\.?|number|#)|gutschrift\s*-?\s*(?:nr\.?|nummer)|avoir\s*n[°o]|"
-    r"receipt\s*(?:no\.?|number|#)|ref(?:erence)?\s*(?:no\.?|number)?\s*:"
+    r"receipt\s*(?:no\.?|number|#)|ref(?:erence)?\s*(?:no\.?|number)?\s*:)"
 )
 NUMBER_LABEL_WEAK = re.compile(r"(?<![a-z])(?:no\.?|nr\.?|n°|#)\s*:?")
 DATE_LABELS = re.compile(
     r"invoice\s*date|date\s*of\s*(?:invoice|issue)|issue\s*date|date\s*issued|billing\s*date|"
     r"rechnungsdatum|belegdatum|ausstellungsdatum|datum\s*der\s*rechnung|"
     r"date\s*de\s*(?:la\s*)?facture|date\s*d['’]?\s*[ée]mission|date\s*de\s*facturation|"
-    r"factuurdatum|factuur\s*datum|(?<![a-z])date(?![a-z])|(?<![a-z])datum(?![a-z])|(?<![a-z])le(?=\s*\d)"
+    r"factuurdatum|factuur\s*datum|(?<![a-z])date(?![a-z])|(?<![a-z])datum(?![a-z])|(?<![a-z])le(?=\s*\d)|"
+    r"(?<=\d\s)du(?=\s*\d)"
 )
 NOT_INVOICE_DATE = re.compile(
     r"due|f[äa]llig|[ée]ch[ée]ance|verval|order|bestell|commande|delivery|liefer|livraison|"
@@ -146,6 +147,10 @@ class InvoiceProcessor:
             0.9,
             rule="title says credit note" if is_credit else "no credit-note wording",
         )
+        if is_credit:
+            for name in ("total", "subtotal", "tax"):
+                if found.get(name) is not None:
+                    found[name].value = abs(found[name].value)
         warnings.extend(check_arithmetic(found))
         fields, details = fields_and_details(found, INVOICE_FIELDS)
         if fields.get("line_items") is None:
@@ -187,6 +192,7 @@ def find_totals(view: DocumentView) -> dict[str, Found | None]:
             if not got:
                 continue
             value, span, row, where = got
+            value = _signed(view, row, span, value)
             position = view.rows.index(hit.row) / n_rows
             score = strength + 0.1 * position
             rule = f"label '{hit.row.words[hit.first_word][0]}{_rest(hit)}' {where}"
@@ -239,6 +245,17 @@ def find_totals(view: DocumentView) -> dict[str, Found | None]:
         else:
             total.confidence *= 0.9
     return {"total": total, "subtotal": subtotal, "tax": tax}
+
+
+def _signed(view: DocumentView, row: Row, span: list, value: float) -> float:
+    """The amount with the minus sign printed before it (a corrective invoice's negative
+    total); credit notes are turned into magnitudes afterwards."""
+    first = span[0]
+    i = row.words.index(first) if first in row.words else -1
+    before = row.words[i - 1][0] if i > 0 else ""
+    if first[0].lstrip().startswith(("-", "−")) or before in ("-", "−"):
+        return -value
+    return value
 
 
 def _totals_triple(view: DocumentView):
@@ -298,6 +315,7 @@ def _labelled_amount(
         if not got:
             continue
         value, span, row, where = got
+        value = _signed(view, row, span, value)
         rule = f"label '{hit.label.strip()}' {where}"
         f = view.found(value, 0.75, row, span, rule)
         if best is None or view.rows.index(hit.row) > view.rows.index(best[0]):
@@ -442,8 +460,12 @@ def find_dates(view: DocumentView) -> tuple[Found | None, Found | None]:
     inv = None
     for hit in view.find_labels(DATE_LABELS, view.rows[:120]):
         label_ctx = hit.row.text.lower()
-        label_start = max(0, label_ctx.find(hit.label) - 14)
-        context = label_ctx[label_start : label_ctx.find(hit.label) + len(hit.label)]
+        label_at = label_ctx.find(hit.label)
+        label_start = max(0, label_at - 14)
+        # "Date limite de paiement le 05 ...": the words up to the date (or the next label)
+        # say which date it is.
+        tail = re.split(r"[:\d]", label_ctx[label_at + len(hit.label) :], maxsplit=1)[0]
+        context = label_ctx[label_start : label_at + len(hit.label)] + tail
         if NOT_INVOICE_DATE.search(context):
             continue
         got = _date_near(view, hit)
@@ -697,7 +719,7 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
     score, row, words, rule, name, *why = ranked[0]
     margin = score - ranked[1][0] if len(ranked) > 1 else score
     corroborated = bool(why) or rule != "name at the top of the first page"
-    conf = 0.85 if score > 4.5 and margin > 1.5 and corroborated else 0.7 if score > 2.5 else 0.5
+    conf = 0.85 if score > 5.5 and margin > 2.0 and corroborated else 0.7 if score > 2.5 else 0.5
     rule = "; ".join(
         [rule + (" with a company suffix" if COMPANY_SUFFIX.search(name) else "")] + why
     )

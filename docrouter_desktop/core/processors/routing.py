@@ -25,6 +25,12 @@ INVOICE_CUES = [
         2,
         "payment terms",
     ),
+    (
+        r"ust\s*-?\s*id|steuer\s*-?\s*nr|steuernummer|vat\s*(?:no|number|id|reg)|tva\s*intra|"
+        r"btw\s*-?\s*(?:nr|nummer)|siret|kvk|handelsregister|beleg\s*-?\s*nr",
+        2,
+        "tax or company registration",
+    ),
     (r"iban|bic|swift|bank\s*details|bankverbindung|coordonn[ée]es\s*bancaires", 2, "bank details"),
     (
         r"(?<![a-z])(?:invoice|rechnung|facture|factuur|gutschrift|credit\s*note|avoir)(?![a-z])",
