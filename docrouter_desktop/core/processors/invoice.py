@@ -338,8 +338,10 @@ def _id_candidate(token: str) -> bool:
 
 
 TITLE_NUMBER = re.compile(
-    r"^\s*(?:tax\s*invoice|invoice|rechnung|facture|factuur|avoir|credit\s*note|gutschrift)"
-    r"\s*(?:#|no\.?|nr\.?|n°)?\s*:?\s*(?P<id>[A-Za-z0-9][\w\-/.]*\d[\w\-/.]*)\s*$",
+    r"^\s*(?:(?:tax\s*|commercial\s*)?invoice|\w*rechnung|facture|factuur|avoir|credit\s*note|"
+    r"gutschrift)\s*(?:\(\d{3}\))?\s*(?:#|no\.?|nr\.?|n°|number|nummer)?\s*:?\s*"
+    r"(?P<id>[A-Za-z0-9][\w\-/.]*\d[\w\-/.]*)\s*"
+    r"(?:(?:vom|du|dated|of|van|from|le)\s+(?P<date>.{6,24}))?$",
     re.IGNORECASE,
 )
 
@@ -447,6 +449,18 @@ def _title_number(view: DocumentView) -> Found | None:
 # --- dates ---------------------------------------------------------------------------------
 
 
+def _title_date(view: DocumentView) -> Found | None:
+    """ "Rechnung Nr. 471102 vom 05.03.2018": the date printed with the title and number."""
+    for row in view.rows[:40]:
+        m = TITLE_NUMBER.match(row.text)
+        if m and m.group("date"):
+            ds = view.dates_in_words(row.words)
+            if ds:
+                d, span, amb = ds[-1]
+                return view.found(d, 0.85 if not amb else 0.7, row, span, "date after the title")
+    return None
+
+
 def find_dates(view: DocumentView) -> tuple[Found | None, Found | None]:
     due = None
     for hit in view.find_labels(DUE_LABELS):
@@ -484,6 +498,8 @@ def find_dates(view: DocumentView) -> tuple[Found | None, Found | None]:
             strength -= 0.1
         inv = view.found(d, strength, row, span, f"label '{hit.label.strip()}' {where}")
         break
+    if inv is None or inv.confidence < 0.8:
+        inv = _title_date(view) or inv
     if inv is None:
         for row in view.rows[:60]:
             text = row.text.lower()
@@ -543,7 +559,14 @@ def find_currency(view: DocumentView, total: Found | None) -> Found | None:
                         "currency on the total's line",
                     )
     if view.currency:
-        conf = 0.85 if view.currency_mentions >= 2 else 0.7
+        others = set(cur.currencies_in(view.text, view.options.default_currency)) - {view.currency}
+        unambiguous = "$" not in view.text or view.currency != view.options.default_currency
+        if others:
+            conf = 0.6
+        elif view.currency_mentions >= 2 or unambiguous:
+            conf = 0.85
+        else:
+            conf = 0.7
         return Found(
             view.currency,
             conf,

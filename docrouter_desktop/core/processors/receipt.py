@@ -142,7 +142,12 @@ def find_receipt_total(view: DocumentView) -> Found | None:
             else:
                 printed = _appears(view, value)
                 f = Found(
-                    value, 0.6, None, None, view.source(view.rows[0].page), "cash minus change"
+                    value,
+                    0.82 if printed else 0.6,
+                    None,
+                    None,
+                    view.source(view.rows[0].page),
+                    "cash minus change" + (", an amount printed on the receipt" if printed else ""),
                 )
                 add(value, 2.5 if printed else 2.0, f, "cash minus change")
         elif round(paid, 2) in cands:
@@ -164,7 +169,12 @@ def find_receipt_total(view: DocumentView) -> Found | None:
     f = best["found"]
     agreed = best["score"] >= 4.0 and best["why"]
     rivals = [c for v, c in cands.items() if v != best_value and c["score"] >= best["score"] - 1]
-    f.confidence = 0.93 if agreed and not rivals else 0.72 if not rivals else 0.55
+    if agreed and not rivals:
+        f.confidence = 0.93
+    elif not rivals and f.rule.startswith("cash minus change"):
+        f.confidence = f.confidence  # set where the candidate was made
+    else:
+        f.confidence = 0.72 if not rivals else 0.55
     if f.source == "ocr" and f.bbox is not None:
         f.confidence *= 1.0  # the OCR word confidence is already in view.found
     if best["why"]:
@@ -236,11 +246,11 @@ def find_receipt_date(view: DocumentView) -> Found | None:
         text = row.text.lower()
         if re.search(r"date|datum|tarikh|dt\b", text):
             labelled.append(
-                view.found(d, 0.88 if not amb else 0.8, row, span, "date on a line labelled 'Date'")
+                view.found(d, 0.9 if not amb else 0.8, row, span, "date on a line labelled 'Date'")
             )
         else:
             plain.append(
-                view.found(d, 0.8 if not amb else 0.7, row, span, "first date on the receipt")
+                view.found(d, 0.85 if not amb else 0.7, row, span, "first date on the receipt")
             )
     if labelled:
         return labelled[0]
