@@ -242,6 +242,11 @@ def find_totals(view: DocumentView) -> dict[str, Found | None]:
             tax.confidence = min(0.99, tax.confidence + 0.1)
         elif subtotal and abs(subtotal.value - total.value) < 0.011 and not tax:
             total.rule += "; equals the subtotal (no tax)"
+        elif subtotal and tax:
+            # The printed figures contradict each other: one of them was misread.
+            for f in (total, subtotal, tax):
+                f.confidence = min(f.confidence, 0.6)
+            total.rule += "; subtotal + tax do not agree"
         else:
             total.confidence *= 0.9
     return {"total": total, "subtotal": subtotal, "tax": tax}

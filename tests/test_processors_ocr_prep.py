@@ -1,0 +1,51 @@
+"""Image preparation before OCR: scaling small scans, layout mode, and words mapped back."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from docrouter_desktop.core.extraction import ocr_prep
+from docrouter_desktop.core.extraction.extract import ExtractOptions, extract_pages
+from tests import factories
+
+
+def test_small_image_is_scaled_up_and_greyed():
+    small = Image.new("RGB", (400, 900), "white")
+    prepared = ocr_prep.prepare(small)
+    assert prepared.image.mode == "L"
+    assert max(prepared.image.size) == ocr_prep.MIN_LONG_SIDE
+    assert prepared.scale == ocr_prep.MIN_LONG_SIDE / 900
+
+
+def test_large_image_is_left_at_its_size():
+    page = Image.new("L", (2480, 3508), 255)
+    prepared = ocr_prep.prepare(page)
+    assert prepared.scale == 1.0 and prepared.image.size == (2480, 3508)
+
+
+def test_narrow_receipt_is_read_as_one_block_and_a_page_automatically():
+    assert ocr_prep.page_segmentation(500, 1400) == ocr_prep.PSM_BLOCK
+    assert ocr_prep.page_segmentation(2480, 3508) == ocr_prep.PSM_PAGE
+
+
+def test_grey_paper_is_lifted_but_dark_strokes_keep_their_shape():
+    img = Image.new("L", (1700, 1700), 200)  # grey paper, large enough not to be scaled
+    img.paste(40, (100, 100, 104, 1600))  # a thin dark stroke, under 1% of the page
+    img.paste(120, (104, 100, 106, 1600))  # its anti-aliased edge
+    out = ocr_prep.prepare(img).image
+    assert out.getpixel((850, 850)) == 255  # the paper is white now
+    assert out.getpixel((102, 850)) == 0
+    # The edge stays grey: clipping the dark end would merge it into the stroke (a blob).
+    assert 100 < out.getpixel((105, 850)) < 160
+
+
+def test_words_of_a_scaled_image_are_in_the_original_pixels(tmp_path):
+    lines = ["TOTAL 12.50"]
+    img_path = factories.text_image(tmp_path / "small.png", lines, size=20)
+    with Image.open(img_path) as img:
+        width, height = img.size
+    assert max(width, height) < ocr_prep.MIN_LONG_SIDE  # so it was scaled for OCR
+    page = extract_pages(str(img_path), "image/png", [1], ExtractOptions())[0]
+    assert (page.width, page.height) == (width, height)
+    total = next(w for w in page.words if "12.50" in w[0])
+    assert 0 <= total[1] < total[3] <= width and 0 <= total[2] < total[4] <= height
