@@ -28,17 +28,6 @@ def test_narrow_receipt_is_read_as_one_block_and_a_page_automatically():
     assert ocr_prep.page_segmentation(2480, 3508) == ocr_prep.PSM_PAGE
 
 
-def test_grey_paper_is_lifted_but_dark_strokes_keep_their_shape():
-    img = Image.new("L", (1700, 1700), 200)  # grey paper, large enough not to be scaled
-    img.paste(40, (100, 100, 104, 1600))  # a thin dark stroke, under 1% of the page
-    img.paste(120, (104, 100, 106, 1600))  # its anti-aliased edge
-    out = ocr_prep.prepare(img).image
-    assert out.getpixel((850, 850)) == 255  # the paper is white now
-    assert out.getpixel((102, 850)) == 0
-    # The edge stays grey: clipping the dark end would merge it into the stroke (a blob).
-    assert 100 < out.getpixel((105, 850)) < 160
-
-
 def test_words_of_a_scaled_image_are_in_the_original_pixels(tmp_path):
     lines = ["TOTAL 12.50"]
     img_path = factories.text_image(tmp_path / "small.png", lines, size=20)
