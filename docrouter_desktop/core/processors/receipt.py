@@ -139,6 +139,20 @@ def find_receipt_total(view: DocumentView) -> Found | None:
             if value in cands:
                 cands[value]["score"] += 3.0
                 cands[value]["why"].append("cash minus change agrees")
+            elif (near := [v for v in cands if abs(v - value) <= 0.05]) and ROUNDED.search(
+                view.lower
+            ):
+                # Cash minus change is the total after the till's rounding adjustment.
+                base = cands[near[0]]
+                f = Found(
+                    value,
+                    0.8,
+                    base["found"].page,
+                    base["found"].bbox,
+                    base["found"].source,
+                    f"total {near[0]:.2f} rounded; cash minus change agrees",
+                )
+                cands[round(value, 2)] = {"score": base["score"] + 3.0, "found": f, "why": []}
             else:
                 printed = _appears(view, value)
                 f = Found(
@@ -291,8 +305,18 @@ def view_is_text(row) -> bool:
     return all(w[5] >= 0.999 for w in row.words)
 
 
+# OCR slips in legal forms, read back to the form: "SDN BH0", "SON BHD", "SDN BEITD".
+_LEGAL_FORM_SLIPS = [
+    (re.compile(r"\bS[DO0][NM]\.?\s*B[A-Z]{1,3}[DO0]?\b"), "SDN BHD"),
+    (re.compile(r"(?<=\s)[5S]/[B8]\b"), "S/B"),
+    (re.compile(r"(?<=[A-Z.])¥|¥(?=[A-Z.])"), "Y"),
+]
+
+
 def _shop_name(text: str) -> str:
     name = clean_value(text)
+    for pattern, form in _LEGAL_FORM_SLIPS:
+        name = pattern.sub(form, name)
     cut = re.sub(
         r"\s*[\(\[]?\s*(?:co\.?\s*)?(?:reg\.?\s*)?(?:no\.?\s*)?:?\s*\d{5,}[\s-]*[A-Za-z]?\s*[\)\]]?\W*$",
         "",
