@@ -38,7 +38,7 @@ TAX_LABELS = re.compile(
     r"(?<![a-z])(?:total\s*)?(?:gst|sst|vat|tax|mwst|tva|btw)(?![a-z])(?:\s*(?:amount|payable|@?\s*\d{1,2}\s*%))?"
 )
 ADDRESS_STOP = re.compile(
-    r"(?<![a-z])(tel|fax|phone|h/p|hp|gst|sst|tax|reg|receipt|invoice|cashier|date|time|table|doc|bill|www|e-?mail|@)(?![a-z])",
+    r"(?<![a-z])(tel|fax|phone|mobile|whatsapps?|h/p|hp|gst|sst|tax|reg|receipt|invoice|cashier|date|time|table|doc|bill|www|e-?mail|@)(?![a-z])",
     re.IGNORECASE,
 )
 
@@ -286,7 +286,8 @@ REG_NUMBER = re.compile(
 ADDRESS_WORDS = re.compile(
     r"^(no\.?\s*\d|lot\s|\d+\s*,)|(?<![a-z])(jalan|jln|road|rd|street|st|strasse|straße|rue|"
     r"straat|weg|avenue|ave|lorong|persiaran|taman|tmn|bandar|floor|flr|building|plaza)(?![a-z])|"
-    r"(?<!\d)\d{5}(?!\d)"
+    r"(?<!\d)\d{5}(?!\d)|^(?:malaysia|singapore|indonesia|thailand|germany|deutschland|france|"
+    r"nederland|netherlands|belgi[eë]|belgique|united\s*kingdom|india)\W*$"
 )
 
 
@@ -350,8 +351,12 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
     named = [c for c in candidates if SHOP_SUFFIX.search(c[2])]
     i, row, text = named[0] if named else candidates[0]
     words = list(row.words)
-    # A name carried on two lines ("... SDN" / "BHD")
-    if (
+    # A name carried on two lines ("... HARDWARE &" / "ELECTRICAL", "... SDN" / "BHD")
+    if i + 1 < len(rows) and row.text.rstrip().endswith(("&", " -", " AND", " and")):
+        text = text + " " + clean_value(rows[i + 1].text)
+        words += rows[i + 1].words
+        i += 1
+    elif (
         i + 1 < len(rows)
         and re.fullmatch(
             r"\(?[\w\s.&()-]*(sdn\.?\s*bhd|bhd|ltd|gmbh|inc)\.?\)?",
