@@ -603,6 +603,10 @@ LEGAL_NOTICE = re.compile(
     r"gesch[äa]ftsf[üu]hr|handelsregister|registered|kvk|si[èe]ge|rcs|is\s*registered)",
     re.IGNORECASE,
 )
+NAME_WITH_FORM = re.compile(
+    r"(?:[A-ZÀ-Ý][\w&'’.-]*\s+){1,4}?(?:B\.V\.|N\.V\.|GmbH(?:\s*&\s*Co\.?\s*KG)?|AG|Ltd\.?|"
+    r"Limited|Inc\.?|LLC|SARL|SAS|S\.A\.|BV|NV|Pvt\.?\s*Ltd\.?|PLC|plc)(?!\w)"
+)
 SENDER_LINE = re.compile(r"\s(?:-|–|·|•|\|)\s")
 WEBMAIL = {
     "gmail",
@@ -701,6 +705,10 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
                 score -= 1.5
             if "_" in name or not re.match(r"[\w(\"'@]", name):
                 score -= 2.0
+            tokens = name.split()
+            singles = sum(len(t.strip(".,")) == 1 and t[0].isalpha() for t in tokens)
+            if len(tokens) >= 3 and singles * 2 >= len(tokens):
+                score -= 2.0  # letters spaced out by OCR ("FACTU U R."), not a name
             if len(row.segments or []) >= 3:  # a table header or a line of labels
                 score -= 1.5
             if (
@@ -713,6 +721,13 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
             score += min(row.height / 8.0, 2.5)
             score -= i * 0.08
             add(name, score, row, seg.words, "name at the top of the first page")
+            # "FACTU U R. Coolblue B.V.": the capitalised words that end in a legal form.
+            for m in NAME_WITH_FORM.finditer(text):
+                if text[m.end() :].strip(" ,;.-"):
+                    continue  # only junk before the name is cut ("Rohstoff AG Salzgitter" stays)
+                company = re.split(r"(?<=\b[A-Z]\.)\s+(?=[A-Z][a-z])", m.group(0))[-1]
+                if company != name:
+                    add(company, score + 0.3, row, seg.words, "company name at the top")
         parts = SENDER_LINE.split(row.text)
         if len(parts) >= 3 and any(re.search(r"\d{4,5}", p) for p in parts[1:]):
             name = clean_value(parts[0])
