@@ -410,6 +410,9 @@ def find_invoice_number(view: DocumentView) -> Found | None:
                             [w],
                             f"label '{hit.label.strip()}' above it",
                         )
+    column = _column_number(view)
+    if column is not None:
+        return column
     # weak: "No." / "Nr." followed by an id on a row that mentions invoice words
     for hit in view.find_labels(NUMBER_LABEL_WEAK, view.rows[:40]):
         if not re.search(r"invoice|rechnung|facture|factuur|bill", hit.row.text.lower()):
@@ -437,6 +440,34 @@ def _rest_of_word(hit: LabelHit) -> str:
     if i < 0 or i + len(tail) >= len(word):
         return ""
     return word[i + len(tail) :].strip(":#")
+
+
+COLUMN_TITLE = re.compile(
+    r"^(?:invoice|rechnung|facture|factuur)(?:\s*(?:no\.?|nr\.?|n°|#|number|nummer))?$",
+    re.IGNORECASE,
+)
+
+
+def _column_number(view: DocumentView) -> Found | None:
+    """A header row ("Klant  Order  Factuur datum  Factuur") with the number under its title."""
+    for row in view.rows[:60]:
+        if len(row.segments or []) < 3:
+            continue
+        for seg in row.segments:
+            if not COLUMN_TITLE.match(seg.text.strip(" :")):
+                continue
+            for below in view.rows_below(row, 1):
+                for w in below.words:
+                    overlap = min(w[3], seg.x1) - max(w[1], seg.x0)
+                    if overlap > 0 and _id_candidate(w[0]) and re.search(r"\d{4,}", w[0]):
+                        return view.found(
+                            w[0].strip(":#.,;()"),
+                            0.7,
+                            below,
+                            [w],
+                            f"under the column title '{seg.text.strip()}'",
+                        )
+    return None
 
 
 def _title_number(view: DocumentView) -> Found | None:
