@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PIL import Image
 
 from docrouter_desktop.core.extraction import ocr_prep
@@ -38,3 +39,13 @@ def test_words_of_a_scaled_image_are_in_the_original_pixels(tmp_path):
     assert (page.width, page.height) == (width, height)
     total = next(w for w in page.words if "12.50" in w[0])
     assert 0 <= total[1] < total[3] <= width and 0 <= total[2] < total[4] <= height
+
+
+def test_second_reading_only_when_a_receipt_lacks_its_date_or_total():
+    complete = "SHOP\nDate: 25/12/2018\nTOTAL RM 9.00\n"
+    assert not ocr_prep.wants_second_reading(ocr_prep.PSM_BLOCK, complete)
+    assert ocr_prep.wants_second_reading(ocr_prep.PSM_BLOCK, "SHOP\nT0TAL 9.00\n")  # no date
+    assert ocr_prep.wants_second_reading(ocr_prep.PSM_BLOCK, "SHOP\n25/12/2018\n")  # no total
+    # Full pages (invoices) are read once.
+    assert not ocr_prep.wants_second_reading(ocr_prep.PSM_PAGE, "nothing useful")
+    assert ocr_prep.evidence(complete, [0.9, 0.7]) == (2, pytest.approx(0.8))

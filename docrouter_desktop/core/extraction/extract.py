@@ -179,7 +179,7 @@ def _ocr_pdf_page(page: pdfium.PdfPage, number: int, options: ExtractOptions) ->
     with tempfile.TemporaryDirectory(prefix="docrouter-ocr-") as tmp:
         img_path = os.path.join(tmp, "page.pgm")
         prepared.image.save(img_path)
-        ocr_words = tesseract.run_tsv(program, img_path, langs, psm=prepared.psm)
+        ocr_words = _read(program, img_path, langs, prepared.psm)
     factor = 72.0 / options.dpi / prepared.scale
     return _ocr_page_content(number, width, height, ocr_words, factor)
 
@@ -203,7 +203,7 @@ def _extract_image(
                 prepared = ocr_prep.prepare(oriented)
                 src = os.path.join(tmp, f"page{number}.pgm")
                 prepared.image.save(src)
-                words = tesseract.run_tsv(program, src, langs, psm=prepared.psm)
+                words = _read(program, src, langs, prepared.psm)
                 out.append(
                     _ocr_page_content(
                         number, oriented.width, oriented.height, words, 1.0 / prepared.scale
@@ -212,6 +212,26 @@ def _extract_image(
     finally:
         image.close()
     return out
+
+
+def _read(program: str, image_path: str, langs: str, psm: int) -> list[tesseract.OcrWord]:
+    """OCR one prepared page; a receipt whose first reading misses its date or total is read
+    once more in another layout mode, and the reading with more of them is kept."""
+    words = tesseract.run_tsv(program, image_path, langs, psm=psm)
+    text = _text_of(words)
+    if not ocr_prep.wants_second_reading(psm, text):
+        return words
+    other = tesseract.run_tsv(program, image_path, langs, psm=ocr_prep.SECOND_PSM)
+    first = ocr_prep.evidence(text, [w.conf for w in words])
+    second = ocr_prep.evidence(_text_of(other), [w.conf for w in other])
+    return other if second > first else words
+
+
+def _text_of(words: list[tesseract.OcrWord]) -> str:
+    lines: dict[int, list[str]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w.text)
+    return "\n".join(" ".join(t) for t in lines.values())
 
 
 def _has_rotation(image: Image.Image) -> bool:
