@@ -38,7 +38,7 @@ TAX_LABELS = re.compile(
     r"(?<![a-z])(?:total\s*)?(?:gst|sst|vat|tax|mwst|tva|btw)(?![a-z])(?:\s*(?:amount|payable|@?\s*\d{1,2}\s*%))?"
 )
 ADDRESS_STOP = re.compile(
-    r"(?<![a-z])(tel|fax|phone|mobile|whatsapps?|h/p|hp|gst|sst|tax|reg|receipt|invoice|cashier|date|time|table|doc|bill|www|e-?mail|@)(?![a-z])",
+    r"(?<![a-z])(tel|fax|phone|mobile|whatsapps?|h/p|hp|gst|sst|tax|reg|receipt|invoice|cashier|date|time|table|doc|bill|www|e-?mail|@|c[o0]\.\s*n[o0])(?![a-z])",
     re.IGNORECASE,
 )
 
@@ -382,8 +382,9 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
         if not addr_rows and (REG_NUMBER.fullmatch(t) or re.fullmatch(r"[\W\d]*", t)):
             continue
         if ADDRESS_STOP.search(t) or view.dates_in_words(r.words):
-            if addr_rows:
+            if addr_rows and any(ADDRESS_WORDS.search(a.text.lower()) for a in addr_rows):
                 break
+            addr_rows = []  # a branch name or a slogan, not the address: look further down
             continue
         if not addr_rows and not _readable(r) and not re.search(r"\d", t):
             continue
@@ -393,7 +394,11 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
         if re.search(r"(?<![\d-])\d{5}(?![\d-])", t):
             # The postcode line ends an address, unless a state or country follows on its own.
             nxt = rows[rows.index(r) + 1] if rows.index(r) + 1 < len(rows) else None
-            if nxt is not None and re.fullmatch(r"[A-Za-z .]{3,30}", nxt.text.strip()):
+            if (
+                nxt is not None
+                and re.fullmatch(r"[A-Za-z .]{3,30}", nxt.text.strip())
+                and not ADDRESS_STOP.search(nxt.text)
+            ):
                 addr_rows.append(nxt)
             break
     address = None
