@@ -49,3 +49,15 @@ def test_second_reading_only_when_a_receipt_lacks_its_date_or_total():
     # Full pages (invoices) are read once.
     assert not ocr_prep.wants_second_reading(ocr_prep.PSM_PAGE, "nothing useful")
     assert ocr_prep.evidence(complete, [0.9, 0.7]) == (2, pytest.approx(0.8))
+
+
+@pytest.mark.slow
+def test_sideways_photo_is_turned_upright_by_orientation_detection(tmp_path):
+    upright = factories.text_image(tmp_path / "r.png", factories.RECEIPT_LINES * 2)
+    with Image.open(upright) as img:
+        img.rotate(90, expand=True).save(tmp_path / "sideways.png")  # a photo taken sideways
+        width, height = img.size
+    page = extract_pages(str(tmp_path / "sideways.png"), "image/png", [1], ExtractOptions())[0]
+    assert "CORNER BAKERY" in page.text
+    assert page.ocr_confidence > 0.8
+    assert (page.width, page.height) == (width, height)  # the page as read, upright

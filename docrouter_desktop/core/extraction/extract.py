@@ -179,7 +179,9 @@ def _ocr_pdf_page(page: pdfium.PdfPage, number: int, options: ExtractOptions) ->
     with tempfile.TemporaryDirectory(prefix="docrouter-ocr-") as tmp:
         img_path = os.path.join(tmp, "page.pgm")
         prepared.image.save(img_path)
-        ocr_words = _read(program, img_path, langs, prepared.psm)
+        ocr_words, turn = _read(program, img_path, langs, prepared.psm, prepared.image)
+    if turn in (90, 270):
+        width, height = height, width
     factor = 72.0 / options.dpi / prepared.scale
     return _ocr_page_content(number, width, height, ocr_words, factor)
 
@@ -203,28 +205,51 @@ def _extract_image(
                 prepared = ocr_prep.prepare(oriented)
                 src = os.path.join(tmp, f"page{number}.pgm")
                 prepared.image.save(src)
-                words = _read(program, src, langs, prepared.psm)
-                out.append(
-                    _ocr_page_content(
-                        number, oriented.width, oriented.height, words, 1.0 / prepared.scale
-                    )
-                )
+                words, turn = _read(program, src, langs, prepared.psm, prepared.image)
+                width, height = oriented.width, oriented.height
+                if turn in (90, 270):
+                    width, height = height, width  # the page as it was read, upright
+                out.append(_ocr_page_content(number, width, height, words, 1.0 / prepared.scale))
     finally:
         image.close()
     return out
 
 
-def _read(program: str, image_path: str, langs: str, psm: int) -> list[tesseract.OcrWord]:
-    """OCR one prepared page; a receipt whose first reading misses its date or total is read
-    once more in another layout mode, and the reading with more of them is kept."""
+def _read(
+    program: str, image_path: str, langs: str, psm: int, image: Image.Image
+) -> tuple[list[tesseract.OcrWord], int]:
+    """OCR one prepared page: its words and the clockwise turn (degrees) they were read at.
+
+    A page read with low confidence is checked for orientation (Tesseract OSD) and read again
+    upright; a receipt whose reading misses its date or total is read once more in another
+    layout mode, and the reading with more of them is kept."""
     words = tesseract.run_tsv(program, image_path, langs, psm=psm)
+    turn = 0
+    if _mean_conf(words) < LOW_CONFIDENCE:
+        turn = tesseract.detect_rotation(program, image_path)
+        if turn:
+            image.rotate(-turn, expand=True).save(image_path)
+            upright = tesseract.run_tsv(program, image_path, langs, psm=psm)
+            if _mean_conf(upright) > _mean_conf(words):
+                words = upright
+            else:
+                image.save(image_path)
+                turn = 0
     text = _text_of(words)
     if not ocr_prep.wants_second_reading(psm, text):
-        return words
+        return words, turn
     other = tesseract.run_tsv(program, image_path, langs, psm=ocr_prep.SECOND_PSM)
     first = ocr_prep.evidence(text, [w.conf for w in words])
     second = ocr_prep.evidence(_text_of(other), [w.conf for w in other])
-    return other if second > first else words
+    return (other if second > first else words), turn
+
+
+# Below this mean word confidence a page may be sideways or upside down: worth an OSD check.
+LOW_CONFIDENCE = 0.5
+
+
+def _mean_conf(words: list[tesseract.OcrWord]) -> float:
+    return sum(w.conf for w in words) / len(words) if len(words) >= 3 else 0.0
 
 
 def _text_of(words: list[tesseract.OcrWord]) -> str:
