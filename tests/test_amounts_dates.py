@@ -134,3 +134,9 @@ def test_order_falls_back_to_language_then_setting():
     assert _view(["Rechnung vom 03.04.2020 Betrag"]).date_order == "DMY"
     view = _view(["Document 03/04/2020"], ProcessorOptions(date_order="MDY"))
     assert view.date_order == "MDY"
+
+
+def test_whole_number_is_an_amount_only_beside_a_currency():
+    view = _view(["Grand Total Rs 1939", "Rooms 2 Nights 3"])
+    assert [v for v, _s in view.amounts_in_words(view.rows[0].words)] == [1939.0]
+    assert view.amounts_in_words(view.rows[1].words) == []

@@ -126,10 +126,20 @@ class DocumentView:
         """Amounts among words, each with the words it spans (``1 234,56`` is two words).
 
         OCR slips are tolerated: a currency marker glued to the number, ``O`` for ``0``, and a
-        decimal point followed by a space (``29. 70``)."""
+        decimal point followed by a space (``29. 70``). A whole number counts as an amount only
+        with a currency beside it (``Rs 1939``, ``€25``)."""
         tokens: list[tuple[str, list[Word]]] = []
+        marked: set[int] = set()  # ids of words with a currency mark just before them
+        previous = ""
         for w in words:
             t = amt.normalise_token(w[0])
+            if (
+                t != w[0].rstrip("_»«—-:;")
+                and t[:1].isdigit()
+                or _CURRENCY_MARK.fullmatch(previous)
+            ):
+                marked.add(id(w))
+            previous = w[0]
             if (
                 tokens
                 and re.fullmatch(r"\d{2}", t)
@@ -142,14 +152,14 @@ class DocumentView:
         out = []
         text, offsets = _join_texts([t for t, _ in tokens])
         for value, s, e, has_dec in amt.find_amounts(text):
-            if not has_dec:
-                continue
             span = [
                 w
                 for (t, ws), (a, b) in zip(tokens, offsets, strict=False)
                 if a < e and b > s
                 for w in ws
             ]
+            if not has_dec and not (span and id(span[0]) in marked):
+                continue
             out.append((abs(value), span))
         return out
 
@@ -162,6 +172,9 @@ class DocumentView:
             ]
             out.append((m.value, span, m.ambiguous))
         return out
+
+
+_CURRENCY_MARK = re.compile(r"(?:rs\.?|rm|inr|eur|usd|gbp|chf|myr|€|\$|£|₹)", re.IGNORECASE)
 
 
 def _join(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
