@@ -277,6 +277,10 @@ SHOP_SUFFIX = re.compile(
     r"b\.v\.|s\.a\.r\.l|sarl|plc|pte|co\.)(?![a-z])",
     re.IGNORECASE,
 )
+LEGAL_FORM = re.compile(
+    r"(?<![a-z])(sdn\.?\s*bh[a-z]?d?|bhd|s/b|ltd|limited|gmbh|inc|llc|b\.v\.|sarl|plc|pte)(?![a-z])",
+    re.IGNORECASE,
+)
 REG_NUMBER = re.compile(
     r"[\(\[]?\s*(?:co\.?\s*)?(?:reg|company)?\.?\s*(?:no\.?)?[:\s]*\d[\d\s]{4,}\s*-?\s*[a-z]?\s*[\)\]]?\W*$",
     re.IGNORECASE,
@@ -349,7 +353,9 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
     if not candidates:
         return None, None
     named = [c for c in candidates if SHOP_SUFFIX.search(c[2])]
-    i, row, text = named[0] if named else candidates[0]
+    # The legal entity ("... SDN BHD") over a trading name above it ("KIKU RESTAURANT").
+    legal = [c for c in named if LEGAL_FORM.search(c[2])]
+    i, row, text = (legal or named or candidates)[0]
     words = list(row.words)
     # A name carried on two lines ("... HARDWARE &" / "ELECTRICAL", "... SDN" / "BHD")
     if i + 1 < len(rows) and row.text.rstrip().endswith(("&", " -", " AND", " and")):
