@@ -42,14 +42,14 @@ TOTAL_LABELS = [
         0.95,
     ),
     (
-        r"total\s*\(?(?:incl|inc\.|including)[^\n]{0,20}|total\s*ttc|montant\s*ttc|net\s*[àa]\s*payer|total\s*[àa]\s*payer",
+        r"total\s*\(?(?:incl|inc\.|including)[^\n\d]{0,20}|total\s*ttc|montant\s*ttc|net\s*[àa]\s*payer|total\s*[àa]\s*payer",
         0.95,
     ),
     (
         r"gesamtbetrag|rechnungsbetrag|endbetrag|bruttobetrag|bruttosumme|gesamtsumme|zu\s*zahlen|zahlbetrag|summe\s*brutto|brutto\s*summe|rechnungssumme",
         0.95,
     ),
-    (r"totaal\s*(?:incl|inclusief)[^\n]{0,12}|te\s*betalen|totaalbedrag|totaal\s*bedrag", 0.95),
+    (r"totaal\s*(?:incl|inclusief)[^\n\d]{0,12}|te\s*betalen|totaalbedrag|totaal\s*bedrag", 0.95),
     (
         r"invoice\s*total|total\s*invoice|total\s*eur|total\s*usd|total\s*amount|totaal|total|summe|gesamt|montant\s*total",
         0.8,

@@ -15,20 +15,6 @@ from docrouter_desktop.core.processors.invoice import find_currency
 
 RECEIPT_FIELDS = ["vendor", "vendor_address", "date", "total", "tax", "currency"]
 
-TOTAL_LABELS = [
-    (
-        re.compile(
-            r"grand\s*total|total\s*amount|amount\s*due|total\s*due|nett?\s*total|total\s*\(?(?:incl|rm|inclusive)[^\n]{0,16}|total\s*sales|rounded\s*total|total\s*payable"
-        ),
-        0.9,
-    ),
-    (
-        re.compile(
-            r"(?<![a-z])total(?![a-z])|(?<![a-z])totaal(?![a-z])|summe|gesamt|montant|(?<![a-z])due(?![a-z])"
-        ),
-        0.8,
-    ),
-]
 NOT_TOTAL = re.compile(
     r"sub\s*-?\s*total|total\s*(?:qty|quantity|item|items|excl|exclusive|ex\.?|before|gst\s*$|tax|discount|savings|saving|disc)|"
     r"excl|before\s*(?:gst|disc)|no\s*of\s*item|total\s*qty|tot\s*qty|change|cash|tender|paid|rounding\s*adj|"
@@ -58,10 +44,10 @@ class ReceiptProcessor:
 
 
 # OCR reads "TOTAL" as "TOTA1", "T0TAL", "TOTAI": the receipt labels tolerate it.
-_T = r"t[o0]t[a4][l1i|]"
+_T = r"t[o0a]t[a4][l1i|]"
 STRONG_TOTAL = re.compile(
     rf"grand\s*{_T}|{_T}\s*amount|amount\s*due|{_T}\s*due|nett?\s*{_T}|"
-    rf"{_T}\s*\(?(?:incl|inc\b|rm|inclusive|in\b|tnt)[^\n]{{0,16}}|{_T}\s*sales|"
+    rf"{_T}\s*\(?(?:incl|inc\b|rm|inclusive|in\b|tnt)[^\n\d]{{0,16}}|{_T}\s*sales|"
     rf"round(?:ed|ing)?\s*{_T}|{_T}\s*(?:amt\s*)?round(?:ed|ing)?|{_T}\s*payable|"
     rf"amount\s*payable|{_T}\s*to\s*pay|{_T}\s*\(?eat|{_T}\s*rm|"
     r"gesamtbetrag|summe|montant\s*ttc|net\s*[àa]\s*payer|te\s*betalen|totaal"
@@ -122,15 +108,20 @@ def find_receipt_total(view: DocumentView) -> Found | None:
         if value <= 0:
             continue
         score = 3.0 if strong else 2.0
-        if ROUNDED.search(text):
-            score += 0.5
         label = clean_value(m.group(0))
         add(value, score, view.found(value, 0.7, at, span, f"label '{label}' {where}"))
         if value in cands and cands[round(value, 2)].get("seen"):
             cands[round(value, 2)]["score"] += 1.0
             cands[round(value, 2)]["why"].append("the same amount is on another total line")
         cands[round(value, 2)]["seen"] = True
+        if ROUNDED.search(text):
+            cands[round(value, 2)]["rounded"] = True
 
+    for value, c in cands.items():
+        # A rounded total sits within a few cents of the unrounded one; far from it, the
+        # "rounded" figure was misread.
+        if c.get("rounded") and any(0 < abs(v - value) <= 0.10 for v in cands):
+            c["score"] += 0.5
     paid = _labelled(view, PAID)
     change = _labelled(view, CHANGE)
     if paid is not None:
