@@ -61,3 +61,8 @@ def test_sideways_photo_is_turned_upright_by_orientation_detection(tmp_path):
     assert "CORNER BAKERY" in page.text
     assert page.ocr_confidence > 0.8
     assert (page.width, page.height) == (width, height)  # the page as read, upright
+
+
+def test_a_misread_date_does_not_count_as_found():
+    assert ocr_prep.wants_second_reading(ocr_prep.PSM_BLOCK, "Date 69/02/2018\nTOTAL 9.00")
+    assert not ocr_prep.wants_second_reading(ocr_prep.PSM_BLOCK, "02/Jan/2017\nTOTAL 9.00")
