@@ -141,3 +141,15 @@ def test_routing_reads_content_not_file_type(tmp_path):
     result = _run(till, "text/plain")
     assert result["processor_type"] == "receipt"
     assert "cash" in result["routing"]
+
+
+def test_flattened_totals_table_with_two_tax_rates_is_solved_by_arithmetic(tmp_path):
+    body = (
+        "Muster GmbH\nHauptstr. 1, 80331 München\n\nRechnung Nr. 471102 vom 05.03.2013\n"
+        "Steuerbasisbetrag Rechnungssumme USt. Netto Brutto 7% 19% 275,00 198,00 473,00 "
+        "529,87 37,62 19,25\nZahlbar innerhalb 30 Tagen\n"
+    )
+    result = _run(_text(tmp_path / "re.txt", body), "text/plain", "invoice")
+    fields, details = result["fields"], result["field_details"]
+    assert (fields["total"], fields["subtotal"], fields["tax"]) == (529.87, 473.0, 56.87)
+    assert details["total"]["confidence"] < 0.8  # arithmetic alone, on a crowded line

@@ -161,13 +161,20 @@ class InvoiceProcessor:
 # --- totals ---------------------------------------------------------------------------------
 
 
+CROWDED = "on a line crowded with other amounts"
+
+
 def _amount_after(view: DocumentView, hit: LabelHit, below: bool = True):
     """The amount that belongs to a label: on its row to the right, else just below it."""
     words = hit.row.words[hit.after :]
     amounts = view.amounts_in_words(words)
     if amounts:
-        value, span = amounts[-1] if len(amounts) <= 3 else amounts[0]
-        return value, span, hit.row, "on the same line"
+        if len(amounts) <= 3:
+            value, span = amounts[-1]
+            return value, span, hit.row, "on the same line"
+        # Many figures on one line (a flattened table): which one is the label's is unclear.
+        value, span = amounts[0]
+        return value, span, hit.row, CROWDED
     if below:
         lx0 = hit.row.words[hit.first_word][1]
         lx1 = hit.row.words[max(hit.first_word, hit.after - 1)][3]
@@ -194,6 +201,8 @@ def find_totals(view: DocumentView) -> dict[str, Found | None]:
             value, span, row, where = got
             value = _signed(view, row, span, value)
             position = view.rows.index(hit.row) / n_rows
+            if where == CROWDED:
+                strength = min(strength, 0.6)
             score = strength + 0.1 * position
             rule = f"label '{hit.row.words[hit.first_word][0]}{_rest(hit)}' {where}"
             candidates.append((score, position, view.found(value, strength, row, span, rule)))
@@ -235,7 +244,10 @@ def find_totals(view: DocumentView) -> dict[str, Found | None]:
         value = round(subtotal.value + tax.value, 2)
         total = Found(value, 0.55, subtotal.page, None, subtotal.source, "subtotal + tax")
     if total is not None:
-        if subtotal and tax and abs(subtotal.value + tax.value - total.value) < 0.011:
+        by_arithmetic = "in the totals block" in total.rule
+        if by_arithmetic:
+            pass  # found by the sum itself: the agreement is no extra evidence
+        elif subtotal and tax and abs(subtotal.value + tax.value - total.value) < 0.011:
             total.confidence = min(0.99, total.confidence + 0.1)
             total.rule += "; subtotal + tax agree"
             subtotal.confidence = min(0.99, subtotal.confidence + 0.1)
@@ -279,6 +291,7 @@ def _totals_triple(view: DocumentView):
             if value > 0:
                 values.append((value, span, row))
     values.sort(key=lambda v: v[0], reverse=True)
+    values = values[:30]
     for z in values:
         for x in values:
             y_value = round(z[0] - x[0], 2)
@@ -287,6 +300,16 @@ def _totals_triple(view: DocumentView):
             for y in values:
                 if abs(y[0] - y_value) < 0.011:
                     return z, x, y
+    # Two tax rates (7% and 19%): net + tax + tax = gross.
+    for z in values:
+        for x in values:
+            y_value = round(z[0] - x[0], 2)
+            if not 0.02 * x[0] <= y_value <= 0.27 * x[0]:
+                continue
+            for i, y1 in enumerate(values):
+                for y2 in values[i + 1 :]:
+                    if y1 is not x and y2 is not x and abs(y1[0] + y2[0] - y_value) < 0.011:
+                        return z, x, (y_value, y1[1] + y2[1], y1[2])
     return None
 
 
