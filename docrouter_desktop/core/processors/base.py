@@ -82,6 +82,9 @@ class DocumentView:
 
     def _decide_date_order(self) -> str:
         evidence = dt.numeric_order_evidence(self.text)
+        # Another date that can only be read one way, or a day-first language, settles the
+        # order: an ambiguous date read by it is as sure as an unambiguous one.
+        self.date_order_settled = bool(evidence) or self.language in ("de", "fr", "nl")
         if evidence:
             return evidence
         if self.language in ("de", "fr", "nl"):
@@ -170,7 +173,7 @@ class DocumentView:
             span = [
                 w for w, (a, b) in zip(words, offsets, strict=False) if a < m.end and b > m.start
             ]
-            out.append((m.value, span, m.ambiguous))
+            out.append((m.value, span, m.ambiguous and not self.date_order_settled))
         return out
 
 

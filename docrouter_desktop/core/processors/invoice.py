@@ -816,7 +816,17 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
     score, row, words, rule, name, *why = ranked[0]
     margin = score - ranked[1][0] if len(ranked) > 1 else score
     corroborated = bool(why) or rule != "name at the top of the first page"
-    conf = 0.85 if score > 5.5 and margin > 2.0 and corroborated else 0.7 if score > 2.5 else 0.5
+    # A name at the top, with a legal form, that the document repeats further on.
+    letterhead = (
+        rule == "name at the top of the first page"
+        and COMPANY_SUFFIX.search(name)
+        and "named again further on" in why
+        and margin > 1.0
+    )
+    if (score > 5.5 and margin > 2.0 and corroborated) or letterhead:
+        conf = 0.85
+    else:
+        conf = 0.7 if score > 2.5 else 0.5
     rule = "; ".join(
         [rule + (" with a company suffix" if COMPANY_SUFFIX.search(name) else "")] + why
     )
