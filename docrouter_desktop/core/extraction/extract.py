@@ -21,14 +21,12 @@ from docrouter_desktop.core.errors import (
     EncryptedDocumentError,
     UnsupportedFileError,
 )
-from docrouter_desktop.core.extraction import tesseract
+from docrouter_desktop.core.extraction import ocr_prep, tesseract
 from docrouter_desktop.core.extraction.pages import PageContent, Word
 from docrouter_desktop.core.extraction.pdf_text import extract_text_page, page_geometry
 
 MAX_IMAGE_PIXELS = 150_000_000
 OCR_DPI = 300
-# Tesseract reads these directly; others are converted to an uncompressed greyscale file first.
-TESSERACT_NATIVE = {"JPEG", "PNG", "BMP", "TIFF"}
 
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 
@@ -177,11 +175,14 @@ def _ocr_pdf_page(page: pdfium.PdfPage, number: int, options: ExtractOptions) ->
         image = bitmap.to_pil()
     finally:
         bitmap.close()
+    prepared = ocr_prep.prepare(image)
     with tempfile.TemporaryDirectory(prefix="docrouter-ocr-") as tmp:
         img_path = os.path.join(tmp, "page.pgm")
-        image.convert("L").save(img_path)
-        ocr_words = tesseract.run_tsv(program, img_path, langs)
-    factor = 72.0 / options.dpi
+        prepared.image.save(img_path)
+        ocr_words, turn = _read(program, img_path, langs, prepared.psm, prepared.image)
+    if turn in (90, 270):
+        width, height = height, width
+    factor = 72.0 / options.dpi / prepared.scale
     return _ocr_page_content(number, width, height, ocr_words, factor)
 
 
@@ -201,22 +202,61 @@ def _extract_image(
                 image.seek(number - 1)
                 _load_fully(image)
                 oriented = ImageOps.exif_transpose(image) if _has_rotation(image) else image
-                direct = (
-                    frames == 1
-                    and oriented is image
-                    and image.format in TESSERACT_NATIVE
-                    and image.mode in ("1", "L", "RGB", "P", "RGBA")
-                )
-                if direct:
-                    src = path
-                else:
-                    src = os.path.join(tmp, f"page{number}.pgm")
-                    _to_greyscale(oriented).save(src)
-                words = tesseract.run_tsv(program, src, langs)
-                out.append(_ocr_page_content(number, oriented.width, oriented.height, words, 1.0))
+                prepared = ocr_prep.prepare(oriented)
+                src = os.path.join(tmp, f"page{number}.pgm")
+                prepared.image.save(src)
+                words, turn = _read(program, src, langs, prepared.psm, prepared.image)
+                width, height = oriented.width, oriented.height
+                if turn in (90, 270):
+                    width, height = height, width  # the page as it was read, upright
+                out.append(_ocr_page_content(number, width, height, words, 1.0 / prepared.scale))
     finally:
         image.close()
     return out
+
+
+def _read(
+    program: str, image_path: str, langs: str, psm: int, image: Image.Image
+) -> tuple[list[tesseract.OcrWord], int]:
+    """OCR one prepared page: its words and the clockwise turn (degrees) they were read at.
+
+    A page read with low confidence is checked for orientation (Tesseract OSD) and read again
+    upright; a receipt whose reading misses its date or total is read once more in another
+    layout mode, and the reading with more of them is kept."""
+    words = tesseract.run_tsv(program, image_path, langs, psm=psm)
+    turn = 0
+    if _mean_conf(words) < LOW_CONFIDENCE:
+        turn = tesseract.detect_rotation(program, image_path)
+        if turn:
+            image.rotate(-turn, expand=True).save(image_path)
+            upright = tesseract.run_tsv(program, image_path, langs, psm=psm)
+            if _mean_conf(upright) > _mean_conf(words):
+                words = upright
+            else:
+                image.save(image_path)
+                turn = 0
+    text = _text_of(words)
+    if not ocr_prep.wants_second_reading(psm, text):
+        return words, turn
+    other = tesseract.run_tsv(program, image_path, langs, psm=ocr_prep.SECOND_PSM)
+    first = ocr_prep.evidence(text, [w.conf for w in words])
+    second = ocr_prep.evidence(_text_of(other), [w.conf for w in other])
+    return (other if second > first else words), turn
+
+
+# Below this mean word confidence a page may be sideways or upside down: worth an OSD check.
+LOW_CONFIDENCE = 0.5
+
+
+def _mean_conf(words: list[tesseract.OcrWord]) -> float:
+    return sum(w.conf for w in words) / len(words) if len(words) >= 3 else 0.0
+
+
+def _text_of(words: list[tesseract.OcrWord]) -> str:
+    lines: dict[int, list[str]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w.text)
+    return "\n".join(" ".join(t) for t in lines.values())
 
 
 def _has_rotation(image: Image.Image) -> bool:
@@ -224,15 +264,6 @@ def _has_rotation(image: Image.Image) -> bool:
         return image.getexif().get(0x0112, 1) not in (0, 1)
     except Exception:
         return False
-
-
-def _to_greyscale(image: Image.Image) -> Image.Image:
-    if image.mode in ("RGBA", "LA", "P"):
-        background = Image.new("RGB", image.size, "white")
-        rgba = image.convert("RGBA")
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        image = background
-    return image.convert("L")
 
 
 def _ocr_page_content(number, width, height, ocr_words, factor) -> PageContent:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -147,3 +148,24 @@ def parse_tsv(tsv: str) -> list[OcrWord]:
             OcrWord(page, text, int(cols[6]), int(cols[7]), int(cols[8]), int(cols[9]), conf, line)
         )
     return words
+
+
+def detect_rotation(program: str, image_path: str, timeout: float = 120) -> int:
+    """Clockwise degrees (0, 90, 180, 270) that turn the page upright, from Tesseract's
+    orientation detection (OSD); 0 when it is unsure or cannot tell."""
+    cmd = [program, image_path, "stdout", "--psm", "0"]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=_env())
+    except subprocess.TimeoutExpired:
+        return 0
+    out = proc.stdout.decode("utf-8", "replace")
+    rotate = re.search(r"Rotate:\s*(\d+)", out)
+    confidence = re.search(r"Orientation confidence:\s*([\d.]+)", out)
+    if proc.returncode != 0 or not rotate or not confidence:
+        return 0
+    if float(confidence.group(1)) < MIN_OSD_CONFIDENCE:
+        return 0
+    return int(rotate.group(1)) % 360
+
+
+MIN_OSD_CONFIDENCE = 2.0

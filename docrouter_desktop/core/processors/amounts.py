@@ -55,3 +55,38 @@ def find_amounts(text: str) -> list[tuple[float, int, int, bool]]:
 
 def is_amount_token(token: str) -> bool:
     return parse_amount(token) is not None and bool(re.search(r"\d[.,]\d{2}\b", token))
+
+
+# A currency marker glued to the number by the printer or by OCR: "RM11.90", "$4.11", "€12,50".
+_GLUED_PREFIX = re.compile(r"^(?:RM|RN|Rm|Rs\.?|S\$|US\$|\$|€|£|₹|USD|EUR|MYR|INR|GBP)(?=[\dOo])")
+# Letters OCR confuses with digits, mapped back inside a token that is otherwise a number.
+_OCR_DIGITS = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "Q": "0",
+        "l": "1",
+        "I": "1",
+        "|": "1",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+    }
+)
+
+
+def normalise_token(token: str) -> str:
+    """One word as a number reader should see it: a glued currency marker removed, trailing
+    punctuation dropped, and in OCR text the letters that look like digits read as digits
+    (``RM3O.00`` -> ``30.00``, ``l5.90`` -> ``15.90``) when the rest of the word is a number
+    with decimals."""
+    t = _GLUED_PREFIX.sub("", token)
+    t = t.rstrip("_»«—-:;")
+    t = re.sub(r"^[-»«—:;_~=]*[»«—:;_~=]+(?=-?\d)", "", t)
+    if (
+        re.fullmatch(r"[\dOoDQlI|SsB]+[.,][\dOoDQlI|SsB]{2}", t)
+        and sum(c.isdigit() for c in t) >= 2
+    ):
+        t = t.translate(_OCR_DIGITS)
+    return t

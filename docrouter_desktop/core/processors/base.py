@@ -82,6 +82,9 @@ class DocumentView:
 
     def _decide_date_order(self) -> str:
         evidence = dt.numeric_order_evidence(self.text)
+        # Another date that can only be read one way, or a day-first language, settles the
+        # order: an ambiguous date read by it is as sure as an unambiguous one.
+        self.date_order_settled = bool(evidence) or self.language in ("de", "fr", "nl")
         if evidence:
             return evidence
         if self.language in ("de", "fr", "nl"):
@@ -123,13 +126,43 @@ class DocumentView:
     # -- values
 
     def amounts_in_words(self, words: list[Word]) -> list[tuple[float, list[Word]]]:
-        """Amounts among words, each with the words it spans (``1 234,56`` is two words)."""
-        out = []
-        text, offsets = _join(words)
-        for value, s, e, has_dec in amt.find_amounts(text):
-            if not has_dec:
+        """Amounts among words, each with the words it spans (``1 234,56`` is two words).
+
+        OCR slips are tolerated: a currency marker glued to the number, ``O`` for ``0``, and a
+        decimal point followed by a space (``29. 70``). A whole number counts as an amount only
+        with a currency beside it (``Rs 1939``, ``€25``)."""
+        tokens: list[tuple[str, list[Word]]] = []
+        marked: set[int] = set()  # ids of words with a currency mark just before them
+        previous = ""
+        for w in words:
+            t = amt.normalise_token(w[0])
+            if (
+                t != w[0].rstrip("_»«—-:;")
+                and t[:1].isdigit()
+                or _CURRENCY_MARK.fullmatch(previous)
+            ):
+                marked.add(id(w))
+            previous = w[0]
+            if (
+                tokens
+                and re.fullmatch(r"\d{2}", t)
+                and re.search(r"\d[.,]$", tokens[-1][0])
+                and w[1] - tokens[-1][1][-1][3] < 2.0 * max(w[4] - w[2], 1.0)
+            ):
+                tokens[-1] = (tokens[-1][0] + t, tokens[-1][1] + [w])
                 continue
-            span = [w for w, (a, b) in zip(words, offsets, strict=False) if a < e and b > s]
+            tokens.append((t, [w]))
+        out = []
+        text, offsets = _join_texts([t for t, _ in tokens])
+        for value, s, e, has_dec in amt.find_amounts(text):
+            span = [
+                w
+                for (t, ws), (a, b) in zip(tokens, offsets, strict=False)
+                if a < e and b > s
+                for w in ws
+            ]
+            if not has_dec and not (span and id(span[0]) in marked):
+                continue
             out.append((abs(value), span))
         return out
 
@@ -140,19 +173,24 @@ class DocumentView:
             span = [
                 w for w, (a, b) in zip(words, offsets, strict=False) if a < m.end and b > m.start
             ]
-            out.append((m.value, span, m.ambiguous))
+            out.append((m.value, span, m.ambiguous and not self.date_order_settled))
         return out
 
 
+_CURRENCY_MARK = re.compile(r"(?:rs\.?|rm|inr|eur|usd|gbp|chf|myr|€|\$|£|₹)", re.IGNORECASE)
+
+
 def _join(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
-    parts = []
+    return _join_texts([w[0] for w in words])
+
+
+def _join_texts(texts: list[str]) -> tuple[str, list[tuple[int, int]]]:
     offsets = []
     pos = 0
-    for w in words:
-        parts.append(w[0])
-        offsets.append((pos, pos + len(w[0])))
-        pos += len(w[0]) + 1
-    return " ".join(parts), offsets
+    for t in texts:
+        offsets.append((pos, pos + len(t)))
+        pos += len(t) + 1
+    return " ".join(texts), offsets
 
 
 def _word_span(row: Row, start: int, end: int) -> tuple[int, int]:

@@ -80,14 +80,14 @@ MONTHS = {
 }
 
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
-# 3 mars 2021, 12. Januar 2020, 25 DEC 2018, 1st of May 2020
+# 3 mars 2021, 12. Januar 2020, 25 DEC 2018, 1st of May 2020, 02/Jan/2017
 WRITTEN_DMY = re.compile(
-    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th|er|e)?\.?\s*(?:of\s+|de\s+)?-?({_MONTH_ALT})\.?,?\s*-?\s*'?(\d{{4}}|\d{{2}})(?!\d)",
+    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th|er|e)?\.?\s*(?:of\s+|de\s+)?[-/]?({_MONTH_ALT})\.?,?\s*[-/]?\s*'?(\d{{4}}|\d{{2}})(?!\d)",
     re.IGNORECASE,
 )
 # January 5, 2021 / Jan 5 2021
 WRITTEN_MDY = re.compile(
-    rf"(?<![A-Za-z])({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)",
+    rf"(?<![A-Za-z])({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+(\d{{4}})(?!\d)",
     re.IGNORECASE,
 )
 ISO = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")

@@ -56,6 +56,25 @@ def _amount(text: str | None) -> float | None:
         return None
 
 
+def _signed(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        return float(text.strip())
+    except ValueError:
+        return None
+
+
+def _document_amounts(data: dict[str, Any]) -> dict[str, Any]:
+    """A credit note's amounts are given as magnitudes; a corrective invoice (a negative
+    invoice that is not typed as a credit note) keeps the sign its XML gives."""
+    if data["document_type"] == "credit_note":
+        for name in ("total", "subtotal", "tax"):
+            if data.get(name) is not None:
+                data[name] = abs(data[name])
+    return data
+
+
 def parse_invoice_xml(xml: bytes) -> dict[str, Any] | None:
     """Invoice fields from CII or UBL XML, or None when the XML is neither."""
     from lxml import etree
@@ -108,23 +127,25 @@ def parse_invoice_xml(xml: bytes) -> dict[str, Any] | None:
                 }
             )
         type_code = first(f"./{ln('TypeCode')}", h)
-        return {
-            "invoice_number": first(f"./{ln('ID')}", h),
-            "date": _parse_date(first(f"./{ln('IssueDateTime')}/*", h)),
-            "due_date": _parse_date(
-                first(f"//{ln('SpecifiedTradePaymentTerms')}/{ln('DueDateDateTime')}/*")
-            ),
-            "vendor": first(f"./{ln('Name')}", s) if s is not None else None,
-            "vendor_address": address,
-            "currency": first(f"//{ln('InvoiceCurrencyCode')}"),
-            "total": _amount(first(f"./{ln('GrandTotalAmount')}", m)),
-            "subtotal": _amount(first(f"./{ln('TaxBasisTotalAmount')}", m)),
-            "tax": _amount(first(f"./{ln('TaxTotalAmount')}", m)),
-            "line_items": items,
-            "document_type": "credit_note"
-            if type_code in ("381", "261", "396", "532")
-            else "invoice",
-        }
+        return _document_amounts(
+            {
+                "invoice_number": first(f"./{ln('ID')}", h),
+                "date": _parse_date(first(f"./{ln('IssueDateTime')}/*", h)),
+                "due_date": _parse_date(
+                    first(f"//{ln('SpecifiedTradePaymentTerms')}/{ln('DueDateDateTime')}/*")
+                ),
+                "vendor": first(f"./{ln('Name')}", s) if s is not None else None,
+                "vendor_address": address,
+                "currency": first(f"//{ln('InvoiceCurrencyCode')}"),
+                "total": _signed(first(f"./{ln('GrandTotalAmount')}", m)),
+                "subtotal": _signed(first(f"./{ln('TaxBasisTotalAmount')}", m)),
+                "tax": _signed(first(f"./{ln('TaxTotalAmount')}", m)),
+                "line_items": items,
+                "document_type": "credit_note"
+                if type_code in ("381", "261", "396", "532")
+                else "invoice",
+            }
+        )
     if tag in ("Invoice", "CreditNote"):
         s = root.xpath(f"//{ln('AccountingSupplierParty')}")
         sp = s[0] if s else None
@@ -147,22 +168,26 @@ def parse_invoice_xml(xml: bytes) -> dict[str, Any] | None:
                 for n in ("StreetName", "PostalZone", "CityName")
             ]
             address = ", ".join(p for p in parts if p) or None
-        return {
-            "invoice_number": first(f"/{ln(tag)}/{ln('ID')}"),
-            "date": _parse_date(first(f"/{ln(tag)}/{ln('IssueDate')}")),
-            "due_date": _parse_date(first(f"/{ln(tag)}/{ln('DueDate')}")),
-            "vendor": first(f".//{ln('PartyLegalEntity')}/{ln('RegistrationName')}", sp)
-            or first(f".//{ln('PartyName')}/{ln('Name')}", sp)
-            if sp is not None
-            else None,
-            "vendor_address": address,
-            "currency": first(f"/{ln(tag)}/{ln('DocumentCurrencyCode')}"),
-            "total": _amount(first(f"//{ln('LegalMonetaryTotal')}/{ln('TaxInclusiveAmount')}")),
-            "subtotal": _amount(first(f"//{ln('LegalMonetaryTotal')}/{ln('TaxExclusiveAmount')}")),
-            "tax": _amount(first(f"//{ln('TaxTotal')}/{ln('TaxAmount')}")),
-            "line_items": items,
-            "document_type": "credit_note" if tag == "CreditNote" else "invoice",
-        }
+        return _document_amounts(
+            {
+                "invoice_number": first(f"/{ln(tag)}/{ln('ID')}"),
+                "date": _parse_date(first(f"/{ln(tag)}/{ln('IssueDate')}")),
+                "due_date": _parse_date(first(f"/{ln(tag)}/{ln('DueDate')}")),
+                "vendor": first(f".//{ln('PartyLegalEntity')}/{ln('RegistrationName')}", sp)
+                or first(f".//{ln('PartyName')}/{ln('Name')}", sp)
+                if sp is not None
+                else None,
+                "vendor_address": address,
+                "currency": first(f"/{ln(tag)}/{ln('DocumentCurrencyCode')}"),
+                "total": _signed(first(f"//{ln('LegalMonetaryTotal')}/{ln('TaxInclusiveAmount')}")),
+                "subtotal": _signed(
+                    first(f"//{ln('LegalMonetaryTotal')}/{ln('TaxExclusiveAmount')}")
+                ),
+                "tax": _signed(first(f"//{ln('TaxTotal')}/{ln('TaxAmount')}")),
+                "line_items": items,
+                "document_type": "credit_note" if tag == "CreditNote" else "invoice",
+            }
+        )
     return None
 
 

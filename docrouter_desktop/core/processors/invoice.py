@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from docrouter_desktop.core.processors import currency as cur
 from docrouter_desktop.core.processors.base import (
     DocumentView,
     Found,
@@ -41,14 +42,14 @@ TOTAL_LABELS = [
         0.95,
     ),
     (
-        r"total\s*\(?(?:incl|inc\.|including)[^\n]{0,20}|total\s*ttc|montant\s*ttc|net\s*[àa]\s*payer|total\s*[àa]\s*payer",
+        r"total\s*\(?(?:incl|inc\.|including)[^\n\d]{0,20}|total\s*ttc|montant\s*ttc|net\s*[àa]\s*payer|total\s*[àa]\s*payer",
         0.95,
     ),
     (
-        r"gesamtbetrag|rechnungsbetrag|endbetrag|bruttobetrag|gesamtsumme|zu\s*zahlen|zahlbetrag|summe\s*brutto|brutto\s*summe|rechnungssumme",
+        r"gesamtbetrag|rechnungsbetrag|endbetrag|bruttobetrag|bruttosumme|gesamtsumme|zu\s*zahlen|zahlbetrag|summe\s*brutto|brutto\s*summe|rechnungssumme",
         0.95,
     ),
-    (r"totaal\s*(?:incl|inclusief)[^\n]{0,12}|te\s*betalen|totaalbedrag|totaal\s*bedrag", 0.95),
+    (r"totaal\s*(?:incl|inclusief)[^\n\d]{0,12}|te\s*betalen|totaalbedrag|totaal\s*bedrag", 0.95),
     (
         r"invoice\s*total|total\s*invoice|total\s*eur|total\s*usd|total\s*amount|totaal|total|summe|gesamt|montant\s*total",
         0.8,
@@ -58,31 +59,35 @@ NOT_TOTAL = re.compile(
     r"sub\s*-?\s*total|zwischensumme|sous[\s-]*total|subtotaal|total\s*(?:excl|ex\.|exclusive|net|ht|hors)|"
     r"totaal\s*excl|net\s*total|summe\s*netto|nettobetrag|total\s*(?:tax|vat|tva|gst|mwst)|"
     r"total\s*(?:qty|quantity|items|pages|weight|hours|discount)|tax\s*total|montant\s*ht|"
-    r"total\s*(?:tva|btw)|totaal\s*btw|rabatt|discount"
+    r"total\s*(?:tva|btw)|totaal\s*btw|rabatt|discount|zuschl[äa]g|abschl[äa]g|anzahlung|skonto|"
+    r"(?:summe|betrag)\s*(?:ohne|exkl|excl|netto)|ohne\s*(?:ust|mwst)|prepaid|acompte|vorauszahlung"
 )
 SUBTOTAL_LABELS = re.compile(
     r"sub\s*-?\s*total|zwischensumme|sous[\s-]*total|subtotaal|total\s*(?:excl\.?|exclusive|ex\.?)\s*(?:vat|tax|btw|gst)?|"
     r"totaal\s*excl\.?(?:\s*btw)?|net\s*(?:total|amount)|summe\s*netto|nettobetrag|netto\s*betrag|"
-    r"gesamt\s*netto|nettosumme|total\s*ht|montant\s*ht|total\s*hors\s*taxes|warenwert|net\s*value"
+    r"gesamt\s*netto|nettosumme|total\s*ht|montant\s*ht|total\s*hors\s*taxes|net\s*value|"
+    r"(?:rechnungs)?summe\s*(?:ohne|exkl\.?|excl\.?)\s*(?:ust|mwst)\.?|net\s*total|total\s*net"
 )
 TAX_LABELS = re.compile(
     r"(?<![a-z])(?:total\s*)?(?:vat|tax|sales\s*tax|gst|sst|mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer|"
-    r"tva|btw|igst|cgst|sgst)(?![a-z])(?:\s*(?:amount|total|betrag|\d{1,2}(?:[.,]\d{1,2})?\s*%))?"
+    r"tva|btw|igst|cgst|sgst)(?![a-z])(?:\s*(?:amount|total|betrag|\d{1,2}(?:[.,]\d{1,2})?\s*%))?|"
+    r"steuerbetrag|(?:ust|mwst)\.?-?betrag|montant\s*(?:de\s*la\s*)?tva|btw\s*bedrag|tax\s*amount"
 )
 NUMBER_LABELS = re.compile(
-    r"invoice\s*(?:no\.?|number|num\.?|nr\.?|#|id|n°|no:)|invoice\s*:|bill\s*(?:no\.?|number|#)|"
+    r"(?<![a-z])(?:invoice\s*(?:no\.?|number|num\.?|nr\.?|#|id|n°|no:)|invoice\s*:|bill\s*(?:no\.?|number|#)|"
     r"rechnungs?\s*-?\s*(?:nummer|nr\.?|no\.?)|rechnung\s*nr\.?|beleg\s*-?\s*nr\.?|"
     r"facture\s*(?:n[°o]\.?|num[ée]ro)|n[°o]\s*(?:de\s*)?facture|num[ée]ro\s*de\s*facture|"
     r"factuur\s*-?\s*(?:nummer|nr\.?|no\.?)|factuurnr\.?|document\s*(?:no\.?|number)|"
     r"credit\s*note\s*(?:no\.?|number|#)|gutschrift\s*-?\s*(?:nr\.?|nummer)|avoir\s*n[°o]|"
-    r"receipt\s*(?:no\.?|number|#)|ref(?:erence)?\s*(?:no\.?|number)?\s*:"
+    r"receipt\s*(?:no\.?|number|#)|ref(?:erence)?\s*(?:no\.?|number)?\s*:)"
 )
 NUMBER_LABEL_WEAK = re.compile(r"(?<![a-z])(?:no\.?|nr\.?|n°|#)\s*:?")
 DATE_LABELS = re.compile(
     r"invoice\s*date|date\s*of\s*(?:invoice|issue)|issue\s*date|date\s*issued|billing\s*date|"
     r"rechnungsdatum|belegdatum|ausstellungsdatum|datum\s*der\s*rechnung|"
     r"date\s*de\s*(?:la\s*)?facture|date\s*d['’]?\s*[ée]mission|date\s*de\s*facturation|"
-    r"factuurdatum|factuur\s*datum|(?<![a-z])date(?![a-z])|(?<![a-z])datum(?![a-z])|(?<![a-z])le(?=\s*\d)"
+    r"factuurdatum|factuur\s*datum|(?<![a-z])date(?![a-z])|(?<![a-z])datum(?![a-z])|(?<![a-z])le(?=\s*\d)|"
+    r"(?<=\d\s)du(?=\s*\d)"
 )
 NOT_INVOICE_DATE = re.compile(
     r"due|f[äa]llig|[ée]ch[ée]ance|verval|order|bestell|commande|delivery|liefer|livraison|"
@@ -105,7 +110,7 @@ BILL_TO = re.compile(
 COMPANY_SUFFIX = re.compile(
     r"\b(gmbh|ag|kg|ohg|ug|e\.k\.|ltd|limited|llc|l\.l\.c|inc|corp|corporation|co\.|company|plc|"
     r"b\.v\.|bv|n\.v\.|nv|sarl|sas|s\.a\.s|s\.a\.|sa|eurl|pvt|private|sdn\.?\s*bhd|bhd|pte|oy|ab|as|s\.r\.l|srl|"
-    r"gbr|mbh)\b",
+    r"gbr|mbh)(?!\w)",
     re.IGNORECASE,
 )
 HEADING_WORDS = re.compile(
@@ -142,6 +147,10 @@ class InvoiceProcessor:
             0.9,
             rule="title says credit note" if is_credit else "no credit-note wording",
         )
+        if is_credit:
+            for name in ("total", "subtotal", "tax"):
+                if found.get(name) is not None:
+                    found[name].value = abs(found[name].value)
         warnings.extend(check_arithmetic(found))
         fields, details = fields_and_details(found, INVOICE_FIELDS)
         if fields.get("line_items") is None:
@@ -152,13 +161,20 @@ class InvoiceProcessor:
 # --- totals ---------------------------------------------------------------------------------
 
 
+CROWDED = "on a line crowded with other amounts"
+
+
 def _amount_after(view: DocumentView, hit: LabelHit, below: bool = True):
     """The amount that belongs to a label: on its row to the right, else just below it."""
     words = hit.row.words[hit.after :]
     amounts = view.amounts_in_words(words)
     if amounts:
-        value, span = amounts[-1] if len(amounts) <= 3 else amounts[0]
-        return value, span, hit.row, "on the same line"
+        if len(amounts) <= 3:
+            value, span = amounts[-1]
+            return value, span, hit.row, "on the same line"
+        # Many figures on one line (a flattened table): which one is the label's is unclear.
+        value, span = amounts[0]
+        return value, span, hit.row, CROWDED
     if below:
         lx0 = hit.row.words[hit.first_word][1]
         lx1 = hit.row.words[max(hit.first_word, hit.after - 1)][3]
@@ -183,7 +199,10 @@ def find_totals(view: DocumentView) -> dict[str, Found | None]:
             if not got:
                 continue
             value, span, row, where = got
+            value = _signed(view, row, span, value)
             position = view.rows.index(hit.row) / n_rows
+            if where == CROWDED:
+                strength = min(strength, 0.6)
             score = strength + 0.1 * position
             rule = f"label '{hit.row.words[hit.first_word][0]}{_rest(hit)}' {where}"
             candidates.append((score, position, view.found(value, strength, row, span, rule)))
@@ -205,20 +224,93 @@ def find_totals(view: DocumentView) -> dict[str, Found | None]:
                 if abs(subtotal.value + tax.value - cand.value) < 0.011:
                     total = cand
                     break
+    agrees = total and subtotal and tax and abs(subtotal.value + tax.value - total.value) < 0.011
+    if not agrees:
+        triple = _totals_triple(view)
+        if triple is not None:
+            z, x, y = triple
+            if total is None or abs(total.value - z[0]) > 0.011:
+                same = [c for _s, _p, c in candidates if abs(c.value - z[0]) < 0.011]
+                total = (
+                    same[0]
+                    if same
+                    else view.found(
+                        z[0], 0.75, z[2], z[1], "the sum of net and tax amounts in the totals block"
+                    )
+                )
+            subtotal = view.found(x[0], 0.75, x[2], x[1], "net amount in the totals block")
+            tax = view.found(y[0], 0.75, y[2], y[1], "tax amount in the totals block")
     if total is None and subtotal and tax:
         value = round(subtotal.value + tax.value, 2)
         total = Found(value, 0.55, subtotal.page, None, subtotal.source, "subtotal + tax")
     if total is not None:
-        if subtotal and tax and abs(subtotal.value + tax.value - total.value) < 0.011:
+        by_arithmetic = "in the totals block" in total.rule
+        if by_arithmetic:
+            pass  # found by the sum itself: the agreement is no extra evidence
+        elif subtotal and tax and abs(subtotal.value + tax.value - total.value) < 0.011:
             total.confidence = min(0.99, total.confidence + 0.1)
             total.rule += "; subtotal + tax agree"
             subtotal.confidence = min(0.99, subtotal.confidence + 0.1)
             tax.confidence = min(0.99, tax.confidence + 0.1)
         elif subtotal and abs(subtotal.value - total.value) < 0.011 and not tax:
             total.rule += "; equals the subtotal (no tax)"
+        elif subtotal and tax:
+            # The printed figures contradict each other: one of them was misread.
+            for f in (total, subtotal, tax):
+                f.confidence = min(f.confidence, 0.6)
+            total.rule += "; subtotal + tax do not agree"
         else:
             total.confidence *= 0.9
     return {"total": total, "subtotal": subtotal, "tax": tax}
+
+
+def _signed(view: DocumentView, row: Row, span: list, value: float) -> float:
+    """The amount with the minus sign printed before it (a corrective invoice's negative
+    total); credit notes are turned into magnitudes afterwards."""
+    first = span[0]
+    i = row.words.index(first) if first in row.words else -1
+    before = row.words[i - 1][0] if i > 0 else ""
+    if first[0].lstrip().startswith(("-", "−")) or before in ("-", "−"):
+        return -value
+    return value
+
+
+def _totals_triple(view: DocumentView):
+    """Net, tax and gross amounts that add up (net + tax = gross, tax 2-27% of net) on the rows
+    that carry total or tax labels: arithmetic evidence when the labels are ambiguous."""
+    values = []
+    for row in view.rows:
+        text = row.text.lower()
+        if not (
+            any(p.search(text) for p, _s in TOTAL_PATTERNS)
+            or SUBTOTAL_LABELS.search(text)
+            or TAX_LABELS.search(text)
+        ):
+            continue
+        for value, span in view.amounts_in_words(row.words):
+            if value > 0:
+                values.append((value, span, row))
+    values.sort(key=lambda v: v[0], reverse=True)
+    values = values[:30]
+    for z in values:
+        for x in values:
+            y_value = round(z[0] - x[0], 2)
+            if not 0.02 * x[0] <= y_value <= 0.27 * x[0]:
+                continue
+            for y in values:
+                if abs(y[0] - y_value) < 0.011:
+                    return z, x, y
+    # Two tax rates (7% and 19%): net + tax + tax = gross.
+    for z in values:
+        for x in values:
+            y_value = round(z[0] - x[0], 2)
+            if not 0.02 * x[0] <= y_value <= 0.27 * x[0]:
+                continue
+            for i, y1 in enumerate(values):
+                for y2 in values[i + 1 :]:
+                    if y1 is not x and y2 is not x and abs(y1[0] + y2[0] - y_value) < 0.011:
+                        return z, x, (y_value, y1[1] + y2[1], y1[2])
+    return None
 
 
 def _rest(hit: LabelHit) -> str:
@@ -251,6 +343,7 @@ def _labelled_amount(
         if not got:
             continue
         value, span, row, where = got
+        value = _signed(view, row, span, value)
         rule = f"label '{hit.label.strip()}' {where}"
         f = view.found(value, 0.75, row, span, rule)
         if best is None or view.rows.index(hit.row) > view.rows.index(best[0]):
@@ -272,12 +365,36 @@ def _id_candidate(token: str) -> bool:
     return len(t) <= 30
 
 
+TITLE_NUMBER = re.compile(
+    r"^\s*(?:(?:tax\s*|commercial\s*)?invoice|\w*rechnung|facture|factuur|avoir|credit\s*note|"
+    r"gutschrift)\s*(?:\(\d{3}\))?\s*(?:#|no\.?|nr\.?|n°|number|nummer)?\s*:?\s*"
+    r"(?P<id>[A-Za-z0-9][\w\-/.]*\d[\w\-/.]*)\s*"
+    r"(?:(?:vom|du|dated|of|van|from|le)\s+(?P<date>.{6,24}))?$",
+    re.IGNORECASE,
+)
+
+
 def find_invoice_number(view: DocumentView) -> Found | None:
+    titled = _title_number(view)
+    if titled is not None:
+        return titled
     for strength, pattern in ((0.9, NUMBER_LABELS),):
         for hit in view.find_labels(pattern, view.rows[:80]):
             after = hit.row.words[hit.after : hit.after + 4]
+            inside = _rest_of_word(hit)
+            if inside and _id_candidate(inside):
+                w = hit.row.words[hit.after - 1]
+                return view.found(
+                    inside.strip(":#.,;()"),
+                    strength,
+                    hit.row,
+                    [w],
+                    f"label '{hit.label.strip()}' on the same line",
+                )
             for w in after:
                 token = w[0].strip(":#")
+                if not token:
+                    continue
                 if token.lower() in (
                     "no",
                     "no.",
@@ -316,6 +433,9 @@ def find_invoice_number(view: DocumentView) -> Found | None:
                             [w],
                             f"label '{hit.label.strip()}' above it",
                         )
+    column = _column_number(view)
+    if column is not None:
+        return column
     # weak: "No." / "Nr." followed by an id on a row that mentions invoice words
     for hit in view.find_labels(NUMBER_LABEL_WEAK, view.rows[:40]):
         if not re.search(r"invoice|rechnung|facture|factuur|bill", hit.row.text.lower()):
@@ -332,7 +452,72 @@ def find_invoice_number(view: DocumentView) -> Found | None:
     return None
 
 
+def _rest_of_word(hit: LabelHit) -> str:
+    """What follows the label inside its last word ("n°562044387" after "n°")."""
+    if hit.after == 0:
+        return ""
+    word = hit.row.words[hit.after - 1][0]
+    low = word.lower()
+    tail = hit.label.split()[-1] if hit.label.split() else ""
+    i = low.rfind(tail) if tail else -1
+    if i < 0 or i + len(tail) >= len(word):
+        return ""
+    return word[i + len(tail) :].strip(":#")
+
+
+COLUMN_TITLE = re.compile(
+    r"^(?:invoice|rechnung|facture|factuur)(?:\s*(?:no\.?|nr\.?|n°|#|number|nummer))?$",
+    re.IGNORECASE,
+)
+
+
+def _column_number(view: DocumentView) -> Found | None:
+    """A header row ("Klant  Order  Factuur datum  Factuur") with the number under its title."""
+    for row in view.rows[:60]:
+        if len(row.segments or []) < 3:
+            continue
+        for seg in row.segments:
+            if not COLUMN_TITLE.match(seg.text.strip(" :")):
+                continue
+            for below in view.rows_below(row, 1):
+                for w in below.words:
+                    overlap = min(w[3], seg.x1) - max(w[1], seg.x0)
+                    if overlap > 0 and _id_candidate(w[0]) and re.search(r"\d{4,}", w[0]):
+                        return view.found(
+                            w[0].strip(":#.,;()"),
+                            0.7,
+                            below,
+                            [w],
+                            f"under the column title '{seg.text.strip()}'",
+                        )
+    return None
+
+
+def _title_number(view: DocumentView) -> Found | None:
+    """ "Invoice FA-2017-0008", "Avoir AV-2017-0005": the number printed with the title."""
+    for row in view.rows[:40]:
+        m = TITLE_NUMBER.match(row.text)
+        if m and _id_candidate(m.group("id")) and re.search(r"\d{3,}", m.group("id")):
+            words = [w for w in row.words if m.group("id") in w[0]] or row.words
+            return view.found(
+                m.group("id").strip(":#.,;()"), 0.85, row, words[:1], "number after the title"
+            )
+    return None
+
+
 # --- dates ---------------------------------------------------------------------------------
+
+
+def _title_date(view: DocumentView) -> Found | None:
+    """ "Rechnung Nr. 471102 vom 05.03.2018": the date printed with the title and number."""
+    for row in view.rows[:40]:
+        m = TITLE_NUMBER.match(row.text)
+        if m and m.group("date"):
+            ds = view.dates_in_words(row.words)
+            if ds:
+                d, span, amb = ds[-1]
+                return view.found(d, 0.85 if not amb else 0.7, row, span, "date after the title")
+    return None
 
 
 def find_dates(view: DocumentView) -> tuple[Found | None, Found | None]:
@@ -348,8 +533,12 @@ def find_dates(view: DocumentView) -> tuple[Found | None, Found | None]:
     inv = None
     for hit in view.find_labels(DATE_LABELS, view.rows[:120]):
         label_ctx = hit.row.text.lower()
-        label_start = max(0, label_ctx.find(hit.label) - 14)
-        context = label_ctx[label_start : label_ctx.find(hit.label) + len(hit.label)]
+        label_at = label_ctx.find(hit.label)
+        label_start = max(0, label_at - 14)
+        # "Date limite de paiement le 05 ...": the words up to the date (or the next label)
+        # say which date it is.
+        tail = re.split(r"[:\d]", label_ctx[label_at + len(hit.label) :], maxsplit=1)[0]
+        context = label_ctx[label_start : label_at + len(hit.label)] + tail
         if NOT_INVOICE_DATE.search(context):
             continue
         got = _date_near(view, hit)
@@ -368,6 +557,8 @@ def find_dates(view: DocumentView) -> tuple[Found | None, Found | None]:
             strength -= 0.1
         inv = view.found(d, strength, row, span, f"label '{hit.label.strip()}' {where}")
         break
+    if inv is None or inv.confidence < 0.8:
+        inv = _title_date(view) or inv
     if inv is None:
         for row in view.rows[:60]:
             text = row.text.lower()
@@ -427,7 +618,14 @@ def find_currency(view: DocumentView, total: Found | None) -> Found | None:
                         "currency on the total's line",
                     )
     if view.currency:
-        conf = 0.85 if view.currency_mentions >= 2 else 0.7
+        others = set(cur.currencies_in(view.text, view.options.default_currency)) - {view.currency}
+        unambiguous = "$" not in view.text or view.currency != view.options.default_currency
+        if others:
+            conf = 0.6
+        elif view.currency_mentions >= 2 or unambiguous:
+            conf = 0.85
+        else:
+            conf = 0.7
         return Found(
             view.currency,
             conf,
@@ -442,7 +640,80 @@ def find_currency(view: DocumentView, total: Found | None) -> Found | None:
 # --- vendor --------------------------------------------------------------------------------
 
 
+# Phrases that name the seller anywhere on the page: the account holder of the bank details,
+# "sold by", the legal notice of a French company, a copyright line.
+SELLER_PHRASES = re.compile(
+    r"(?:sold\s*by|verkauft\s*von|vendu\s*par|verkocht\s*door|titulaire\s*du\s*compte|"
+    r"kontoinhaber|account\s*(?:holder|name)|beneficiary|beg[üu]nstigter|rekeninghouder|"
+    r"ten\s*name\s*van|t\.n\.v\.|payable\s*to|payment\s*received\s*by|©|\(c\)\s*\d{4}|"
+    r"(?:seller|supplier|vendor|verk[äa]ufer|lieferant|fournisseur|vendeur|leverancier)\s*:)"
+    r"\s*:?\s*(?P<name>[A-Za-zÀ-ÿ0-9&.,' -]{2,60}?)\s*(?=$|[,;–|(]|\s-\s|\s{2}|\s(?:paid|iban|bic)\b)",
+    re.IGNORECASE,
+)
+# "Free SAS au capital de ...", "QualityHosting AG Vorstand: ...": a legal notice in a footer.
+LEGAL_NOTICE = re.compile(
+    r"^(?P<name>[A-Za-zÀ-ÿ0-9&.' -]{2,40}?\s(?:SAS|SARL|SA|SASU|EURL|GmbH|AG|KG|B\.V\.|BV|N\.V\.|"
+    r"Ltd\.?|Limited|Inc\.?|LLC|Pvt\.?\s*Ltd\.?))\s+(?:au\s*capital|mit\s*sitz|vorstand|"
+    r"gesch[äa]ftsf[üu]hr|handelsregister|registered|kvk|si[èe]ge|rcs|is\s*registered)",
+    re.IGNORECASE,
+)
+NAME_WITH_FORM = re.compile(
+    r"(?:[A-ZÀ-Ý][\w&'’.-]*\s+){1,4}?(?:B\.V\.|N\.V\.|GmbH(?:\s*&\s*Co\.?\s*KG)?|AG|Ltd\.?|"
+    r"Limited|Inc\.?|LLC|SARL|SAS|S\.A\.|BV|NV|Pvt\.?\s*Ltd\.?|PLC|plc)(?!\w)"
+)
+SENDER_LINE = re.compile(r"\s(?:-|–|·|•|\|)\s")
+WEBMAIL = {
+    "gmail",
+    "googlemail",
+    "yahoo",
+    "hotmail",
+    "outlook",
+    "live",
+    "gmx",
+    "web",
+    "icloud",
+    "example",
+    "fake",
+    "aol",
+    "mail",
+    "protonmail",
+    "orange",
+    "wanadoo",
+    "t-online",
+}
+HEADING_AFFIX = re.compile(
+    r"^(?:(?:tax\s*)?invoice|rechnung|facture|factuur|credit\s*note|gutschrift|receipt|quittung)"
+    r"[\s.:#-]*|[\s.:#-]*(?:(?:tax\s*)?invoice|rechnung|facture|factuur)$",
+    re.IGNORECASE,
+)
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _domain_stems(text: str) -> set[str]:
+    stems = set()
+    for m in re.finditer(r"(?:@|www\.|https?://)([a-z0-9.-]+)\.[a-z]{2,6}\b", text.lower()):
+        labels = [x for x in m.group(1).split(".") if x and x != "www"]
+        if labels:
+            stem = labels[-1].replace("-", "")
+            if len(stem) >= 3 and stem not in WEBMAIL:
+                stems.add(stem)
+    return stems
+
+
+def _vendor_name(text: str) -> str:
+    text = re.sub(r"\S+@\S+|(?:https?://|www\.)\S+", " ", text)
+    name = clean_value(HEADING_AFFIX.sub("", clean_value(text)))
+    return clean_value(HEADING_AFFIX.sub("", name))
+
+
 def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
+    """The seller: names at the top of the first page (large type, a company suffix, the
+    sender line above the window address) weighed against names the rest of the document
+    gives the seller (bank account holder, legal notice, "sold by", its web address), and
+    away from the bill-to block."""
     first_page = [r for r in view.rows if r.page == (view.rows[0].page if view.rows else 1)]
     if not first_page:
         return None, None
@@ -452,41 +723,117 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
         i = first_page.index(hit.row)
         for r in first_page[i : i + 5]:
             bill_to_rows.add(id(r))
-    best = None
+    folded_doc = _fold(view.text)
+    stems = _domain_stems(view.text)
+    # name -> (score, row or None, words, rule)
+    cands: dict[str, list] = {}
+
+    def add(name: str, score: float, row, words, rule: str) -> None:
+        key = _fold(name)
+        if len(key) < 2 or not re.search(r"[A-Za-zÀ-ÿ]{2}", name):
+            return
+        c = cands.get(key)
+        if c is None or score > c[0]:
+            cands[key] = [score, row, words, rule, name]
+
     for i, row in enumerate(first_page[:40]):
-        text = clean_value(row.text)
-        if len(text) < 2 or not re.search(r"[A-Za-zÀ-ÿ]{2}", text):
-            continue
         if row.top > page_h * 0.45:
             break
-        score = 0.0
-        if COMPANY_SUFFIX.search(text):
-            score += 2.0
-        if HEADING_WORDS.match(text):
-            score -= 2.0
-        if re.search(r"\d{3,}|@|www\.|https?:|tel|fax|phone|iban|bic|vat|ust|page", text.lower()):
-            score -= 1.5
-        if id(row) in bill_to_rows:
-            score -= 2.5
-        if re.search(r"invoice|rechnung|facture|factuur|date|datum", text.lower()):
-            score -= 1.0
-        score += min(row.height / 8.0, 2.5)  # larger type
-        score -= i * 0.08
-        if best is None or score > best[0]:
-            best = (score, row)
-    if best is None:
+        for seg in row.segments or []:
+            text = clean_value(seg.text)
+            name = _vendor_name(text)
+            if len(name) < 2:
+                continue
+            score = 0.0
+            if HEADING_WORDS.match(text) and not name:
+                continue
+            if re.search(r"\d{3,}|tel|fax|phone|iban|bic|vat|ust|page|seite", name.lower()):
+                score -= 1.5
+            if id(row) in bill_to_rows:
+                score -= 2.5
+            if re.search(r"invoice|rechnung|facture|factuur|date|datum|:", name.lower()):
+                score -= 1.0
+            if re.search(r"\d", name):
+                score -= 1.0
+            if re.fullmatch(r"[A-Z]{2,3}", name) or name.upper() in cur.CODES:
+                score -= 1.5
+            if "_" in name or not re.match(r"[\w(\"'@]", name):
+                score -= 2.0
+            tokens = name.split()
+            singles = sum(len(t.strip(".,")) == 1 and t[0].isalpha() for t in tokens)
+            if len(tokens) >= 3 and singles * 2 >= len(tokens):
+                score -= 2.0  # letters spaced out by OCR ("FACTU U R."), not a name
+            if len(row.segments or []) >= 3:  # a table header or a line of labels
+                score -= 1.5
+            if (
+                len(name.split()) == 1
+                and name[:1].isupper()
+                and name[1:].islower()
+                and len(name) > 3
+            ):
+                score -= 0.5  # a single capitalised word is more often a label than a name
+            score += min(row.height / 8.0, 2.5)
+            score -= i * 0.08
+            add(name, score, row, seg.words, "name at the top of the first page")
+            # "FACTU U R. Coolblue B.V.": the capitalised words that end in a legal form.
+            for m in NAME_WITH_FORM.finditer(text):
+                if text[m.end() :].strip(" ,;.-"):
+                    continue  # only junk before the name is cut ("Rohstoff AG Salzgitter" stays)
+                company = re.split(r"(?<=\b[A-Z]\.)\s+(?=[A-Z][a-z])", m.group(0))[-1]
+                if company != name:
+                    add(company, score + 0.3, row, seg.words, "company name at the top")
+        parts = SENDER_LINE.split(row.text)
+        if len(parts) >= 3 and any(re.search(r"\d{4,5}", p) for p in parts[1:]):
+            name = clean_value(parts[0])
+            add(name, 2.5, row, row.words, "sender line above the address")
+    for line in view.text.splitlines():
+        for m in SELLER_PHRASES.finditer(line):
+            add(clean_value(m.group("name")), 1.5, None, [], "named as the seller")
+        m = LEGAL_NOTICE.match(line.strip())
+        if m:
+            add(clean_value(m.group("name")), 1.5, None, [], "the company's legal notice")
+    if not cands:
         return None, None
-    score, row = best
-    conf = 0.8 if score > 2.5 else 0.6 if score > 1.0 else 0.4
-    name = clean_value(row.text)
-    vendor = view.found(
-        name,
-        conf,
-        row,
-        row.words,
-        "name at the top of the first page"
-        + (" with a company suffix" if COMPANY_SUFFIX.search(name) else ""),
+    for key, c in cands.items():
+        name = c[4]
+        if COMPANY_SUFFIX.search(name):
+            c[0] += 1.5
+        core = _fold(COMPANY_SUFFIX.sub("", name)) or key
+        key = core
+        repeats = folded_doc.count(core) - 1 if len(core) >= 3 else 0
+        if repeats > 0:
+            c[0] += min(repeats, 3) * 0.8
+            c.append("named again further on")
+        if any(stem in key or (len(key) >= 4 and key in stem) for stem in stems):
+            c[0] += 2.0
+            c.append("matches its web or e-mail address")
+        if c[1] is not None and id(c[1]) in bill_to_rows:
+            c[0] -= 1.0
+    ranked = sorted(cands.values(), key=lambda c: c[0], reverse=True)
+    import os
+
+    os.environ.get("DBG") and print([(round(c[0], 2), c[4], c[3:]) for c in ranked[:5]])
+    score, row, words, rule, name, *why = ranked[0]
+    margin = score - ranked[1][0] if len(ranked) > 1 else score
+    corroborated = bool(why) or rule != "name at the top of the first page"
+    # A name at the top, with a legal form, that the document repeats further on.
+    letterhead = (
+        rule == "name at the top of the first page"
+        and COMPANY_SUFFIX.search(name)
+        and "named again further on" in why
+        and margin > 1.0
     )
+    if (score > 5.5 and margin > 2.0 and corroborated) or letterhead:
+        conf = 0.85
+    else:
+        conf = 0.7 if score > 2.5 else 0.5
+    rule = "; ".join(
+        [rule + (" with a company suffix" if COMPANY_SUFFIX.search(name) else "")] + why
+    )
+    if row is None:
+        vendor = Found(name, conf, None, None, view.source(first_page[0].page), rule)
+        return vendor, None
+    vendor = view.found(name, conf, row, words, rule)
     # Address: the next rows below, left-aligned with the name, until a blank gap.
     addr_rows = []
     i = first_page.index(row)

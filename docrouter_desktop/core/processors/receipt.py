@@ -11,33 +11,20 @@ from docrouter_desktop.core.processors.base import (
     clean_value,
     fields_and_details,
 )
-from docrouter_desktop.core.processors.invoice import COMPANY_SUFFIX, find_currency
+from docrouter_desktop.core.processors.invoice import find_currency
 
 RECEIPT_FIELDS = ["vendor", "vendor_address", "date", "total", "tax", "currency"]
 
-TOTAL_LABELS = [
-    (
-        re.compile(
-            r"grand\s*total|total\s*amount|amount\s*due|total\s*due|nett?\s*total|total\s*\(?(?:incl|rm|inclusive)[^\n]{0,16}|total\s*sales|rounded\s*total|total\s*payable"
-        ),
-        0.9,
-    ),
-    (
-        re.compile(
-            r"(?<![a-z])total(?![a-z])|(?<![a-z])totaal(?![a-z])|summe|gesamt|montant|(?<![a-z])due(?![a-z])"
-        ),
-        0.8,
-    ),
-]
 NOT_TOTAL = re.compile(
     r"sub\s*-?\s*total|total\s*(?:qty|quantity|item|items|excl|exclusive|ex\.?|before|gst\s*$|tax|discount|savings|saving|disc)|"
-    r"excl|before\s*gst|no\s*of\s*item|total\s*qty|tot\s*qty|change|cash|tender|paid|rounding\s*adj"
+    r"excl|before\s*(?:gst|disc)|no\s*of\s*item|total\s*qty|tot\s*qty|change|cash|tender|paid|rounding\s*adj|"
+    r"(?<![a-z])adj|qty|quantity|(?<![a-z])items?(?![a-z])|savings?|discount"
 )
 TAX_LABELS = re.compile(
     r"(?<![a-z])(?:total\s*)?(?:gst|sst|vat|tax|mwst|tva|btw)(?![a-z])(?:\s*(?:amount|payable|@?\s*\d{1,2}\s*%))?"
 )
 ADDRESS_STOP = re.compile(
-    r"(?<![a-z])(tel|fax|phone|h/p|hp|gst|sst|tax|reg|receipt|invoice|cashier|date|time|table|doc|bill|www|e-?mail|@)(?![a-z])",
+    r"(?<![a-z])(tel|fax|phone|mobile|whatsapps?|h/p|hp|gst|sst|tax|reg|receipt|invoice|cashier|date|time|table|doc|bill|www|e-?mail|@|c[o0]\.\s*n[o0])(?![a-z])",
     re.IGNORECASE,
 )
 
@@ -56,58 +43,180 @@ class ReceiptProcessor:
         return ProcessorOutput("receipt", fields, details, [])
 
 
+# OCR reads "TOTAL" as "TOTA1", "T0TAL", "TOTAI": the receipt labels tolerate it.
+_T = r"t[o0a]t[a4][l1i|]"
+STRONG_TOTAL = re.compile(
+    rf"grand\s*{_T}|{_T}\s*amount|amount\s*due|{_T}\s*due|nett?\s*{_T}|"
+    rf"{_T}\s*\(?(?:incl|inc\b|rm|inclusive|in\b|tnt)[^\n\d]{{0,16}}|{_T}\s*sales|"
+    rf"round(?:ed|ing)?\s*{_T}|{_T}\s*(?:amt\s*)?round(?:ed|ing)?|{_T}\s*payable|"
+    rf"amount\s*payable|{_T}\s*to\s*pay|{_T}\s*\(?eat|{_T}\s*rm|"
+    r"gesamtbetrag|summe|montant\s*ttc|net\s*[àa]\s*payer|te\s*betalen|totaal"
+)
+PLAIN_TOTAL = re.compile(
+    rf"(?<![a-z]){_T}(?![a-z])|(?<![a-z])amount(?![a-z])|(?<![a-z])tl(?![a-z])"
+)
+ROUNDED = re.compile(r"round")
+# "Rounding RM 37.45" under "Total Sales 37.44": the rounded amount is the one paid.
+ROUNDED_TOTAL = re.compile(r"\W*round(?:ed|ing)?(?!\s*adj)(?:\s*(?:total|amount|amt))?")
+PAID = re.compile(
+    r"(?<![a-z])(?:cash|tender(?:ed)?|paid|payment|card|visa|master(?:card)?|credit|debit|"
+    r"received|bar|esp[eè]ces|contant)(?![a-z])"
+)
+CHANGE = re.compile(
+    r"(?<![a-z])(?:change|chanqe|balance|kembali|rückgeld|wisselgeld|rendu)(?![a-z])"
+)
+
+
+def _row_amount(view: DocumentView, row, after: int = 0):
+    amounts = view.amounts_in_words(row.words[after:])
+    if amounts:
+        return amounts[-1], row, "on the same line"
+    for below in view.rows_below(row, 1):
+        got = view.amounts_in_words(below.words)
+        low = below.text.lower()
+        if got and not (PLAIN_TOTAL.search(low) or PAID.search(low) or CHANGE.search(low)):
+            return got[0], below, "below the label"
+    return None
+
+
 def find_receipt_total(view: DocumentView) -> Found | None:
-    candidates = []
-    n = len(view.rows) or 1
-    for pattern, strength in TOTAL_LABELS:
-        for hit in view.find_labels(pattern):
-            if NOT_TOTAL.search(hit.row.text.lower()):
-                continue
-            amounts = view.amounts_in_words(hit.row.words[hit.after :])
-            row = hit.row
-            where = "on the same line"
-            if not amounts:
-                for below in view.rows_below(hit.row, 1):
-                    amounts = view.amounts_in_words(below.words)
-                    row, where = below, "below the label"
-            if not amounts:
-                continue
-            value, span = amounts[-1]
-            pos = view.rows.index(hit.row) / n
-            candidates.append(
-                (
-                    strength,
-                    pos,
-                    view.found(value, strength, row, span, f"label '{hit.label.strip()}' {where}"),
+    """The amount paid: total labels, weighed by the arithmetic a till prints around them
+    (cash minus change, subtotal plus tax, the same amount on several lines)."""
+    cands: dict[float, dict] = {}
+
+    def add(value, score, found, why=None):
+        c = cands.setdefault(round(value, 2), {"score": 0.0, "found": found, "why": []})
+        if score > c.get("label", 0):
+            c["score"] += score - c.get("label", 0)
+            c["label"] = score
+            c["found"] = found
+        if why:
+            c["why"].append(why)
+
+    for row in view.rows:
+        text = row.text.lower()
+        strong = STRONG_TOTAL.search(text) or ROUNDED_TOTAL.match(text)
+        plain = PLAIN_TOTAL.search(text)
+        m = strong or plain
+        if not m or NOT_TOTAL.search(text):
+            continue
+        first, after = _word_span_of(row, m.end())
+        got = _row_amount(view, row, after)
+        if not got:
+            continue
+        (value, span), at, where = got
+        if value <= 0:
+            continue
+        score = 3.0 if strong else 2.0
+        label = clean_value(m.group(0))
+        add(value, score, view.found(value, 0.7, at, span, f"label '{label}' {where}"))
+        if value in cands and cands[round(value, 2)].get("seen"):
+            cands[round(value, 2)]["score"] += 1.0
+            cands[round(value, 2)]["why"].append("the same amount is on another total line")
+        cands[round(value, 2)]["seen"] = True
+        if ROUNDED.search(text):
+            cands[round(value, 2)]["rounded"] = True
+
+    for value, c in cands.items():
+        # A rounded total sits within a few cents of the unrounded one; far from it, the
+        # "rounded" figure was misread.
+        if c.get("rounded") and any(0 < abs(v - value) <= 0.10 for v in cands):
+            c["score"] += 0.5
+    paid = _labelled(view, PAID)
+    change = _labelled(view, CHANGE)
+    if paid is not None:
+        if change is not None and paid - change > 0:
+            value = round(paid - change, 2)
+            if value in cands:
+                cands[value]["score"] += 3.0
+                cands[value]["why"].append("cash minus change agrees")
+            elif (near := [v for v in cands if abs(v - value) <= 0.05]) and ROUNDED.search(
+                view.lower
+            ):
+                # Cash minus change is the total after the till's rounding adjustment.
+                base = cands[near[0]]
+                f = Found(
+                    value,
+                    0.8,
+                    base["found"].page,
+                    base["found"].bbox,
+                    base["found"].source,
+                    f"total {near[0]:.2f} rounded; cash minus change agrees",
                 )
-            )
-    if not candidates:
+                cands[round(value, 2)] = {"score": base["score"] + 3.0, "found": f, "why": []}
+            else:
+                printed = _appears(view, value)
+                f = Found(
+                    value,
+                    0.82 if printed else 0.6,
+                    None,
+                    None,
+                    view.source(view.rows[0].page),
+                    "cash minus change" + (", an amount printed on the receipt" if printed else ""),
+                )
+                add(value, 2.5 if printed else 2.0, f, "cash minus change")
+        elif round(paid, 2) in cands:
+            cands[round(paid, 2)]["score"] += 1.0
+            cands[round(paid, 2)]["why"].append("the amount paid is the same")
+    sub = _labelled(view, re.compile(r"sub\s*-?\s*t[o0]t[a4][l1i]"))
+    tax = _labelled(view, re.compile(r"(?<![a-z])(?:gst|sst|vat|tax)(?![a-z])"))
+    if sub is not None:
+        for value, c in cands.items():
+            if tax is not None and abs(sub + tax - value) < 0.011 and tax > 0:
+                c["score"] += 2.0
+                c["why"].append("subtotal + tax agree")
+            elif value + 0.011 < sub:
+                c["score"] -= 2.0
+    if not cands:
         return None
-    # Several 'total' lines: the amount that repeats (total, then cash/card paid) is the total.
-    values = [c[2].value for c in candidates]
-    for c in candidates:
-        if values.count(c[2].value) > 1:
-            c[2].confidence = min(0.97, c[2].confidence + 0.08)
-            c[2].rule += "; the same amount is on another total line"
-            c2 = c
-            break
+    best_value = max(cands, key=lambda v: (cands[v]["score"], v))
+    best = cands[best_value]
+    f = best["found"]
+    agreed = best["score"] >= 4.0 and best["why"]
+    rivals = [c for v, c in cands.items() if v != best_value and c["score"] >= best["score"] - 1]
+    if agreed and not rivals:
+        f.confidence = 0.93
+    elif not rivals and f.rule.startswith("cash minus change"):
+        f.confidence = f.confidence  # set where the candidate was made
     else:
-        c2 = None
-    candidates.sort(key=lambda c: (c[0], c[2].confidence, c[1]), reverse=True)
-    best = c2 if c2 and c2[0] >= candidates[0][0] - 0.05 else candidates[0]
-    f = best[2]
-    # Paid amount evidence: cash - change == total
-    paid = _labelled(view, re.compile(r"cash|paid|tender|card|visa|master"))
-    change = _labelled(view, re.compile(r"change|balance"))
-    if paid is not None and change is not None and abs(paid - change - f.value) < 0.011:
-        f.confidence = min(0.98, f.confidence + 0.08)
-        f.rule += "; cash minus change agrees"
+        f.confidence = 0.72 if not rivals else 0.55
+    if f.source == "ocr" and f.bbox is not None:
+        f.confidence *= 1.0  # the OCR word confidence is already in view.found
+    if best["why"]:
+        f.rule += "; " + "; ".join(dict.fromkeys(best["why"]))
     return f
 
 
+def _word_span_of(row, end: int) -> tuple[int, int]:
+    pos = 0
+    for i, w in enumerate(row.words):
+        if pos >= end:
+            return i, i
+        pos += len(w[0]) + 1
+    return len(row.words), len(row.words)
+
+
+def _appears(view: DocumentView, value: float) -> bool:
+    spaced = f"{int(value)} {round(value * 100) % 100:02d}"
+    if re.search(rf"(?<![\d.,]){spaced}(?!\d)", view.text):
+        return True
+    for row in view.rows:
+        for v, _span in view.amounts_in_words(row.words):
+            if abs(v - value) < 0.005:
+                return True
+    return False
+
+
 def _labelled(view: DocumentView, pattern: re.Pattern) -> float | None:
-    for hit in view.find_labels(pattern):
-        amounts = view.amounts_in_words(hit.row.words[hit.after :])
+    for row in view.rows:
+        text = row.text.lower()
+        m = pattern.search(text)
+        if not m:
+            continue
+        if pattern is not CHANGE and CHANGE.search(text):
+            continue
+        _f, after = _word_span_of(row, m.end())
+        amounts = view.amounts_in_words(row.words[after:])
         if amounts:
             return amounts[-1][0]
     return None
@@ -142,73 +251,158 @@ def find_receipt_date(view: DocumentView) -> Found | None:
         text = row.text.lower()
         if re.search(r"date|datum|tarikh|dt\b", text):
             labelled.append(
-                view.found(d, 0.88 if not amb else 0.8, row, span, "date on a line labelled 'Date'")
+                view.found(d, 0.9 if not amb else 0.8, row, span, "date on a line labelled 'Date'")
             )
         else:
             plain.append(
-                view.found(d, 0.8 if not amb else 0.7, row, span, "first date on the receipt")
+                view.found(d, 0.85 if not amb else 0.7, row, span, "first date on the receipt")
             )
     if labelled:
         return labelled[0]
     return plain[0] if plain else None
 
 
+SHOP_SUFFIX = re.compile(
+    r"(?<![a-z])(sdn\.?\s*bh[a-z]?d?|bhd|s/b|enterprise|trading|restaurant|restoran|mart|store|"
+    r"shop|market|supermarket|pharmacy|bakeries|bakery|cafe|kedai|ltd|limited|gmbh|inc|llc|"
+    r"b\.v\.|s\.a\.r\.l|sarl|plc|pte|co\.)(?![a-z])",
+    re.IGNORECASE,
+)
+LEGAL_FORM = re.compile(
+    r"(?<![a-z])(sdn\.?\s*bh[a-z]?d?|bhd|s/b|ltd|limited|gmbh|inc|llc|b\.v\.|sarl|plc|pte)(?![a-z])",
+    re.IGNORECASE,
+)
+REG_NUMBER = re.compile(
+    r"[\(\[]?\s*(?:co\.?\s*)?(?:reg|company)?\.?\s*(?:no\.?)?[:\s]*\d[\d\s]{4,}\s*-?\s*[a-z]?\s*[\)\]]?\W*$",
+    re.IGNORECASE,
+)
+
+
+ADDRESS_WORDS = re.compile(
+    r"^(no\.?\s*\d|lot\s|\d+\s*,)|(?<![a-z])(jalan|jln|road|rd|street|st|strasse|straße|rue|"
+    r"straat|weg|avenue|ave|lorong|persiaran|taman|tmn|bandar|floor|flr|building|plaza)(?![a-z])|"
+    r"(?<!\d)\d{5}(?!\d)|^(?:malaysia|singapore|indonesia|thailand|germany|deutschland|france|"
+    r"nederland|netherlands|belgi[eë]|belgique|united\s*kingdom|india)\W*$"
+)
+
+
+def _readable(row) -> bool:
+    """Whether OCR read a row as words rather than as a logo or smudge."""
+    tokens = [w[0] for w in row.words]
+    wordlike = [t for t in tokens if re.fullmatch(r"[\W]*[A-Za-z][A-Za-z'.&/-]+[\W]*", t)]
+    long = [t for t in wordlike if sum(c.isalpha() for c in t) >= 3]
+    if not long or (len(wordlike) < 0.6 * len(tokens) and len(long) < 2):
+        return False
+    conf = sum(w[5] for w in row.words) / len(row.words)
+    return conf >= 0.55 or view_is_text(row)
+
+
+def view_is_text(row) -> bool:
+    return all(w[5] >= 0.999 for w in row.words)
+
+
+# OCR slips in legal forms, read back to the form: "SDN BH0", "SON BHD", "SDN BEITD".
+_LEGAL_FORM_SLIPS = [
+    (re.compile(r"\bS[DO0][NM]\.?\s*B[A-Z]{1,3}[DO0]?\b"), "SDN BHD"),
+    (re.compile(r"(?<=\s)[5S]/[B8]\b"), "S/B"),
+    (re.compile(r"(?<=[A-Z.])¥|¥(?=[A-Z.])"), "Y"),
+]
+
+
+def _shop_name(text: str) -> str:
+    name = clean_value(text)
+    for pattern, form in _LEGAL_FORM_SLIPS:
+        name = pattern.sub(form, name)
+    cut = re.sub(
+        r"\s*[\(\[]?\s*(?:co\.?\s*)?(?:reg\.?\s*)?(?:no\.?\s*)?:?\s*\d{5,}[\s-]*[A-Za-z]?\s*[\)\]]?\W*$",
+        "",
+        name,
+    )
+    return clean_value(cut) or name
+
+
 def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
-    rows = [r for r in view.rows if r.page == (view.rows[0].page if view.rows else 1)][:15]
-    vendor = None
-    start = 0
+    """The shop: a readable line at the top, preferring one that names a business (Sdn Bhd,
+    Enterprise, Restaurant, Ltd...), and the address lines printed under it."""
+    first_page = view.rows[0].page if view.rows else 1
+    rows = [r for r in view.rows if r.page == first_page][:15]
+    candidates = []
     for i, row in enumerate(rows):
         text = clean_value(row.text)
-        letters = sum(c.isalpha() for c in text)
-        if letters < 3 or re.search(r"receipt|invoice|welcome|copy", text.lower()):
-            continue
-        conf = 0.8 if COMPANY_SUFFIX.search(text) else 0.6
-        vendor = view.found(
-            text,
-            conf,
-            row,
-            row.words,
-            "first line of the receipt" + (" with a company suffix" if conf > 0.7 else ""),
-        )
-        start = i + 1
-        # A name carried on two lines ("... SDN" / "BHD")
-        if start < len(rows) and re.fullmatch(
-            r"\(?[\w\s.&()-]*(sdn\.?\s*bhd|bhd|ltd|gmbh|inc)\.?\)?",
-            rows[start].text.strip(),
-            re.IGNORECASE,
-        ):
-            nxt = rows[start]
-            vendor = view.found(
-                text + " " + clean_value(nxt.text), conf, row, row.words + nxt.words, vendor.rule
-            )
-            start += 1
-        break
-    if vendor is None:
-        return None, None
-    addr_rows = []
-    for row in rows[start:]:
-        text = row.text
+        low = text.lower()
         if ADDRESS_STOP.search(text) or view.dates_in_words(row.words):
-            if addr_rows:
+            if candidates:
                 break
             continue
-        if (
-            re.fullmatch(
-                r"[\(\[]?\s*(co\.?\s*)?(reg|company)?\s*(no\.?)?[:\s]*[\w-]+[\)\]]?",
-                text.strip(),
-                re.IGNORECASE,
-            )
-            and not addr_rows
-        ):
+        if not _readable(row) or re.search(r"receipt|invoice|welcome|copy|tax", low):
             continue
-        addr_rows.append(row)
-        if len(addr_rows) >= 4:
+        if ADDRESS_WORDS.search(low) and not SHOP_SUFFIX.search(text):
+            continue
+        candidates.append((i, row, text))
+        if len(candidates) >= 4:
+            break
+    if not candidates:
+        return None, None
+    named = [c for c in candidates if SHOP_SUFFIX.search(c[2])]
+    # The legal entity ("... SDN BHD") over a trading name above it ("KIKU RESTAURANT").
+    legal = [c for c in named if LEGAL_FORM.search(c[2])]
+    i, row, text = (legal or named or candidates)[0]
+    words = list(row.words)
+    # A name carried on two lines ("... HARDWARE &" / "ELECTRICAL", "... SDN" / "BHD")
+    if i + 1 < len(rows) and row.text.rstrip().endswith(("&", " -", " AND", " and")):
+        text = text + " " + clean_value(rows[i + 1].text)
+        words += rows[i + 1].words
+        i += 1
+    elif (
+        i + 1 < len(rows)
+        and re.fullmatch(
+            r"\(?[\w\s.&()-]*(sdn\.?\s*bhd|bhd|ltd|gmbh|inc)\.?\)?",
+            rows[i + 1].text.strip(),
+            re.IGNORECASE,
+        )
+        and not SHOP_SUFFIX.search(text)
+    ):
+        text = text + " " + clean_value(rows[i + 1].text)
+        words += rows[i + 1].words
+        i += 1
+    ocr = view.sources.get(row.page) == "ocr"
+    conf = 0.82 if named else 0.6
+    if ocr:
+        conf = min(conf, 0.75)
+    rule = (
+        "business name at the top of the receipt" if named else "first readable line of the receipt"
+    )
+    vendor = view.found(_shop_name(text), conf, row, words, rule)
+    addr_rows = []
+    for r in rows[i + 1 :]:
+        t = r.text.strip()
+        if not addr_rows and (REG_NUMBER.fullmatch(t) or re.fullmatch(r"[\W\d]*", t)):
+            continue
+        if ADDRESS_STOP.search(t) or view.dates_in_words(r.words):
+            if addr_rows and any(ADDRESS_WORDS.search(a.text.lower()) for a in addr_rows):
+                break
+            addr_rows = []  # a branch name or a slogan, not the address: look further down
+            continue
+        if not addr_rows and not _readable(r) and not re.search(r"\d", t):
+            continue
+        addr_rows.append(r)
+        if len(addr_rows) >= 5:
+            break
+        if re.search(r"(?<![\d-])\d{5}(?![\d-])", t):
+            # The postcode line ends an address, unless a state or country follows on its own.
+            nxt = rows[rows.index(r) + 1] if rows.index(r) + 1 < len(rows) else None
+            if (
+                nxt is not None
+                and re.fullmatch(r"[A-Za-z .]{3,30}", nxt.text.strip())
+                and not ADDRESS_STOP.search(nxt.text)
+            ):
+                addr_rows.append(nxt)
             break
     address = None
     if addr_rows:
         words = [w for r in addr_rows for w in r.words]
         address = view.found(
-            " ".join(clean_value(r.text) for r in addr_rows),
+            ", ".join(clean_value(r.text) for r in addr_rows),
             0.5,
             addr_rows[0],
             words,

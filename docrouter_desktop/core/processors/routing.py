@@ -16,14 +16,21 @@ INVOICE_CUES = [
         "invoice number/date label",
     ),
     (
-        r"bill\s*to|billed\s*to|rechnungsempf|factur[ée]\s*[àa]|ship\s*to|customer\s*(?:no|number|id)|kunden\s*-?\s*nr|client",
-        2,
-        "billing party",
+        r"bill\s*to|billed\s*to|rechnungsempf|factur[ée]\s*[àa]|ship\s*to|customer\s*(?:no|number|id)|kunden\s*-?\s*nr|client|"
+        r"(?:guest|customer|client|kunden)\s*-?\s*name|nom\s*du\s*client|klantnaam",
+        3,
+        "a named customer (a till receipt does not name one)",
     ),
     (
         r"due\s*date|payment\s*terms|zahlungsziel|zahlbar|f[äa]llig|[ée]ch[ée]ance|vervaldatum|betalingstermijn",
         2,
         "payment terms",
+    ),
+    (
+        r"ust\s*-?\s*id|steuer\s*-?\s*nr|steuernummer|vat\s*(?:no|number|id|reg)|tva\s*intra|"
+        r"btw\s*-?\s*(?:nr|nummer)|siret|kvk|handelsregister|beleg\s*-?\s*nr",
+        2,
+        "tax or company registration",
     ),
     (r"iban|bic|swift|bank\s*details|bankverbindung|coordonn[ée]es\s*bancaires", 2, "bank details"),
     (
@@ -32,6 +39,12 @@ INVOICE_CUES = [
         "invoice title",
     ),
     (r"sub\s*-?total|zwischensumme|nettobetrag|total\s*ht|subtotaal|total\s*excl", 1, "subtotal"),
+    (
+        r"(?:booking|reservation|order|contract|account)\s*(?:id|no|number|nr)|check[\s-]*in|"
+        r"buchungs\s*-?\s*nr|r[ée]servation|boekings",
+        1,
+        "booking or account reference",
+    ),
 ]
 RECEIPT_CUES = [
     (r"(?<![a-z])(?:cash|tunai)(?![a-z])", 2, "cash"),

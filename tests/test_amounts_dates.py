@@ -1,0 +1,142 @@
+"""Amounts, currencies and dates as people write them, in the four languages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from docrouter_desktop.core.extraction.pages import PageContent
+from docrouter_desktop.core.processors import amounts, currency, dates
+from docrouter_desktop.core.processors.base import DocumentView, ProcessorOptions
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("1.234,56", 1234.56),
+        ("1,234.56", 1234.56),
+        ("1 234,56", 1234.56),
+        ("1'234.56", 1234.56),
+        ("12,50", 12.5),
+        ("12.50", 12.5),
+        ("1.234", 1234.0),
+        ("(45.00)", -45.0),
+    ],
+)
+def test_parse_amount_in_every_grouping(text, value):
+    assert amounts.parse_amount(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("RM 12.50", 12.5),
+        ("12,50 €", 12.5),
+        ("€12.50", 12.5),
+        ("USD 12.50", 12.5),
+        ("Total: 1 234,56 EUR", 1234.56),
+        ("Betrag 1.234,56 €", 1234.56),
+    ],
+)
+def test_find_amounts_with_currency_marks(text, value):
+    found = [v for v, _s, _e, has_dec in amounts.find_amounts(text) if has_dec]
+    assert found == [pytest.approx(value)]
+
+
+@pytest.mark.parametrize(
+    "token, cleaned",
+    [
+        ("RM11.90", "11.90"),  # a currency glued to the number
+        ("RM3O.00", "30.00"),  # O read for 0
+        ("l5.90", "15.90"),  # l read for 1
+        ("1S.50", "15.50"),  # S read for 5
+        ("TOTAL", "TOTAL"),  # words stay words
+        ("SO.OO", "SO.OO"),  # too few real digits to be sure
+    ],
+)
+def test_ocr_slips_in_numbers(token, cleaned):
+    assert amounts.normalise_token(token) == cleaned
+
+
+def _view(lines: list[str], options: ProcessorOptions | None = None) -> DocumentView:
+    words = []
+    for i, line in enumerate(lines):
+        x = 0.0
+        for token in line.split():
+            words.append((token, x, i * 12.0, x + 6.0 * len(token), i * 12.0 + 10, 1.0, i))
+            x += 6.0 * (len(token) + 1)
+    page = PageContent(1, 595.0, 842.0, "text", words, "\n".join(lines))
+    return DocumentView([page], options or ProcessorOptions())
+
+
+def test_amount_split_by_ocr_space_is_joined():
+    view = _view(["Total Sales RM 29. 70"])
+    found = view.amounts_in_words(view.rows[0].words)
+    assert [v for v, _span in found] == [pytest.approx(29.70)]
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("€ 12,50", "EUR"),
+        ("RM 9.00", "MYR"),
+        ("Rs 1939", "INR"),
+        ("£4.00", "GBP"),
+        ("CHF 10", "CHF"),
+    ],
+)
+def test_currency_from_symbols_and_codes(text, code):
+    assert currency.currencies_in(text)[0] == code
+
+
+def test_dollar_alone_follows_the_setting():
+    assert currency.currencies_in("$12.50", default_dollar="CAD") == ["CAD"]
+    assert currency.currencies_in("US$ 12.50") == ["USD"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("3 mars 2021", date(2021, 3, 3)),
+        ("12. Januar 2020", date(2020, 1, 12)),
+        ("25 DEC 2018", date(2018, 12, 25)),
+        ("25-12-18", date(2018, 12, 25)),
+        ("19 april 2014", date(2014, 4, 19)),
+        ("29 maart 2014", date(2014, 3, 29)),
+        ("02/Jan/2017 10:49", date(2017, 1, 2)),
+        ("January 5, 2021", date(2021, 1, 5)),
+        ("2024-01-31", date(2024, 1, 31)),
+    ],
+)
+def test_written_and_numeric_dates(text, expected):
+    found = dates.find_dates(text, "DMY")
+    assert [m.value for m in found] == [expected]
+
+
+def test_ambiguous_date_follows_the_order_but_unambiguous_never_swaps():
+    assert dates.find_dates("03/04/2020", "DMY")[0].value == date(2020, 4, 3)
+    assert dates.find_dates("03/04/2020", "MDY")[0].value == date(2020, 3, 4)
+    assert dates.find_dates("03/04/2020", "MDY")[0].ambiguous
+    # 13 can only be a day: month-first is not applied to it.
+    only = dates.find_dates("13/02/2020", "MDY")[0]
+    assert only.value == date(2020, 2, 13) and not only.ambiguous
+
+
+def test_order_decided_by_another_date_in_the_document():
+    view = _view(["Invoice date 03/04/2020", "Due date 25/04/2020"])
+    assert view.date_order == "DMY"
+    view = _view(["Invoice date 03/04/2020", "Due date 04/25/2020"])
+    assert view.date_order == "MDY"
+
+
+def test_order_falls_back_to_language_then_setting():
+    assert _view(["Rechnung vom 03.04.2020 Betrag"]).date_order == "DMY"
+    view = _view(["Document 03/04/2020"], ProcessorOptions(date_order="MDY"))
+    assert view.date_order == "MDY"
+
+
+def test_whole_number_is_an_amount_only_beside_a_currency():
+    view = _view(["Grand Total Rs 1939", "Rooms 2 Nights 3"])
+    assert [v for v, _s in view.amounts_in_words(view.rows[0].words)] == [1939.0]
+    assert view.amounts_in_words(view.rows[1].words) == []
