@@ -68,6 +68,16 @@ def make_executor(workers: int) -> cf.Executor:
     )
 
 
+def warm_up(executor: cf.Executor, workers: int, settings: Settings) -> None:
+    """Start every worker process now and let each do its one-off set-up, so the first
+    documents do not pay for it (the window and the server call this when they open)."""
+    futures = [
+        executor.submit(tasks.warm_task, settings.tesseract_path, settings.ocr_languages)
+        for _ in range(max(1, workers) * 2)
+    ]
+    cf.wait(futures)
+
+
 @dataclass
 class _Active:
     claim: jobs.ClaimedJob

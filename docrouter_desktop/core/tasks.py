@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 import traceback
 from dataclasses import dataclass
 
@@ -40,6 +41,19 @@ def worker_init(nice: int = 5) -> None:
             os.nice(nice)
         except OSError:
             pass
+
+
+def warm_task(tesseract_path: str, languages: str) -> int:
+    """Start-up work a worker would otherwise do on its first document: find Tesseract and
+    list its languages (cached for the process). Returns the worker's pid."""
+    from docrouter_desktop.core.extraction import tesseract
+
+    try:
+        tesseract.check_languages(tesseract.find_tesseract(tesseract_path), languages)
+    except Exception:  # no Tesseract, or a missing language: the documents will say so
+        pass
+    time.sleep(0.02)  # hold this worker so the next warm-up task starts another one
+    return os.getpid()
 
 
 def _guard(fn, *args):
