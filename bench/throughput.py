@@ -16,6 +16,7 @@ import argparse
 import concurrent.futures as cf
 import multiprocessing
 import os
+import pickle
 import shutil
 import statistics
 import subprocess
@@ -142,7 +143,9 @@ def tesseract_wrapper(folder: Path) -> tuple[Path, Path]:
     return script, log
 
 
-def engine_once(files: list[Path], workers: int, root: Path, tesseract: Path | None) -> EngineRun:
+def engine_once(
+    files: list[Path], workers: int, root: Path, tesseract: Path | None, processor: str
+) -> EngineRun:
     lib = Library(root)
     try:
         if tesseract is not None:
@@ -151,7 +154,7 @@ def engine_once(files: list[Path], workers: int, root: Path, tesseract: Path | N
         executor = make_executor(workers)
         warm_up(executor, workers, lib.settings())
         t1 = time.perf_counter()
-        batch = Batch(lib, processor_type="auto", workers=workers)
+        batch = Batch(lib, processor_type=processor, workers=workers)
         batch.add(batch.find([str(f) for f in files]))
         t2 = time.perf_counter()
         summary = batch.run(runner_factory=lambda **kw: Runner(lib, executor=executor, **kw))
@@ -165,12 +168,13 @@ def engine_once(files: list[Path], workers: int, root: Path, tesseract: Path | N
         lib.close()
 
 
-def engine(files, workers, repeat, tmp: Path, tesseract=None, log: Path | None = None):
+def engine(files, workers, repeat, tmp: Path, processor="auto", tesseract=None, log=None):
     runs = []
     for i in range(repeat):
         if log is not None and log.exists():
             log.unlink()
-        run = engine_once(files, workers, tmp / f"lib-{files[0].stem}-{workers}-{i}", tesseract)
+        root = tmp / f"lib-{files[0].stem}-{processor}-{workers}-{i}"
+        run = engine_once(files, workers, root, tesseract, processor)
         if log is not None and log.exists():
             for line in log.read_text().splitlines():
                 start, end, cmd = line.split(" ", 2)
@@ -239,7 +243,6 @@ def text_bench(tmp: Path, counts: list[int], repeat: int, checks: list[str]) -> 
     print(f"text PDF: {pages} pages, {chars / pages:.0f} characters a page")
     rows: list[Row] = []
     floor: dict[int, Row] = {}
-    e2e: dict[int, Row] = {}
     ctx = multiprocessing.get_context("forkserver")
     for n in counts:
         floor[n] = Row("text", "pdftotext -layout (the floor)", n, pages, 0)
@@ -248,38 +251,63 @@ def text_bench(tmp: Path, counts: list[int], repeat: int, checks: list[str]) -> 
         with cf.ProcessPoolExecutor(n, mp_context=ctx) as pool:
             list(pool.map(pdfium_pages, [(str(pdf), [1])] * n))  # start the processes
             chunks = [(str(pdf), c) for c in split(list(range(1, pages + 1)), n)]
-            secs = median_time(
-                lambda pool=pool, chunks=chunks: list(pool.map(pdfium_pages, chunks)), repeat
+            secs = median_time(lambda p=pool, c=chunks: list(p.map(pdfium_pages, c)), repeat)
+        rows.append(Row("text", "pypdfium2 text alone (get_text_range)", n, pages, secs))
+    rows += text_stages(pdf, pages, repeat)
+    for processor in ("text", "auto"):
+        e2e: dict[int, Row] = {}
+        runs = repeat if processor == "text" else max(1, repeat // 2)
+        for n in counts:
+            run, startup = engine([pdf], n, runs, tmp, processor)
+            if processor == "text":
+                what = "engine: pool start-up (once per session)"
+                rows.append(Row("text", what, n, pages, startup))
+                what = "engine: ingest (copy, hash, queue)"
+                rows.append(Row("text", what, n, pages, run.ingest))
+            what = f"engine end to end, --processor {processor} (warm pool)"
+            e2e[n] = Row("text", what, n, pages, run.ingest + run.process)
+            rows.append(e2e[n])
+        for n in counts:
+            ratio = e2e[n].ms_per_page / floor[n].ms_per_page
+            checks.append(
+                f"text, --processor {processor}, {n} worker(s): engine {e2e[n].ms_per_page:.2f} "
+                f"ms/page = {ratio:.2f}x pdftotext -layout x{n} ({floor[n].ms_per_page:.2f} "
+                f"ms/page); target <= {TEXT_TARGET}x: {verdict(ratio <= TEXT_TARGET)}"
             )
-        rows.append(Row("text", "pypdfium2 text alone", n, pages, secs))
-    for n in counts:
-        run, startup = engine([pdf], n, repeat, tmp)
-        rows.append(Row("text", "engine: pool start-up (once per session)", n, pages, startup))
-        rows.append(Row("text", "engine: ingest (copy, hash, queue)", n, pages, run.ingest))
-        rows.append(Row("text", "engine: process + store (warm pool)", n, pages, run.process))
-        e2e[n] = Row(
-            "text",
-            "engine end to end (ingest + process, warm pool)",
-            n,
-            pages,
-            run.ingest + run.process,
-        )
-        rows.append(e2e[n])
-        cold = Row(
-            "text", "engine end to end incl. pool start-up", n, pages, startup + e2e[n].seconds
-        )
-        rows.append(cold)
-    for n in counts:
-        ratio = e2e[n].ms_per_page / floor[n].ms_per_page
-        checks.append(
-            f"text, {n} worker(s): engine {e2e[n].ms_per_page:.2f} ms/page = {ratio:.2f}x "
-            f"pdftotext -layout x{n} ({floor[n].ms_per_page:.2f} ms/page); target <= {TEXT_TARGET}x: "
-            f"{verdict(ratio <= TEXT_TARGET)}"
-        )
-    if 1 in e2e and 2 in e2e:
-        s = e2e[2].pps / e2e[1].pps
-        checks.append(
-            f"text, 2 workers / 1 worker: {s:.2f}x; target >= {SCALING_TARGET}x: {verdict(s >= SCALING_TARGET)}"
+        if 1 in e2e and 2 in e2e:
+            s = e2e[2].pps / e2e[1].pps
+            checks.append(
+                f"text, --processor {processor}, 2 workers / 1 worker: {s:.2f}x; "
+                f"target >= {SCALING_TARGET}x: {verdict(s >= SCALING_TARGET)}"
+            )
+    return rows
+
+
+def text_stages(pdf: Path, pages: int, repeat: int) -> list[Row]:
+    """The engine's stages one by one in this process: where the end-to-end time goes."""
+    from docrouter_desktop.core.extraction.extract import ExtractOptions, extract_pages
+    from docrouter_desktop.core.processors.base import ProcessorOptions
+    from docrouter_desktop.core.processors.run import run_processor
+
+    numbers = list(range(1, pages + 1))
+    extracted = []
+
+    def extract():
+        extracted[:] = extract_pages(str(pdf), "application/pdf", numbers, ExtractOptions())
+
+    rows = [Row("stage", "text layer: words + boxes (extract_pages)", 1, pages, 0)]
+    rows[0].seconds = median_time(extract, repeat)
+    data = pickle.dumps(extracted)
+    rows.append(Row("stage", f"pages pickled ({len(data) >> 10} KiB) + unpickled", 1, pages, 0))
+    rows[-1].seconds = median_time(lambda: pickle.loads(pickle.dumps(extracted)), repeat)
+    for processor in ("text", "auto"):
+        runs = repeat if processor == "text" else 1
+        fresh = [pickle.loads(pickle.dumps(extracted)) for _ in range(runs)]
+        what = f"processor {processor} over all pages (run_processor)"
+        rows.append(Row("stage", what, 1, pages, 0))
+        opts = ProcessorOptions()
+        rows[-1].seconds = median_time(
+            lambda p=processor, f=fresh, o=opts: run_processor(p, f.pop(), o, str(pdf)), runs
         )
     return rows
 
@@ -300,7 +328,7 @@ def scan_bench(
         raw[n].seconds = median_time(lambda n=n: tesseract_run(files, n), scan_repeat)
         rows.append(raw[n])
     for n in counts:
-        run, startup = engine(files, n, scan_repeat, tmp, wrapper, log)
+        run, startup = engine(files, n, scan_repeat, tmp, "auto", wrapper, log)
         rows.append(Row("scan", "engine: pool start-up (once per session)", n, pages, startup))
         rows.append(Row("scan", "engine: ingest (copy, hash, queue)", n, pages, run.ingest))
         e2e[n] = Row(

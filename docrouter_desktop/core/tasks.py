@@ -18,6 +18,7 @@ from docrouter_desktop.core.extraction.extract import (
     ExtractOptions,
     extract_pages,
     inspect_document,
+    open_image,
 )
 from docrouter_desktop.core.extraction.pages import PageContent
 from docrouter_desktop.core.processors.base import ProcessorOptions
@@ -90,6 +91,41 @@ def analyze_task(
 ):
     pdf = path if content_type == "application/pdf" else None
     return _guard(run_processor, processor_type, pages, options, pdf)
+
+
+def count_pages(path: str, content_type: str) -> int:
+    """A document's page count. An image's header is enough: decoding it here would double
+    the work, since extraction decodes every page it reads and reports a damaged one."""
+    if content_type.startswith("image/") and os.path.getsize(path) > 0:
+        image = open_image(path)
+        try:
+            return getattr(image, "n_frames", 1)
+        finally:
+            image.close()
+    return inspect_document(path, content_type).pages
+
+
+def start_task(
+    path: str,
+    content_type: str,
+    small_pages: int,
+    processor_type: str,
+    extract_options: ExtractOptions,
+    options: ProcessorOptions,
+):
+    """A document's first task: count its pages and, when it has at most ``small_pages``,
+    process it in the same call. Returns ``(pages, result)``; ``result`` is None for a long
+    document, whose pages the runner then spreads over the workers."""
+
+    def start():
+        pages = count_pages(path, content_type)
+        if pages > small_pages:
+            return pages, None
+        extracted = extract_pages(path, content_type, list(range(1, pages + 1)), extract_options)
+        pdf = path if content_type == "application/pdf" else None
+        return pages, run_processor(processor_type, extracted, options, pdf)
+
+    return _guard(start)
 
 
 def process_task(
