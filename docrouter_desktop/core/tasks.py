@@ -33,7 +33,10 @@ class TaskError:
     detail: str | None = None
 
 
-def worker_init(nice: int = 5) -> None:
+WORKER_NICE = 5
+
+
+def worker_init(nice: int = WORKER_NICE) -> None:
     """Run in each worker process: one OpenMP thread for Tesseract, and a lower CPU priority
     so the window and the API server stay responsive."""
     os.environ["OMP_THREAD_LIMIT"] = "1"

@@ -4,8 +4,8 @@ pdfplumber's word extraction costs about 54x ``pdftotext`` per page and does not
 with threads (measured by bench/throughput.py); pypdfium2 gives the page text at the floor and
 character boxes through PDFium. Words are the runs of non-space characters of PDFium's text,
 boxed by their first and last characters, so a page costs two box look-ups per word, not one
-per character. Those look-ups go through a prototype taking plain addresses (half the cost of
-pypdfium2's typed binding), and the words are written straight into ``PackedWords``.
+per character; the rest is done on whole arrays, and the words are written straight into
+``PackedWords``.
 """
 
 from __future__ import annotations
@@ -31,15 +31,25 @@ _ODD = re.compile(r"[^\s\w.,:;\-/()%€$£#@&'\"+*]")
 _SPACE = re.compile(r"\s+")
 MIN_USABLE_CHARS = 12
 
-_CHAR_BOX = ctypes.CFUNCTYPE(
-    ctypes.c_int,
-    ctypes.c_void_p,
-    ctypes.c_int,
-    ctypes.c_void_p,
-    ctypes.c_void_p,
-    ctypes.c_void_p,
-    ctypes.c_void_p,
-)(ctypes.cast(pdfium_c.FPDFText_GetCharBox, ctypes.c_void_p).value)
+
+def _char_box_function():
+    """PDFium's FPDFText_GetCharBox called with ready-made ctypes arguments: without argument
+    types, ctypes converts nothing, which makes each call about a third cheaper than through
+    pypdfium2's typed binding (bench/throughput.py). Falls back to a typed prototype."""
+    try:
+        from pypdfium2_raw.bindings import _libs
+
+        function = _libs["pdfium"]["FPDFText_GetCharBox"]  # a fresh, untyped function object
+        function.restype = ctypes.c_int
+        return function
+    except (ImportError, KeyError, AttributeError, TypeError):
+        address = ctypes.cast(pdfium_c.FPDFText_GetCharBox, ctypes.c_void_p).value
+        pointer = ctypes.c_void_p
+        prototype = ctypes.CFUNCTYPE(ctypes.c_int, pointer, ctypes.c_int, *[pointer] * 4)
+        return prototype(address)
+
+
+_CHAR_BOX = _char_box_function()
 
 
 def page_geometry(page: pdfium.PdfPage):
@@ -89,11 +99,11 @@ def _boxed_words(textpage, text: str, transform, bbox=None) -> PackedWords:
     spans = [m.span() for m in _WORD.finditer(text)]
     texts = _WORD.findall(text)
     n = len(spans)
-    handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    handle = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
     box = (ctypes.c_double * 8)()  # left, right, bottom, top of the first and last characters
     at = ctypes.addressof(box)
-    first = (at, at + 8, at + 16, at + 24)
-    last = (at + 32, at + 40, at + 48, at + 56)
+    first = tuple(ctypes.c_void_p(at + 8 * i) for i in range(4))
+    last = tuple(ctypes.c_void_p(at + 8 * i) for i in range(4, 8))
     get_box = _CHAR_BOX
     raw = array("d")
     keep, view = raw.frombytes, memoryview(box).cast("B")
