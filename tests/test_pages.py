@@ -80,3 +80,29 @@ def test_text_layer_words_match_their_boxes_and_lines(tmp_path):
     assert by_text["Date:"][6] != by_text["INV-77"][6]
     assert by_text["Date:"][2] > by_text["INV-77"][2]
     assert by_text["No:"][1] < by_text["INV-77"][1]
+
+
+def test_rotated_page_words_are_boxed_as_displayed(tmp_path):
+    upright = factories.invoice_pdf(tmp_path / "up.pdf", number="INV-90")
+    turned = tmp_path / "turned.pdf"
+    pdf = pdfium.PdfDocument(str(upright))
+    pdf[0].set_rotation(90)
+    pdf.save(str(turned))
+    pdf.close()
+    contents = []
+    for path in (upright, turned):
+        pdf = pdfium.PdfDocument(str(path))
+        page = pdf[0]
+        contents.append(extract_text_page(page, 1))
+        page.close()
+        pdf.close()
+    up, rot = contents
+    assert (rot.width, rot.height) == (up.height, up.width)
+    assert sorted(w[0] for w in rot.words) == sorted(w[0] for w in up.words)
+    for _t, x0, top, x1, bottom, _c, _l in rot.words:
+        assert 0 <= x0 < x1 <= rot.width and 0 <= top < bottom <= rot.height
+    # Turned a quarter clockwise, a line of text runs down the page: its words are taller
+    # than wide, and "INV-90" comes below "No:".
+    word = {w[0]: w for w in rot.words}
+    assert word["INV-90"][4] - word["INV-90"][2] > word["INV-90"][3] - word["INV-90"][1]
+    assert word["INV-90"][2] > word["No:"][2]

@@ -13,9 +13,8 @@ from __future__ import annotations
 import ctypes
 import re
 from array import array
-from bisect import bisect_right
-from itertools import accumulate, repeat
-from operator import ne, sub
+from itertools import repeat
+from operator import sub
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -24,7 +23,7 @@ from docrouter_desktop.core.extraction.pages import SEPARATOR, PackedWords, Page
 
 _WORD = re.compile(r"[^\s\x00-\x1f\ufffe\uffff]+")
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
-_BREAK = re.compile(r"[\r\n]")
+_TEXT_LINE = re.compile(r"[^\r\n]+")
 # Visible characters that are not letters, digits or usual punctuation (str.isalnum and \w
 # agree except for "_", counted apart).
 _ODD = re.compile(r"[^\s\w.,:;\-/()%€$£#@&'\"+*]")
@@ -96,9 +95,8 @@ def extract_text_page(page: pdfium.PdfPage, number: int) -> PageContent:
 def _boxed_words(textpage, text: str, transform, bbox=None) -> PackedWords:
     """The page's words, each boxed by its first and last characters. Only the two box
     look-ups per word run in a Python loop; the rest works on whole arrays."""
-    spans = [m.span() for m in _WORD.finditer(text)]
     texts = _WORD.findall(text)
-    n = len(spans)
+    n = len(texts)
     handle = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
     box = (ctypes.c_double * 8)()  # left, right, bottom, top of the first and last characters
     at = ctypes.addressof(box)
@@ -107,10 +105,21 @@ def _boxed_words(textpage, text: str, transform, bbox=None) -> PackedWords:
     get_box = _CHAR_BOX
     raw = array("d")
     keep, view = raw.frombytes, memoryview(box).cast("B")
-    for start, end in spans:
-        get_box(handle, start, *first)
-        get_box(handle, end - 1, *last)
-        keep(view)
+    lines = array("i")
+    line = 0
+    for text_line in _TEXT_LINE.finditer(text):
+        a, b = text_line.span()
+        had = len(raw)
+        for word in _WORD.finditer(text, a, b):
+            start, end = word.span()
+            get_box(handle, start, *first)
+            get_box(handle, end - 1, *last)
+            keep(view)
+        if len(raw) > had:
+            # Numbered as before: one more for every line break between two words.
+            if lines or a > 0:
+                line += 1
+            lines.extend(repeat(line, (len(raw) - had) >> 3))
     left_a, right_b = raw[0::8], raw[5::8]
     pdf_top = list(map(max, raw[3::8], raw[7::8]))
     pdf_bottom = list(map(min, raw[2::8], raw[6::8]))
@@ -131,8 +140,4 @@ def _boxed_words(textpage, text: str, transform, bbox=None) -> PackedWords:
                 "d", (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
             )
     boxes[4::5] = array("d", repeat(1.0, n))
-    # Words are on one line until a line break comes between two of them.
-    breaks = [m.start() for m in _BREAK.finditer(text)]
-    before = list(map(bisect_right, repeat(breaks, n), (s for s, _e in spans)))
-    lines = array("i", accumulate(map(ne, before, [0, *before])))
     return PackedWords(SEPARATOR.join(texts), boxes, lines)
