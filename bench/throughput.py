@@ -365,6 +365,11 @@ def scan_bench(
             )
         )
         extra = run.tesseract_calls - pages
+        inside = run.tesseract_seconds / n
+        checks.append(
+            f"scan, {n} worker(s): engine end to end / its own time inside tesseract = "
+            f"{e2e[n].seconds / inside:.3f}x (the engine's overhead, measured within one run)"
+        )
         checks.append(
             f"scan, {n} worker(s): engine ran {run.tesseract_calls} OCR pass(es) for {pages} pages "
             f"({extra} extra) and {run.other_calls} other tesseract call(s) (--list-langs)"
