@@ -258,7 +258,8 @@ def text_bench(tmp: Path, counts: list[int], repeat: int, checks: list[str]) -> 
     print(f"text PDF: {pages} pages, {chars / pages:.0f} characters a page")
     rows: list[Row] = []
     floor: dict[int, Row] = {}
-    ctx = multiprocessing.get_context("forkserver")
+    # Not the forkserver: the engine's pool must be the one that starts it, with its preload.
+    ctx = multiprocessing.get_context("spawn")
     for n in counts:
         floor[n] = Row("text", "pdftotext -layout (the floor)", n, pages, 0)
         floor[n].seconds = best_time(lambda n=n: pdftotext_run(pdf, pages, n), repeat)
