@@ -71,7 +71,7 @@ def make_executor(workers: int) -> cf.Executor:
 
 def warm_up(executor: cf.Executor, workers: int, settings: Settings) -> None:
     """Start every worker process now and let each do its one-off set-up, so the first
-    documents do not pay for it (the window and the server call this when they open)."""
+    documents do not pay for it (for a long-lived pool, and for measuring start-up apart)."""
     futures = [
         executor.submit(tasks.warm_task, settings.tesseract_path, settings.ocr_languages)
         for _ in range(max(1, workers) * 2)
