@@ -106,3 +106,18 @@ def test_rotated_page_words_are_boxed_as_displayed(tmp_path):
     word = {w[0]: w for w in rot.words}
     assert word["INV-90"][4] - word["INV-90"][2] > word["INV-90"][3] - word["INV-90"][1]
     assert word["INV-90"][2] > word["No:"][2]
+
+
+def test_both_ways_of_calling_pdfium_give_the_same_boxes(tmp_path, monkeypatch):
+    from docrouter_desktop.core.extraction import pdf_text
+
+    path = factories.invoice_pdf(tmp_path / "inv.pdf")
+    results = []
+    for function in (pdf_text._CHAR_BOX, pdf_text._typed_char_box()):
+        monkeypatch.setattr(pdf_text, "_CHAR_BOX", function)
+        pdf = pdfium.PdfDocument(str(path))
+        page = pdf[0]
+        results.append(extract_text_page(page, 1).words)
+        page.close()
+        pdf.close()
+    assert results[0] == results[1] and len(results[0]) > 20

@@ -39,13 +39,20 @@ def _char_box_function():
         from pypdfium2_raw.bindings import _libs
 
         function = _libs["pdfium"]["FPDFText_GetCharBox"]  # a fresh, untyped function object
-        function.restype = ctypes.c_int
-        return function
+        if function.argtypes is None:
+            function.restype = ctypes.c_int
+            return function
     except (ImportError, KeyError, AttributeError, TypeError):
-        address = ctypes.cast(pdfium_c.FPDFText_GetCharBox, ctypes.c_void_p).value
-        pointer = ctypes.c_void_p
-        prototype = ctypes.CFUNCTYPE(ctypes.c_int, pointer, ctypes.c_int, *[pointer] * 4)
-        return prototype(address)
+        pass
+    return _typed_char_box()
+
+
+def _typed_char_box():
+    """The same function through a prototype taking plain addresses."""
+    address = ctypes.cast(pdfium_c.FPDFText_GetCharBox, ctypes.c_void_p).value
+    pointer = ctypes.c_void_p
+    prototype = ctypes.CFUNCTYPE(ctypes.c_int, pointer, ctypes.c_int, *[pointer] * 4)
+    return prototype(address)
 
 
 _CHAR_BOX = _char_box_function()
