@@ -1,7 +1,8 @@
 """The worker pool and the loop that feeds it from the job queue and collects results.
 
-Reads like a recipe: claim a job, inspect the file, extract its pages (in chunks spread over
-the workers when it is long), run the processor, store the result. Workers are processes
+Reads like a recipe: claim a job, count the file's pages (a short document is extracted and
+processed in that same task), or else extract its pages in chunks spread over the workers and
+run the processor, then store the result. Workers are processes
 (the text layer and the processors are pure Python, so threads would share one core); all
 library writes happen here, in the runner's own thread, where results are collected.
 """
@@ -66,6 +67,16 @@ def make_executor(workers: int) -> cf.Executor:
     return cf.ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=tasks.worker_init
     )
+
+
+def warm_up(executor: cf.Executor, workers: int, settings: Settings) -> None:
+    """Start every worker process now and let each do its one-off set-up, so the first
+    documents do not pay for it (for a long-lived pool, and for measuring start-up apart)."""
+    futures = [
+        executor.submit(tasks.warm_task, settings.tesseract_path, settings.ocr_languages)
+        for _ in range(max(1, workers) * 2)
+    ]
+    cf.wait(futures)
 
 
 @dataclass
@@ -190,7 +201,17 @@ class Runner:
         )
         self._active[claim.job_id] = active
         self._emit("started", active)
-        self._submit(active, "inspect", tasks.inspect_task, active.path, claim.content_type)
+        self._submit(
+            active,
+            "start",
+            tasks.start_task,
+            active.path,
+            claim.content_type,
+            SMALL_DOCUMENT_PAGES,
+            claim.processor_type,
+            active.extract_options,
+            active.options,
+        )
         return True
 
     def _submit(self, active: _Active, stage: str, fn, *args) -> None:
@@ -220,8 +241,12 @@ class Runner:
                 log.error("document %s failed:\n%s", active.claim.document_id, outcome.detail)
             self._finish_failed(active, outcome.message)
             return
-        if stage == "inspect":
-            self._on_inspected(active, outcome)
+        if stage == "start":
+            pages_total, result = outcome
+            if result is not None:  # a short document, processed in one go
+                self._finish_completed(active, result)
+            else:
+                self._on_inspected(active, pages_total)
         elif stage == "extract":
             for page in outcome:
                 active.pages[page.number] = page
@@ -250,19 +275,6 @@ class Runner:
         self._emit("progress", active)
         numbers = list(range(1, pages_total + 1))
         claim = active.claim
-        if pages_total <= SMALL_DOCUMENT_PAGES:
-            self._submit(
-                active,
-                "process",
-                tasks.process_task,
-                active.path,
-                claim.content_type,
-                numbers,
-                claim.processor_type,
-                active.extract_options,
-                active.options,
-            )
-            return
         size = max(1, min(MAX_CHUNK_PAGES, math.ceil(pages_total / (max(1, self.workers) * 4))))
         chunks = [numbers[i : i + size] for i in range(0, pages_total, size)]
         active.chunks_left = len(chunks)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 import traceback
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from docrouter_desktop.core.extraction.extract import (
     ExtractOptions,
     extract_pages,
     inspect_document,
+    open_image,
 )
 from docrouter_desktop.core.extraction.pages import PageContent
 from docrouter_desktop.core.processors.base import ProcessorOptions
@@ -31,7 +33,10 @@ class TaskError:
     detail: str | None = None
 
 
-def worker_init(nice: int = 5) -> None:
+WORKER_NICE = 5
+
+
+def worker_init(nice: int = WORKER_NICE) -> None:
     """Run in each worker process: one OpenMP thread for Tesseract, and a lower CPU priority
     so the window and the API server stay responsive."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
@@ -40,6 +45,19 @@ def worker_init(nice: int = 5) -> None:
             os.nice(nice)
         except OSError:
             pass
+
+
+def warm_task(tesseract_path: str, languages: str) -> int:
+    """Start-up work a worker would otherwise do on its first document: find Tesseract and
+    list its languages (cached for the process). Returns the worker's pid."""
+    from docrouter_desktop.core.extraction import tesseract
+
+    try:
+        tesseract.check_languages(tesseract.find_tesseract(tesseract_path), languages)
+    except Exception:  # no Tesseract, or a missing language: the documents will say so
+        pass
+    time.sleep(0.02)  # hold this worker so the next warm-up task starts another one
+    return os.getpid()
 
 
 def _guard(fn, *args):
@@ -82,6 +100,41 @@ def analyze_task(
 ):
     pdf = path if content_type == "application/pdf" else None
     return _guard(run_processor, processor_type, pages, options, pdf)
+
+
+def count_pages(path: str, content_type: str) -> int:
+    """A document's page count. An image's header is enough: decoding it here would double
+    the work, since extraction decodes every page it reads and reports a damaged one."""
+    if content_type.startswith("image/") and os.path.getsize(path) > 0:
+        image = open_image(path)
+        try:
+            return getattr(image, "n_frames", 1)
+        finally:
+            image.close()
+    return inspect_document(path, content_type).pages
+
+
+def start_task(
+    path: str,
+    content_type: str,
+    small_pages: int,
+    processor_type: str,
+    extract_options: ExtractOptions,
+    options: ProcessorOptions,
+):
+    """A document's first task: count its pages and, when it has at most ``small_pages``,
+    process it in the same call. Returns ``(pages, result)``; ``result`` is None for a long
+    document, whose pages the runner then spreads over the workers."""
+
+    def start():
+        pages = count_pages(path, content_type)
+        if pages > small_pages:
+            return pages, None
+        extracted = extract_pages(path, content_type, list(range(1, pages + 1)), extract_options)
+        pdf = path if content_type == "application/pdf" else None
+        return pages, run_processor(processor_type, extracted, options, pdf)
+
+    return _guard(start)
 
 
 def process_task(

@@ -155,7 +155,7 @@ def _extract_pdf(path: str, page_numbers: list[int], options: ExtractOptions) ->
             page = pdf[number - 1]
             try:
                 content = extract_text_page(page, number)
-                if not content.words:
+                if not content.word_count:
                     content = _ocr_pdf_page(page, number, options)
             finally:
                 page.close()

@@ -1,0 +1,52 @@
+"""The first task of a document: its page count, and a short document processed in one go."""
+
+from __future__ import annotations
+
+from docrouter_desktop.core import tasks
+from docrouter_desktop.core.extraction.extract import ExtractOptions
+from docrouter_desktop.core.processors.base import ProcessorOptions
+from tests import factories
+
+
+def start(path, content_type, small=4, processor="invoice"):
+    return tasks.start_task(
+        str(path), content_type, small, processor, ExtractOptions(), ProcessorOptions()
+    )
+
+
+def test_a_short_pdf_is_counted_and_processed_in_one_task(tmp_path):
+    path = factories.invoice_pdf(tmp_path / "inv.pdf", number="INV-4242", extra_pages=1)
+    pages, result = start(path, "application/pdf")
+    assert pages == 2
+    assert result["fields"]["invoice_number"] == "INV-4242"
+    assert [p["number"] for p in result["pages"]] == [1, 2]
+
+
+def test_a_long_pdf_is_only_counted(tmp_path):
+    path = factories.invoice_pdf(tmp_path / "long.pdf", extra_pages=5)
+    assert start(path, "application/pdf") == (6, None)
+
+
+def test_a_scan_is_read_once_and_processed(tmp_path):
+    lines = ["Invoice No: SC-77", "Total EUR 123.45"]
+    path = factories.text_image(tmp_path / "scan.jpg", lines, fmt="JPEG")
+    pages, result = start(path, "image/jpeg")
+    assert pages == 1
+    assert result["pages"][0]["text_source"] == "ocr"
+    assert "SC-77" in result["text"]
+
+
+def test_a_cut_off_image_still_fails_with_its_message(tmp_path):
+    good = factories.text_image(tmp_path / "good.jpg", ["Invoice 1"], fmt="JPEG")
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes(good.read_bytes()[: good.stat().st_size // 3])
+    outcome = start(cut, "image/jpeg")
+    assert isinstance(outcome, tasks.TaskError)
+    assert "damaged or incomplete" in outcome.message
+
+
+def test_an_empty_image_says_it_is_empty(tmp_path):
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    outcome = start(empty, "image/png")
+    assert isinstance(outcome, tasks.TaskError) and "empty" in outcome.message
