@@ -82,13 +82,17 @@ def ordered_ids(
     key = sort if sort in SORT_KEYS else "added"
     join = "LEFT JOIN results r ON r.document_id = d.id" if key in NEEDS_RESULTS else ""
     direction = "DESC" if descending else "ASC"
-    sql = (
+    inner = (
         f"SELECT d.id FROM documents d {join}"
         + (f" WHERE {' AND '.join(where)}" if where else "")
         + f" ORDER BY {SORT_KEYS[key]} {direction}, d.created_at {direction}, d.id {direction}"
     )
+    # One string joined inside SQLite and split in one call: the ids of 100,000 documents
+    # arrive without a Python loop that would hold the interpreter lock against the window.
+    sql = f"SELECT group_concat(id, char(10)) FROM ({inner})"
     with library.db.read() as s:
-        return [r[0] for r in s.connection().exec_driver_sql(sql, tuple(params))]
+        joined = s.connection().exec_driver_sql(sql, tuple(params)).scalar()
+    return joined.split("\n") if joined else []
 
 
 def rows_for(library, ids: list[str]) -> dict[str, DocumentRow]:

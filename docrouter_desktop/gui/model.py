@@ -60,6 +60,7 @@ class DocumentTableModel(QAbstractTableModel):
         self._pos: dict[str, int] = {}
         self._rows: dict[str, DocumentRow] = {}
         self._progress: dict[str, tuple[int, int | None]] = {}
+        self._placeholders: dict[str, DocumentRow] = {}  # files being added, by key
         self._generation = 0
         self.loading = False
         self._tasks = TaskRunner(self)
@@ -74,24 +75,25 @@ class DocumentTableModel(QAbstractTableModel):
         generation = self._generation
         library, flt, key, desc = self.library, self.filter, self.sort_key, self.descending
 
-        def query() -> list[str]:
-            return queries.ordered_ids(library, flt, key, desc)
+        def query() -> tuple[list[str], dict[str, int]]:
+            ids = queries.ordered_ids(library, flt, key, desc)
+            return ids, {doc_id: i for i, doc_id in enumerate(ids)}
 
         if wait:
-            self._apply_ids(query())
+            self._apply_ids(*query())
         else:
             self.loading = True
             self._tasks.submit(query, generation)
 
-    def _on_tasks_done(self, token, ids) -> None:
+    def _on_tasks_done(self, token, found) -> None:
         if token == self._generation:
             self.loading = False
-            self._apply_ids(ids)
+            self._apply_ids(*found)
 
-    def _apply_ids(self, ids: list[str]) -> None:
+    def _apply_ids(self, ids: list[str], positions: dict[str, int]) -> None:
         self.beginResetModel()
         self._ids = ids
-        self._pos = {doc_id: i for i, doc_id in enumerate(ids)}
+        self._pos = positions
         self._rows.clear()
         self.endResetModel()
         self.reloaded.emit()
@@ -123,13 +125,59 @@ class DocumentTableModel(QAbstractTableModel):
         self._pos = {doc_id: i for i, doc_id in enumerate(self._ids)}
         self.endInsertRows()
 
+    def add_placeholders(self, pairs: list[tuple[str, str]]) -> None:
+        """Files about to be added: listed on top at once, as "adding…"."""
+        if not pairs or not self.is_plain_order():
+            return
+        for key, name in pairs:
+            self._placeholders[key] = DocumentRow(key, name, "adding…", "", None, "", None)
+        keys = [k for k, _ in reversed(pairs)]
+        self.beginInsertRows(QModelIndex(), 0, len(keys) - 1)
+        self._ids[0:0] = keys
+        self._pos = {doc_id: i for i, doc_id in enumerate(self._ids)}
+        self.endInsertRows()
+
+    def resolve_placeholders(self, pairs: list[tuple[str, str | None]]) -> None:
+        """Placeholders whose files are in: each becomes its document's row (or goes away,
+        for a file already listed or one that could not be added)."""
+        replaced, gone = [], set()
+        for key, doc_id in pairs:
+            self._placeholders.pop(key, None)
+            row = self._pos.get(key)
+            if row is None:
+                continue
+            if doc_id and doc_id not in self._pos:
+                self._ids[row] = doc_id
+                del self._pos[key]
+                self._pos[doc_id] = row
+                self._rows.pop(doc_id, None)
+                replaced.append(row)
+            else:
+                gone.add(key)
+        if replaced:
+            self.dataChanged.emit(
+                self.index(min(replaced), 0), self.index(max(replaced), len(COLUMNS) - 1)
+            )
+        if len(gone) == 1:
+            self._remove_row(self._pos[next(iter(gone))])
+        elif gone:
+            self.beginResetModel()
+            self._ids = [i for i in self._ids if i not in gone]
+            self._pos = {doc_id: i for i, doc_id in enumerate(self._ids)}
+            self.endResetModel()
+        new = [d for _k, d in pairs if d and d not in self._pos]
+        if new:
+            self.add_documents(new)
+
     def remove_document(self, doc_id: str) -> None:
         row = self._pos.get(doc_id)
-        if row is None:
-            return
+        if row is not None:
+            self._rows.pop(doc_id, None)
+            self._remove_row(row)
+
+    def _remove_row(self, row: int) -> None:
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._ids[row]
-        self._rows.pop(doc_id, None)
         self._pos = {d: i for i, d in enumerate(self._ids)}
         self.endRemoveRows()
 
@@ -152,10 +200,12 @@ class DocumentTableModel(QAbstractTableModel):
 
     def _fetch_around(self, row: int) -> None:
         lo, hi = max(0, row - FETCH_BEFORE), min(len(self._ids), row + FETCH_AFTER)
-        wanted = [i for i in self._ids[lo:hi] if i not in self._rows]
+        wanted = [
+            i for i in self._ids[lo:hi] if i not in self._rows and not i.startswith("pending:")
+        ]
         if len(self._rows) + len(wanted) > CACHE_LIMIT:
             self._rows.clear()
-            wanted = self._ids[lo:hi]
+            wanted = [i for i in self._ids[lo:hi] if not i.startswith("pending:")]
         self.fetches += 1
         self._rows.update(queries.rows_for(self.library, wanted))
 
@@ -163,7 +213,7 @@ class DocumentTableModel(QAbstractTableModel):
         if not 0 <= row < len(self._ids):
             return None
         doc_id = self._ids[row]
-        found = self._rows.get(doc_id)
+        found = self._rows.get(doc_id) or self._placeholders.get(doc_id)
         if found is None:
             self._fetch_around(row)
             found = self._rows.get(doc_id)
@@ -177,6 +227,10 @@ class DocumentTableModel(QAbstractTableModel):
 
     def ids(self) -> list[str]:
         return list(self._ids)
+
+    def placeholders(self) -> int:
+        """How many listed files are still being added."""
+        return len(self._placeholders)
 
     def cached_count(self) -> int:
         return len(self._rows)
@@ -248,8 +302,10 @@ class DocumentTableModel(QAbstractTableModel):
         return "" if value is None else str(value)
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        self.sort_key = COLUMNS[column][0]
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        key, descending = COLUMNS[column][0], order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self.sort_key, self.descending) and self.loading:
+            return  # the view asks twice for one click
+        self.sort_key, self.descending = key, descending
         self.reload()
 
     def flags(self, index: QModelIndex):

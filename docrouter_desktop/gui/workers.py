@@ -6,8 +6,9 @@ delivers queued to the main thread; no widget is touched from these threads.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
+import multiprocessing as mp
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,6 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from docrouter_desktop.core.ingest import walk
 from docrouter_desktop.core.records import IngestOutcome
 from docrouter_desktop.core.runner import JobEvent, Runner
-
-INGEST_FLUSH_SECONDS = 0.1
 
 
 class RunnerBridge(QObject):
@@ -56,15 +55,68 @@ class RunnerBridge(QObject):
             self.runner = None
 
 
-class IngestJob(QObject):
-    """Copies files (and the files in folders) into the library in a plain thread.
+INGEST_CHUNK = 40
+_ingest_pool: cf.ProcessPoolExecutor | None = None
+_child_libraries: dict[str, object] = {}
 
-    ``added`` carries lists of outcomes, grouped so that a drop of thousands of files costs
-    the window a few dozen updates, not thousands.
+
+def ingest_pool() -> cf.ProcessPoolExecutor:
+    """One process that copies files into libraries, so the copying and the database work
+    never compete with the window for the interpreter lock."""
+    global _ingest_pool
+    if _ingest_pool is None:
+        method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+        _ingest_pool = cf.ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context(method))
+    return _ingest_pool
+
+
+def warm_up_ingest() -> None:
+    """Start the ingest process now (its imports take a moment) rather than at the first drop."""
+    ingest_pool().submit(_child_ready)
+
+
+def shutdown_ingest() -> None:
+    global _ingest_pool
+    if _ingest_pool is not None:
+        _ingest_pool.shutdown(wait=True, cancel_futures=True)
+        _ingest_pool = None
+
+
+def _child_ready() -> bool:
+    import docrouter_desktop.core.library  # noqa: F401
+
+    return True
+
+
+def _child_ingest(root: str, items: list, org_id: str, processor_type: str) -> list:
+    """In the ingest process: add each file; ``items`` are FoundFile or (path, error)."""
+    from docrouter_desktop.core.library import Library
+
+    library = _child_libraries.get(root)
+    if library is None:
+        library = _child_libraries[root] = Library(Path(root))
+    out = []
+    for item in items:
+        if isinstance(item, tuple):
+            out.append(IngestOutcome(item[0], None, "failed", error=item[1]))
+        else:
+            out.append(library.ingest_file(item.path, org_id, processor_type, item.given_as))
+    return out
+
+
+class IngestJob(QObject):
+    """Adds dropped or picked files (and the files in folders) to the library.
+
+    ``found`` lists every file at once as ``(key, name)`` so the window can show them before
+    they are copied; ``added`` then carries ``(key, outcome)`` pairs, a chunk at a time. The
+    copying runs in a separate process; this object's thread only walks folders and waits.
     """
 
-    added = Signal(list)  # list[IngestOutcome]
+    found = Signal(list)  # [(key, name)]
+    added = Signal(list)  # [(key, IngestOutcome)]
     finished = Signal(list)  # every outcome, in order
+
+    _sequence = 0
 
     def __init__(
         self,
@@ -82,6 +134,8 @@ class IngestJob(QObject):
         self.recursive = recursive
         self.on_queued = on_queued or (lambda: None)
         self.cancelled = threading.Event()
+        IngestJob._sequence += 1
+        self.prefix = f"pending:{IngestJob._sequence}:"
         self._thread = threading.Thread(target=self._run, name="docrouter-ingest", daemon=True)
 
     def start(self) -> None:
@@ -91,29 +145,43 @@ class IngestJob(QObject):
         self._thread.join(timeout)
 
     def _run(self) -> None:
+        items = list(walk(self.paths, self.recursive))
+        keys = [f"{self.prefix}{i}" for i in range(len(items))]
+        self.found.emit(
+            [
+                (k, item[0] if isinstance(item, tuple) else item.path.name)
+                for k, item in zip(keys, items, strict=True)
+            ]
+        )
         org = self.library.default_org_id()
+        root = str(self.library.root)
         outcomes: list[IngestOutcome] = []
-        pending: list[IngestOutcome] = []
-        last = time.monotonic()
-        for item in walk(self.paths, self.recursive):
+        for start in range(0, len(items), INGEST_CHUNK):
+            chunk = items[start : start + INGEST_CHUNK]
             if self.cancelled.is_set():
-                break
-            if isinstance(item, tuple):
-                outcome = IngestOutcome(item[0], None, "failed", error=item[1])
+                done = [
+                    IngestOutcome(_shown(i), None, "cancelled", error="Not added: cancelled.")
+                    for i in chunk
+                ]
             else:
-                outcome = self.library.ingest_file(
-                    item.path, org, self.processor_type, item.given_as
-                )
-            outcomes.append(outcome)
-            pending.append(outcome)
-            if time.monotonic() - last >= INGEST_FLUSH_SECONDS:
-                self.added.emit(pending)
-                self.on_queued()
-                pending, last = [], time.monotonic()
-        if pending:
-            self.added.emit(pending)
-        self.on_queued()
+                try:
+                    future = ingest_pool().submit(
+                        _child_ingest, root, chunk, org, self.processor_type
+                    )
+                    done = future.result()
+                except Exception as exc:  # the ingest process died: say so for each file
+                    done = [
+                        IngestOutcome(_shown(i), None, "failed", error=f"Not added: {exc}")
+                        for i in chunk
+                    ]
+            outcomes += done
+            self.added.emit(list(zip(keys[start : start + len(chunk)], done, strict=True)))
+            self.on_queued()
         self.finished.emit(outcomes)
+
+
+def _shown(item) -> str:
+    return item[0] if isinstance(item, tuple) else item.given_as
 
 
 class _TaskSignals(QObject):
@@ -149,7 +217,3 @@ class TaskRunner(QObject):
 
     def submit(self, fn: Callable[[], Any], token: Any = None) -> None:
         QThreadPool.globalInstance().start(_Task(fn, self._signals, token))
-
-
-def existing_paths(paths: list[str]) -> list[str]:
-    return [p for p in paths if Path(p).exists()]
