@@ -19,10 +19,20 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QTimer, QUrl  # noqa: E402
+from PySide6.QtCore import (  # noqa: E402
+    QEventLoop,
+    QMimeData,
+    QPoint,
+    QPointF,
+    QSettings,
+    Qt,
+    QTimer,
+    QUrl,
+)
 from PySide6.QtGui import QDragEnterEvent, QDropEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from docrouter_desktop.core import queries  # noqa: E402
 from docrouter_desktop.core.library import Library  # noqa: E402
 from docrouter_desktop.gui.main_window import MainWindow  # noqa: E402
 
@@ -63,12 +73,22 @@ class Heartbeat:
 
 
 def wait_until(app, predicate, timeout: float) -> bool:
+    """Run the real event loop (as the application does) until ``predicate()`` holds."""
+    if predicate():
+        return True
+    loop = QEventLoop()
     end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        app.processEvents()
-        if predicate():
-            return True
-        time.sleep(0.002)
+    check = QTimer()
+    check.setInterval(5)
+
+    def poll():
+        if predicate() or time.monotonic() > end:
+            loop.quit()
+
+    check.timeout.connect(poll)
+    check.start()
+    loop.exec()
+    check.stop()
     return predicate()
 
 
@@ -166,7 +186,7 @@ def bench_batch(app, root: Path, n: int, workers: int) -> dict:
     t_done = time.perf_counter() - t0
     # Click around while it runs? The heartbeat already covers every event the window handled.
     beat.stop()
-    completed = sum(1 for r in range(n) if window.model.row_at(r).status == "completed")
+    completed = queries.status_counts(library).get("completed", 0)
     window.shutdown()
     window.close()
     library.close()

@@ -11,7 +11,16 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QObject, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QColor
 
 from docrouter_desktop.core import queries
@@ -35,6 +44,7 @@ COLUMN_WIDTHS = [210, 110, 80, 150, 90, 80, 70, 50, 120]
 FETCH_BEFORE = 50
 FETCH_AFTER = 150
 CACHE_LIMIT = 5000
+UPDATE_INTERVAL_MS = 150
 IdRole = Qt.ItemDataRole.UserRole + 1
 RowRole = Qt.ItemDataRole.UserRole + 2
 STATUS_COLORS = {
@@ -61,6 +71,11 @@ class DocumentTableModel(QAbstractTableModel):
         self._rows: dict[str, DocumentRow] = {}
         self._progress: dict[str, tuple[int, int | None]] = {}
         self._placeholders: dict[str, DocumentRow] = {}  # files being added, by key
+        self._changed: set[str] = set()
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(UPDATE_INTERVAL_MS)
+        self._flush_timer.timeout.connect(self.flush_changes)
         self._generation = 0
         self.loading = False
         self._tasks = TaskRunner(self)
@@ -190,13 +205,29 @@ class DocumentTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def on_job_event(self, event: JobEvent) -> None:
+        """Note what happened; the rows are updated together a moment later, so that a
+        busy queue repaints the list a few times a second rather than once per event."""
         if event.kind in ("started", "progress"):
             self._progress[event.document_id] = (event.pages_done, event.pages_total)
         else:
             self._progress.pop(event.document_id, None)
-        if event.document_id not in self._pos:
-            self.add_documents([event.document_id])
-        self.refresh_documents([event.document_id])
+        self._changed.add(event.document_id)
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def flush_changes(self) -> None:
+        changed, self._changed = self._changed, set()
+        new = [d for d in changed if d not in self._pos]
+        if new:
+            self.add_documents(new)
+        rows = []
+        for doc_id in changed:
+            self._rows.pop(doc_id, None)
+            row = self._pos.get(doc_id)
+            if row is not None:
+                rows.append(row)
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(COLUMNS) - 1))
 
     def _fetch_around(self, row: int) -> None:
         lo, hi = max(0, row - FETCH_BEFORE), min(len(self._ids), row + FETCH_AFTER)

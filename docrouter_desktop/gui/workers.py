@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from docrouter_desktop.core import tasks
 from docrouter_desktop.core.ingest import walk
 from docrouter_desktop.core.records import IngestOutcome
 from docrouter_desktop.core.runner import JobEvent, Runner
@@ -66,13 +67,26 @@ def ingest_pool() -> cf.ProcessPoolExecutor:
     global _ingest_pool
     if _ingest_pool is None:
         method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-        _ingest_pool = cf.ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context(method))
+        ctx = mp.get_context(method)
+        if method == "forkserver":
+            # Never the default (``__main__``): the program that opened the window.
+            ctx.set_forkserver_preload(
+                ["docrouter_desktop.core.tasks", "docrouter_desktop.core.library"]
+            )
+        _ingest_pool = cf.ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=ctx,
+            initializer=tasks.worker_init,  # a lower priority
+        )
     return _ingest_pool
 
 
 def warm_up_ingest() -> None:
-    """Start the ingest process now (its imports take a moment) rather than at the first drop."""
-    ingest_pool().submit(_child_ready)
+    """Start the ingest process now (its imports take a moment) rather than at the first drop,
+    from a thread: starting a process waits for it."""
+    threading.Thread(
+        target=lambda: ingest_pool().submit(_child_ready), name="docrouter-warm-up", daemon=True
+    ).start()
 
 
 def shutdown_ingest() -> None:
