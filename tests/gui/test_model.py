@@ -87,3 +87,29 @@ def test_dragging_rows_out_writes_a_csv(qtbot, library):
     text = Path(url.toLocalFile()).read_text(encoding="utf-8")
     assert "receipt-000004.pdf" in text and "receipt-000003.pdf" in text
     assert "receipt-000002.pdf" not in text
+
+
+def test_dropped_files_are_listed_before_they_are_copied(qtbot, library, inbox):
+    fill_library(library, 3)
+    model = DocumentTableModel(library)
+    model.reload(wait=True)
+    (inbox / "a.txt").write_text("Invoice from A total 1.00")
+    (inbox / "b.txt").write_text("Invoice from B total 2.00")
+    keys = [("pending:1:0", "a.txt"), ("pending:1:1", "b.txt"), ("pending:1:2", "gone.pdf")]
+    with qtbot.waitSignal(model.rowsInserted):
+        model.add_placeholders(keys)
+    assert model.rowCount() == 6
+    # Newest first, as the list is ordered: the last file given is on top.
+    assert [model.data(model.index(r, 0)) for r in range(3)] == ["gone.pdf", "b.txt", "a.txt"]
+    assert model.data(model.index(0, STATUS)) == "adding…"
+    assert model.placeholders() == 3
+
+    a = library.ingest_file(inbox / "a.txt").document_id
+    b = library.ingest_file(inbox / "b.txt").document_id
+    with qtbot.waitSignal(model.dataChanged):
+        model.resolve_placeholders([("pending:1:0", a), ("pending:1:1", b), ("pending:1:2", None)])
+    assert model.placeholders() == 0
+    assert model.rowCount() == 5  # the file that could not be added is no longer listed
+    assert model.data(model.index(0, 0), IdRole) == b
+    assert model.data(model.index(1, 0), IdRole) == a
+    assert model.data(model.index(1, STATUS)) == "queued"
