@@ -53,7 +53,7 @@ def take_screenshot(library, path: Path, select: int | None = None) -> int:
 
     from docrouter_desktop.gui.main_window import DEFAULT_SIZE, MainWindow
 
-    window = MainWindow(library, start_runner=False, watch=False)
+    window = MainWindow(library, start_runner=False, watch=False, remember_layout=False)
     window.resize(*DEFAULT_SIZE)
     window.show()
     QApplication.processEvents()

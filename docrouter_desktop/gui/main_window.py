@@ -102,8 +102,15 @@ class MainWindow(QMainWindow):
 
     files_added = Signal(list)  # outcomes of one drop or pick, once all are in the library
 
-    def __init__(self, library, start_runner: bool = True, watch: bool = True):
+    def __init__(
+        self,
+        library,
+        start_runner: bool = True,
+        watch: bool = True,
+        remember_layout: bool = True,
+    ):
         super().__init__()
+        self.remember_layout = remember_layout
         # Background threads (ingest, the runner's bookkeeping) share the interpreter lock
         # with the window: a short switch interval hands it back to the event loop quickly.
         sys.setswitchinterval(SWITCH_INTERVAL)
@@ -134,7 +141,8 @@ class MainWindow(QMainWindow):
         self.tray = self._build_tray()
         self.model.reloaded.connect(self._on_model_reloaded)
         self.model.reload(wait=True)
-        self._restore_layout()
+        if remember_layout:
+            self._restore_layout()
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(500)
         self._status_timer.timeout.connect(self._update_status)
@@ -219,8 +227,8 @@ class MainWindow(QMainWindow):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(8, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setAlternatingRowColors(True)
@@ -669,7 +677,8 @@ class MainWindow(QMainWindow):
     # -- closing
 
     def closeEvent(self, event) -> None:
-        self.save_layout()
+        if self.remember_layout:
+            self.save_layout()
         self.shutdown()
         super().closeEvent(event)
 

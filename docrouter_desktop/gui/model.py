@@ -40,7 +40,7 @@ COLUMNS = [
     ("pages", "Pages"),
     ("added", "Added"),
 ]
-COLUMN_WIDTHS = [210, 110, 80, 150, 90, 80, 70, 50, 120]
+COLUMN_WIDTHS = [150, 85, 78, 125, 82, 70, 62, 48, 120]
 FETCH_BEFORE = 50
 FETCH_AFTER = 150
 CACHE_LIMIT = 5000
@@ -334,8 +334,8 @@ class DocumentTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         key, descending = COLUMNS[column][0], order == Qt.SortOrder.DescendingOrder
-        if (key, descending) == (self.sort_key, self.descending) and self.loading:
-            return  # the view asks twice for one click
+        if (key, descending) == (self.sort_key, self.descending):
+            return  # already in this order (the view asks again when its header is set up)
         self.sort_key, self.descending = key, descending
         self.reload()
 
