@@ -255,16 +255,30 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
     def _build_status(self) -> None:
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("notice")
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.notice_label.clear)
+        self.statusBar().addWidget(self.notice_label, 1)
         self.status_label = QLabel("Ready")
         self.progress = QProgressBar()
         self.progress.setFixedWidth(260)
         self.progress.setTextVisible(True)
         self.progress.setFormat("%v / %m")
         self.progress.hide()
-        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addPermanentWidget(self.status_label)
         self.statusBar().addPermanentWidget(self.progress)
         self.count_label = QLabel()
         self.statusBar().addPermanentWidget(self.count_label)
+
+    def notice(self, text: str, ms: int = 0) -> None:
+        """A message next to the progress (which stays visible), cleared after ``ms``."""
+        self.notice_label.setText(text)
+        if ms:
+            self._notice_timer.start(ms)
+        else:
+            self._notice_timer.stop()
 
     def _build_shortcuts(self) -> None:
         def sc(key, slot):
@@ -363,7 +377,7 @@ class MainWindow(QMainWindow):
         job.added.connect(self._on_ingest_added)
         job.finished.connect(lambda outcomes, j=job: self._on_ingest_finished(j, outcomes))
         self.ingest_jobs.append(job)
-        self.status_label.setText(f"Adding {len(paths)} item(s)…")
+        self.notice(f"Adding {len(paths)} item(s)…")
         job.start()
         return job
 
@@ -385,7 +399,7 @@ class MainWindow(QMainWindow):
             msg += f", {dups} already in the library"
         if problems:
             msg += f", {len(problems)} could not be added ({problems[0].file}: {problems[0].error})"
-        self.statusBar().showMessage(msg, 8000)
+        self.notice(msg, 8000)
         self.files_added.emit(outcomes)
 
     # -- watched folders
@@ -491,7 +505,7 @@ class MainWindow(QMainWindow):
         n = self.library.cancel_all(set(ids) if ids else None)
         for job in self.ingest_jobs:
             job.cancelled.set()
-        self.statusBar().showMessage(f"Cancelled {n} document(s)", 5000)
+        self.notice(f"Cancelled {n} document(s)", 5000)
         self.model.refresh_documents(ids or self.model.ids()[:500])
 
     def retry_failed(self) -> None:
@@ -499,7 +513,7 @@ class MainWindow(QMainWindow):
         self.tracker.queued(ids)
         self.model.refresh_documents(ids)
         self.bridge.notify()
-        self.statusBar().showMessage(f"Retrying {len(ids)} document(s)", 5000)
+        self.notice(f"Retrying {len(ids)} document(s)", 5000)
 
     def delete_documents(self, ids: list[str], confirm: bool = True) -> None:
         if not ids:
@@ -662,16 +676,16 @@ class MainWindow(QMainWindow):
             write_export(export_rows(library, ids), path)
             return path
 
-        self.statusBar().showMessage(f"Exporting {len(ids)} document(s)…")
+        self.notice(f"Exporting {len(ids)} document(s)…")
         self._tasks.submit(work, "export")
 
     def _on_task_done(self, token, result) -> None:
         if token == "export":
             self.last_export = result
-            self.statusBar().showMessage(f"Exported to {result}", 8000)
+            self.notice(f"Exported to {result}", 8000)
 
     def _on_task_failed(self, token, message: str) -> None:
-        self.statusBar().showMessage(f"Export failed: {message}", 10000)
+        self.notice(f"Export failed: {message}", 10000)
         QMessageBox.warning(self, "Export failed", message)
 
     # -- closing

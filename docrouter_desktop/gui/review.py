@@ -46,6 +46,7 @@ class PageView(QWidget):
         self.zoom = 1.0
         self.units_to_pixels = 1.0  # image pixels per page unit (PDF point or image pixel)
         self.highlight: QRectF | None = None  # in page units
+        self.empty_text = ""
         self.setMinimumSize(200, 200)
 
     def set_image(self, image: QImage, page_width_units: float | None) -> None:
@@ -87,7 +88,7 @@ class PageView(QWidget):
         p.fillRect(self.rect(), QColor("#6e6e6e"))
         if self.image.isNull():
             p.setPen(QColor("white"))
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No page to show")
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
             return
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         target = QRectF(0, 0, self.image.width() * self.zoom, self.image.height() * self.zoom)
@@ -255,6 +256,8 @@ class ReviewPane(QWidget):
             self.json_view.setPlainText("")
             self.page_view.set_image(QImage(), None)
             self.page_label.setText("")
+            self.prev_page.setEnabled(False)
+            self.next_page.setEnabled(False)
             return
         self.title.setText(f"{d.document_name}  ·  {d.status}  ·  {d.processor_type}")
         messages = []
@@ -358,8 +361,10 @@ class ReviewPane(QWidget):
         path = self.library.original_path(self.document.id)
         ctype, number, token = self.document.content_type, self.page_number, self._render_token
         if not (ctype == "application/pdf" or ctype.startswith("image/")):
+            self.page_view.empty_text = "Plain text: see the Full text tab"
             self.page_view.set_image(QImage(), None)
             return
+        self.page_view.empty_text = "Loading the page…"
         self._tasks.submit(lambda: render_page(path, ctype, number), (token, number))
 
     def _on_rendered(self, token, rendered) -> None:
@@ -377,8 +382,13 @@ class ReviewPane(QWidget):
         self._show_current_highlight()
         self.page_shown.emit(number)
 
-    def _on_render_failed(self, _token, message: str) -> None:
+    def _on_render_failed(self, token, message: str) -> None:
+        if token[0] != self._render_token:
+            return
+        self.page_view.empty_text = "The page cannot be shown"
         self.page_view.set_image(QImage(), None)
+        if self.document is not None and self.document.error:
+            return  # the failure above already says why
         self.warnings.setText(f"The page cannot be shown: {message}")
         self.warnings.show()
 

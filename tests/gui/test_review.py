@@ -103,7 +103,8 @@ def test_warnings_and_failures_are_shown_above_the_page(qtbot, library, inbox):
     pane = ReviewPane(library)
     qtbot.addWidget(pane)
     pane.show()
-    pane.show_document(outcome.document_id)
+    with qtbot.waitSignal(pane._tasks.failed, timeout=20_000):  # the page cannot be drawn
+        pane.show_document(outcome.document_id)
     assert pane.warnings.isVisible()
     assert pane.warnings.text().startswith("✖")
     assert library.document(outcome.document_id).error in pane.warnings.text()

@@ -154,3 +154,47 @@ def test_screenshot_command_renders_the_window_with_the_review_pane(tmp_path, in
 
     image = QImage(str(png))
     assert (image.width(), image.height()) == DEFAULT_SIZE
+
+
+def test_cancel_then_retry_failed_from_the_toolbar(qtbot, small_library, inbox):
+    for i in range(4):
+        factories.text_image(inbox / f"r{i}.png", [f"SHOP {i}", f"TOTAL {i}.50"] * 5)
+    window = MainWindow(small_library, start_runner=False, watch=False)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.files_added, timeout=30_000):
+        window.add_paths([str(inbox)])
+    qtbot.waitUntil(lambda: window.model.rowCount() == 4 and not window.model.placeholders())
+    window.act_cancel.trigger()  # nothing selected: every pending document
+    assert queries_status(small_library) == {"cancelled": 4}
+    qtbot.waitUntil(lambda: window.model.row_at(0).status == "cancelled", timeout=5_000)
+
+    window.act_retry.trigger()
+    assert queries_status(small_library) == {"queued": 4}
+    window.bridge.start()
+    qtbot.waitUntil(lambda: queries_status(small_library) == {"completed": 4}, timeout=180_000)
+    qtbot.waitUntil(
+        lambda: all(window.model.row_at(r).status == "completed" for r in range(4)), timeout=5_000
+    )
+    window.shutdown()
+
+
+def test_reprocess_with_another_processor_from_the_context_menu(
+    qtbot, window, small_library, inbox
+):
+    factories.invoice_pdf(inbox / "inv.pdf", total=30.0, tax=3.0)
+    doc = small_library.ingest_file(inbox / "inv.pdf", processor_type="invoice")
+    process_now(small_library)
+    window.model.reload(wait=True)
+    window.select_row(0)
+    window.reprocess(window.selected_ids(), "text")
+    assert small_library.document(doc.document_id).processor_type == "text"
+    qtbot.waitUntil(
+        lambda: small_library.result(doc.document_id).processor_type == "text", timeout=120_000
+    )
+    qtbot.waitUntil(lambda: window.model.row_at(0).processor_type == "text", timeout=5_000)
+
+
+def queries_status(library) -> dict[str, int]:
+    from docrouter_desktop.core import queries
+
+    return queries.status_counts(library)
