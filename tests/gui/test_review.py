@@ -141,3 +141,30 @@ def test_the_box_frames_the_printed_total_on_a_real_invoice(qtbot, library, tmp_
             if image.pixelColor(x, y).lightness() < 120:
                 dark += 1
     assert dark > 20
+
+
+def test_pages_can_be_turned_and_zoomed(qtbot, library, inbox):
+    doc_id = _processed_invoice(library, inbox, extra_pages=2)
+    pane = ReviewPane(library)
+    qtbot.addWidget(pane)
+    pane.resize(900, 800)
+    pane.show()
+    with qtbot.waitSignal(pane.page_shown, timeout=20_000):
+        pane.show_document(doc_id)
+    assert pane.page_label.text() == "Page 1 of 3"
+    assert not pane.prev_page.isEnabled() and pane.next_page.isEnabled()
+    first = pane.page_view.image.copy()
+    with qtbot.waitSignal(pane.page_shown, timeout=20_000) as blocker:
+        qtbot.mouseClick(pane.next_page, Qt.MouseButton.LeftButton)
+    assert blocker.args == [2]
+    assert pane.page_label.text() == "Page 2 of 3"
+    assert pane.page_view.image != first  # another page is drawn
+    width = pane.page_view.width()
+    qtbot.mouseClick(pane.zoom_in, Qt.MouseButton.LeftButton)
+    assert pane.page_view.width() > width
+    qtbot.mouseClick(pane.zoom_fit, Qt.MouseButton.LeftButton)
+    assert pane.page_view.width() <= pane.page_scroll.viewport().width()
+    # A field on page 1 brings page 1 back, with its box.
+    with qtbot.waitSignal(pane.page_shown, timeout=20_000):
+        qtbot.mouseClick(pane.edits["total"], Qt.MouseButton.LeftButton)
+    assert pane.page_number == 1 and pane.page_view.highlight is not None
