@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QStyle,
@@ -47,6 +46,7 @@ from docrouter_desktop.gui.dialogs import BatchDialog, PreferencesDialog, Shortc
 from docrouter_desktop.gui.model import COLUMN_WIDTHS, DocumentTableModel, IdRole, export_rows
 from docrouter_desktop.gui.progress import ProgressTracker
 from docrouter_desktop.gui.review import ReviewPane
+from docrouter_desktop.gui.widgets import ProgressStrip
 from docrouter_desktop.gui.workers import (
     IngestJob,
     RunnerBridge,
@@ -262,10 +262,8 @@ class MainWindow(QMainWindow):
         self._notice_timer.timeout.connect(self.notice_label.clear)
         self.statusBar().addWidget(self.notice_label, 1)
         self.status_label = QLabel("Ready")
-        self.progress = QProgressBar()
+        self.progress = ProgressStrip()
         self.progress.setFixedWidth(260)
-        self.progress.setTextVisible(True)
-        self.progress.setFormat("%v / %m")
         self.progress.hide()
         self.statusBar().addPermanentWidget(self.status_label)
         self.statusBar().addPermanentWidget(self.progress)
@@ -467,8 +465,7 @@ class MainWindow(QMainWindow):
         t = self.tracker
         self.status_label.setText(t.text())
         if t.total and t.busy:
-            self.progress.setMaximum(t.total)
-            self.progress.setValue(len(t.finished))
+            self.progress.set_progress(len(t.finished), t.total)
             self.progress.show()
         else:
             self.progress.hide()
