@@ -308,12 +308,18 @@ def main() -> int:
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(root / "qs"))
         app.setOrganizationName("DocRouterBench")
         app.setApplicationName("gui-latency")
+
+        def fresh_settings():  # every stage starts as a first start: default layout and order
+            QSettings().clear()
+
         if args.only in (None, "large"):
             r = bench_large(app, root, args.library_size)
             print(f"100k library: {json.dumps(r)}", flush=True)
+        fresh_settings()
         if args.only in (None, "drop"):
             r = bench_drop(app, root, args.drop, args.workers)
             print(f"drop: {json.dumps(r)}", flush=True)
+        fresh_settings()
         if args.only in (None, "batch"):
             r = bench_batch(app, root, args.docs, args.workers)
             print(f"batch: {json.dumps(r)}", flush=True)

@@ -45,6 +45,7 @@ FETCH_BEFORE = 50
 FETCH_AFTER = 150
 CACHE_LIMIT = 5000
 UPDATE_INTERVAL_MS = 150
+REORDER_DELAY_MS = 1000
 IdRole = Qt.ItemDataRole.UserRole + 1
 RowRole = Qt.ItemDataRole.UserRole + 2
 STATUS_COLORS = {
@@ -76,6 +77,10 @@ class DocumentTableModel(QAbstractTableModel):
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(UPDATE_INTERVAL_MS)
         self._flush_timer.timeout.connect(self.flush_changes)
+        self._reorder_timer = QTimer(self)
+        self._reorder_timer.setSingleShot(True)
+        self._reorder_timer.setInterval(REORDER_DELAY_MS)
+        self._reorder_timer.timeout.connect(self.reload)
         self._generation = 0
         self.loading = False
         self._tasks = TaskRunner(self)
@@ -106,6 +111,10 @@ class DocumentTableModel(QAbstractTableModel):
             self._apply_ids(*found)
 
     def _apply_ids(self, ids: list[str], positions: dict[str, int]) -> None:
+        pending = [i for i in self._ids if i in self._placeholders]
+        if pending:  # files still being added stay listed on top
+            ids = pending + ids
+            positions = {doc_id: i for i, doc_id in enumerate(ids)}
         self.beginResetModel()
         self._ids = ids
         self._pos = positions
@@ -141,8 +150,9 @@ class DocumentTableModel(QAbstractTableModel):
         self.endInsertRows()
 
     def add_placeholders(self, pairs: list[tuple[str, str]]) -> None:
-        """Files about to be added: listed on top at once, as "adding…"."""
-        if not pairs or not self.is_plain_order():
+        """Files about to be added: listed on top at once, as "adding…" (in a sorted or
+        filtered list they move to their place when the list is read again)."""
+        if not pairs:
             return
         for key, name in pairs:
             self._placeholders[key] = DocumentRow(key, name, "adding…", "", None, "", None)
@@ -183,6 +193,8 @@ class DocumentTableModel(QAbstractTableModel):
         new = [d for _k, d in pairs if d and d not in self._pos]
         if new:
             self.add_documents(new)
+        if replaced and not self.is_plain_order():
+            self._reorder_timer.start()  # put them in their place, once a burst is over
 
     def remove_document(self, doc_id: str) -> None:
         row = self._pos.get(doc_id)

@@ -113,3 +113,20 @@ def test_dropped_files_are_listed_before_they_are_copied(qtbot, library, inbox):
     assert model.data(model.index(0, 0), IdRole) == b
     assert model.data(model.index(1, 0), IdRole) == a
     assert model.data(model.index(1, STATUS)) == "queued"
+
+
+def test_a_sorted_list_shows_dropped_files_too_then_puts_them_in_place(qtbot, library, inbox):
+    fill_library(library, 5)
+    model = DocumentTableModel(library)
+    model.reload(wait=True)
+    with qtbot.waitSignal(model.reloaded):
+        model.sort(0, Qt.SortOrder.AscendingOrder)  # by name: receipt-000000.pdf first
+    with qtbot.waitSignal(model.rowsInserted):
+        model.add_placeholders([("pending:9:0", "zzz.txt")])
+    assert model.data(model.index(0, 0)) == "zzz.txt"
+    (inbox / "zzz.txt").write_text("Invoice from Z total 3.00")
+    doc = library.ingest_file(inbox / "zzz.txt").document_id
+    with qtbot.waitSignal(model.reloaded, timeout=5_000):
+        model.resolve_placeholders([("pending:9:0", doc)])
+    assert model.data(model.index(5, 0), IdRole) == doc  # sorted by name, it comes last
+    assert model.data(model.index(0, 0)) == "receipt-000000.pdf"
