@@ -38,12 +38,15 @@ def _render_pdf(path: str, page_number: int) -> tuple[QImage, int]:
         try:
             count = len(pdf)
             page = pdf[max(0, min(page_number, count) - 1)]
-            bitmap = page.render(scale=PDF_RENDER_SCALE)
-            pil = bitmap.to_pil()
-            page.close()
+            try:
+                bitmap = page.render(scale=PDF_RENDER_SCALE)
+                image = _from_pil(bitmap.to_pil())  # copies the pixels out of the bitmap
+                bitmap.close()
+            finally:
+                page.close()
         finally:
             pdf.close()
-    return _from_pil(pil), count
+    return image, count
 
 
 def _from_pil(im) -> QImage:

@@ -326,6 +326,8 @@ class ReviewPane(QWidget):
             edit.setToolTip("\n".join(tip))
             label.setToolTip("\n".join(tip))
             self.form.addRow(label, edit)
+            label.show()  # at once, not with the next layout pass: Enter may focus it now
+            edit.show()
             self.edits[name] = edit
             self.labels[name] = label
         items = fields.get("line_items")

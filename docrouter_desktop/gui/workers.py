@@ -212,9 +212,15 @@ class _Task(QRunnable):
         try:
             result = self.fn()
         except Exception as exc:  # reported to the window, never raised in the pool
-            self.signals.failed.emit(self.token, str(exc))
+            try:
+                self.signals.failed.emit(self.token, str(exc))
+            except RuntimeError:
+                pass
             return
-        self.signals.done.emit(self.token, result)
+        try:
+            self.signals.done.emit(self.token, result)
+        except RuntimeError:  # the window went away while this ran
+            pass
 
 
 class TaskRunner(QObject):

@@ -198,3 +198,27 @@ def queries_status(library) -> dict[str, int]:
     from docrouter_desktop.core import queries
 
     return queries.status_counts(library)
+
+
+def test_keyboard_review_flow(qtbot, small_library, inbox):
+    for i in range(2):
+        factories.invoice_pdf(inbox / f"inv{i}.pdf", number=f"INV-{i}", total=20.0 + i, tax=2.0)
+        small_library.ingest_file(inbox / f"inv{i}.pdf", processor_type="invoice")
+    process_now(small_library)
+    window = MainWindow(small_library, start_runner=False, watch=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.select_row(0)
+    window.table.setFocus()
+    first = window.review.document.id
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)  # into the form
+    edits = list(window.review.edits.values())
+    doubtful = [e for n, e in window.review.edits.items() if window.review.needs_review(n)]
+    focused = QApplication.focusWidget()
+    assert focused is (doubtful or edits)[0]  # the first field to check, else the first
+    qtbot.keyClick(focused, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is edits[edits.index(focused) + 1]
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert window.review.document.id != first  # Alt+Down: the next document, from the form
