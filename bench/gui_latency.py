@@ -293,6 +293,20 @@ def bench_large(app, root: Path, n: int) -> dict:
     return out
 
 
+def bench_baseline(app, seconds: float = 5.0) -> dict:
+    """The same heartbeat with nothing to do: how much the machine itself delays the loop."""
+    beat = Heartbeat()
+    beat.start()
+    wait_until(app, lambda: False, seconds)
+    beat.stop()
+    return {
+        "seconds": seconds,
+        "longest_stall_ms": round(beat.longest_ms(), 1),
+        "p99_gap_ms": round(beat.p99_ms(), 1),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=int, default=200)
@@ -312,6 +326,7 @@ def main() -> int:
         def fresh_settings():  # every stage starts as a first start: default layout and order
             QSettings().clear()
 
+        print(f"idle baseline: {json.dumps(bench_baseline(app))}", flush=True)
         if args.only in (None, "large"):
             r = bench_large(app, root, args.library_size)
             print(f"100k library: {json.dumps(r)}", flush=True)
