@@ -222,3 +222,32 @@ def test_keyboard_review_flow(qtbot, small_library, inbox):
     assert QApplication.focusWidget() is edits[edits.index(focused) + 1]
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
     assert window.review.document.id != first  # Alt+Down: the next document, from the form
+
+
+def test_gui_command_adds_its_files_and_closes_cleanly(qtbot, small_library, library_dir, inbox):
+    from argparse import Namespace
+
+    from PySide6.QtCore import QTimer
+
+    from docrouter_desktop.gui.app import run_gui
+
+    factories.invoice_pdf(inbox / "given.pdf", total=15.0, tax=1.5)
+    seen = {}
+
+    def close_when_processed():
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        if windows and windows[0].model.rowCount() == 1:
+            row = windows[0].model.row_at(0)
+            if row and row.status == "completed":
+                seen["row"] = row
+                seen["size"] = (windows[0].width(), windows[0].height())
+                windows[0].close()
+                return
+        QTimer.singleShot(50, close_when_processed)
+
+    QTimer.singleShot(0, close_when_processed)
+    args = Namespace(files=[str(inbox / "given.pdf")], screenshot=None, select=None)
+    assert run_gui(args, library_dir) == 0
+    assert seen["row"].document_name == "given.pdf" and seen["row"].total == 15.0
+    assert seen["size"] == DEFAULT_SIZE
+    assert QSettings().value("window/geometry") is not None  # the layout was saved on close
