@@ -51,7 +51,8 @@ class Heartbeat:
 
     def start(self):
         self.gaps.clear()
-        self._last = time.perf_counter()
+        self._last = self._start = time.perf_counter()
+        self.worst_at = 0.0
         self.timer.start()
 
     def stop(self):
@@ -59,7 +60,10 @@ class Heartbeat:
 
     def _tick(self):
         now = time.perf_counter()
-        self.gaps.append(now - self._last)
+        gap = now - self._last
+        if gap > max(self.gaps, default=0.0):
+            self.worst_at = self._last - self._start  # when the longest stall began
+        self.gaps.append(gap)
         self._last = now
 
     def longest_ms(self) -> float:
@@ -199,6 +203,7 @@ def bench_batch(app, root: Path, n: int, workers: int) -> dict:
         "completed": completed,
         "processing_s": round(t_done, 2),
         "longest_stall_ms": round(beat.longest_ms(), 1),
+        "longest_stall_at_s": round(beat.worst_at, 2),
         "p99_gap_ms": round(beat.p99_ms(), 1),
     }
 
@@ -240,6 +245,7 @@ def bench_drop(app, root: Path, n: int, workers: int) -> dict:
         "all_in_library": added and in_library == n,
         "all_in_library_s": round(t_added, 2),
         "longest_stall_ms": round(beat.longest_ms(), 1),
+        "longest_stall_at_s": round(beat.worst_at, 2),
     }
 
 
