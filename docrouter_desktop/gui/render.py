@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QImageReader
 
 PDF_RENDER_SCALE = 2.0  # 144 dpi: sharp at the zoom levels the pane offers
 _pdfium_lock = threading.Lock()  # pdfium is not thread-safe
@@ -18,16 +18,21 @@ def render_page(path: str | Path, content_type: str, page_number: int) -> tuple[
     """The page (1-based) as an image, and the number of pages in the file."""
     if content_type == "application/pdf":
         return _render_pdf(str(path), page_number)
-    image = QImage(str(path))
-    if image.isNull():
-        from PIL import Image
+    image = QImage() if content_type == "image/tiff" else _read_image(str(path))
+    if image.isNull():  # TIFF (every page is a frame) and what Qt cannot read: Pillow
+        from PIL import Image, ImageOps
 
         with Image.open(path) as im:
             frames = getattr(im, "n_frames", 1)
             im.seek(max(0, min(page_number, frames) - 1))
-            image = _from_pil(im)
-            return image, frames
+            return _from_pil(ImageOps.exif_transpose(im) or im), frames
     return image, 1
+
+
+def _read_image(path: str) -> QImage:
+    reader = QImageReader(path)
+    reader.setAutoTransform(True)  # EXIF orientation, as extraction applies it
+    return reader.read()
 
 
 def _render_pdf(path: str, page_number: int) -> tuple[QImage, int]:

@@ -168,3 +168,32 @@ def test_pages_can_be_turned_and_zoomed(qtbot, library, inbox):
     with qtbot.waitSignal(pane.page_shown, timeout=20_000):
         qtbot.mouseClick(pane.edits["total"], Qt.MouseButton.LeftButton)
     assert pane.page_number == 1 and pane.page_view.highlight is not None
+
+
+def test_every_page_of_a_tiff_can_be_shown(qtbot, tmp_path):
+    from PIL import Image
+
+    from docrouter_desktop.gui.render import render_page
+
+    pages = [Image.new("RGB", (200, 300), c) for c in ("white", "black", "red")]
+    path = tmp_path / "scan.tiff"
+    pages[0].save(path, save_all=True, append_images=pages[1:])
+    first, count = render_page(path, "image/tiff", 1)
+    second, _ = render_page(path, "image/tiff", 2)
+    assert count == 3
+    assert (first.width(), first.height()) == (200, 300)
+    assert first.pixelColor(10, 10).lightness() > 200
+    assert second.pixelColor(10, 10).lightness() < 50
+
+
+def test_a_photo_is_shown_upright_as_its_exif_says(qtbot, tmp_path):
+    from PIL import Image
+
+    from docrouter_desktop.gui.render import render_page
+
+    path = tmp_path / "photo.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotated: to be turned 90 degrees clockwise
+    Image.new("RGB", (300, 200), "white").save(path, exif=exif)
+    image, _ = render_page(path, "image/jpeg", 1)
+    assert (image.width(), image.height()) == (200, 300)
