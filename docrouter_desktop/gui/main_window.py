@@ -655,14 +655,18 @@ class MainWindow(QMainWindow):
     def export_dialog(self, ids: list[str] | None = None) -> None:
         ids = ids or self.selected_ids()
         scope = "selected" if ids else "all listed"
-        path, _ = QFileDialog.getSaveFileName(
+        path, chosen = QFileDialog.getSaveFileName(
             self,
             f"Export {scope} documents",
             str(Path.home() / "documents.csv"),
             "CSV (*.csv);;Excel (*.xlsx);;JSON (*.json)",
         )
         if path:
-            self.export_to(Path(path), ids or None)
+            target = Path(path)
+            if target.suffix.lower() not in (".csv", ".xlsx", ".json"):
+                suffix = {"Excel": ".xlsx", "JSON": ".json"}.get(chosen.split(" ")[0], ".csv")
+                target = target.with_name(target.name + suffix)
+            self.export_to(target, ids or None)
 
     def export_to(self, path: Path, ids: list[str] | None = None) -> None:
         """Write an export in the background; ``ids`` None means every listed document."""

@@ -251,3 +251,28 @@ def test_gui_command_adds_its_files_and_closes_cleanly(qtbot, small_library, lib
     assert seen["row"].document_name == "given.pdf" and seen["row"].total == 15.0
     assert seen["size"] == DEFAULT_SIZE
     assert QSettings().value("window/geometry") is not None  # the layout was saved on close
+
+
+def test_export_selected_to_xlsx_and_json(qtbot, small_library, inbox, tmp_path):
+    import json
+
+    from openpyxl import load_workbook
+
+    for i in range(3):
+        factories.invoice_pdf(inbox / f"inv{i}.pdf", number=f"INV-{i}", total=10.0 + i, tax=1.0)
+        small_library.ingest_file(inbox / f"inv{i}.pdf", processor_type="invoice")
+    process_now(small_library)
+    window = MainWindow(small_library, start_runner=False, watch=False)
+    qtbot.addWidget(window)
+    window.select_row(1)
+    selected = window.selected_ids()
+    assert len(selected) == 1
+    with qtbot.waitSignal(window._tasks.done, timeout=10_000):
+        window.export_to(tmp_path / "one.json", selected)
+    data = json.loads((tmp_path / "one.json").read_text(encoding="utf-8"))
+    assert [d["document_id"] for d in data] == selected
+    with qtbot.waitSignal(window._tasks.done, timeout=10_000):
+        window.export_to(tmp_path / "all.xlsx")
+    sheet = load_workbook(tmp_path / "all.xlsx").active
+    assert sheet.max_row == 4  # a header and the three listed documents
+    window.shutdown()
