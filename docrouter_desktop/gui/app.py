@@ -37,13 +37,39 @@ def run_gui(args, library_dir: Path) -> int:
 
         window = MainWindow(library)
         window.show()
+        previous = _close_on_signals(window)
         if getattr(args, "files", None):
             window.add_paths([str(Path(f).resolve()) for f in args.files])
         code = app.exec()
         window.shutdown()
+        _restore_signals(previous)
         return code
     finally:
         library.close()
+
+
+def _close_on_signals(window) -> dict:
+    """SIGTERM / Ctrl-C close the window like its close button, so the workers stop too.
+
+    Python runs signal handlers only when it gets control: a timer hands it control often."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    previous = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        previous[sig] = signal.signal(sig, lambda *_: window.close())
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
+    return previous
+
+
+def _restore_signals(previous: dict) -> None:
+    import signal
+
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
 
 
 def take_screenshot(library, path: Path, select: int | None = None) -> int:
