@@ -1,0 +1,713 @@
+"""The main window: drop zone, toolbar, the document list, the review pane and the status bar."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelectionModel,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QSystemTrayIcon,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from docrouter_desktop.core.export import write_export
+from docrouter_desktop.core.queries import ListFilter
+from docrouter_desktop.core.records import IngestOutcome
+from docrouter_desktop.core.settings import PROCESSOR_TYPES
+from docrouter_desktop.core.watch import FolderWatcher
+from docrouter_desktop.gui.dialogs import BatchDialog, PreferencesDialog, ShortcutSheet
+from docrouter_desktop.gui.model import COLUMN_WIDTHS, DocumentTableModel, IdRole, export_rows
+from docrouter_desktop.gui.progress import ProgressTracker
+from docrouter_desktop.gui.review import ReviewPane
+from docrouter_desktop.gui.widgets import ProgressStrip
+from docrouter_desktop.gui.workers import (
+    IngestJob,
+    RunnerBridge,
+    TaskRunner,
+    shutdown_ingest,
+    warm_up_ingest,
+)
+
+DEFAULT_SIZE = (1280, 800)
+STATUSES = ["", "queued", "processing", "completed", "failed", "cancelled"]
+SEARCH_DELAY_MS = 250
+SWITCH_INTERVAL = 0.0005  # seconds (Python's default: 0.005)
+
+
+def local_paths(event) -> list[str]:
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return []
+    return [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
+
+
+class DropZone(QFrame):
+    """The band that invites a drop, with buttons for those who do not drag."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("dropZone")
+        self.setStyleSheet(
+            "#dropZone { border: 2px dashed #8a9bb0; border-radius: 8px; background: #f3f6fa; }"
+            '#dropZone[hover="true"] { border-color: #1a5fb4; background: #e3edfb; }'
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        self.label = QLabel("<b>Drop invoices, receipts or scans here</b> — files or whole folders")
+        layout.addWidget(self.label, 1)
+        self.add_files = QPushButton("Add files…")
+        self.add_folder = QPushButton("Add folder…")
+        layout.addWidget(self.add_files)
+        layout.addWidget(self.add_folder)
+
+    def set_hover(self, on: bool) -> None:
+        self.setProperty("hover", on)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+
+class _WatchSignals(QObject):
+    added = Signal(object)  # IngestOutcome
+
+
+class MainWindow(QMainWindow):
+    """The window a bookkeeper keeps open all day."""
+
+    files_added = Signal(list)  # outcomes of one drop or pick, once all are in the library
+
+    def __init__(
+        self,
+        library,
+        start_runner: bool = True,
+        watch: bool = True,
+        remember_layout: bool = True,
+    ):
+        super().__init__()
+        self.remember_layout = remember_layout
+        # Background threads (ingest, the runner's bookkeeping) share the interpreter lock
+        # with the window: a short switch interval hands it back to the event loop quickly.
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        self.library = library
+        self.setWindowTitle("DocRouter Desktop")
+        self.setAcceptDrops(True)
+        self.resize(*DEFAULT_SIZE)
+        self.setMinimumSize(900, 600)
+        self.tracker = ProgressTracker()
+        self.bridge = RunnerBridge(library, parent=self)
+        self.bridge.job_event.connect(self._on_job_event)
+        self.ingest_jobs: list[IngestJob] = []
+        self.watchers: list[FolderWatcher] = []
+        self._watch_signals = _WatchSignals(self)
+        self._watch_signals.added.connect(self._on_watched_added)
+        self._tasks = TaskRunner(self)
+        self._tasks.done.connect(self._on_task_done)
+        self._tasks.failed.connect(self._on_task_failed)
+        self.batch_dialogs: list[BatchDialog] = []
+        self._was_busy = False
+        self.last_export: Path | None = None
+
+        self.model = DocumentTableModel(library, self)
+        self._build_toolbar()
+        self._build_central()
+        self._build_status()
+        self._build_shortcuts()
+        self.tray = self._build_tray()
+        self.model.reloaded.connect(self._on_model_reloaded)
+        self.model.reload(wait=True)
+        if remember_layout:
+            self._restore_layout()
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(500)
+        self._status_timer.timeout.connect(self._update_status)
+        self._status_timer.start()
+        if start_runner:
+            self.bridge.start()
+            warm_up_ingest()
+        if watch:
+            self.start_watchers()
+
+    # -- building
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main")
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(bar)
+        bar.addWidget(QLabel(" Processor: "))
+        self.processor = QComboBox()
+        self.processor.addItems(list(PROCESSOR_TYPES))
+        self.processor.setCurrentText(self.library.settings().default_processor)
+        self.processor.setToolTip("Processor for added files and for Process")
+        bar.addWidget(self.processor)
+        bar.addSeparator()
+
+        def action(text, slot, tip, key=None):
+            a = QAction(text, self)
+            a.setToolTip(tip + (f" ({key})" if key else ""))
+            if key:
+                a.setShortcut(QKeySequence(key))
+            a.triggered.connect(slot)
+            bar.addAction(a)
+            return a
+
+        self.act_add_files = action("Add files…", self.choose_files, "Add files", "Ctrl+O")
+        self.act_add_folder = action(
+            "Add folder…", self.choose_folder, "Add a folder", "Ctrl+Shift+O"
+        )
+        self.act_batch = action("Batch folder…", self.open_batch, "Process a folder", "Ctrl+B")
+        bar.addSeparator()
+        self.act_process = action(
+            "Process", self.process, "Process the selected documents with the chosen processor"
+        )
+        self.act_cancel = action("Cancel", self.cancel, "Cancel the selected (or all) pending work")
+        self.act_retry = action("Retry failed", self.retry_failed, "Process failed documents again")
+        bar.addSeparator()
+        self.act_export = action("Export…", self.export_dialog, "Export documents", "Ctrl+E")
+        self.act_prefs = action("Preferences", self.open_preferences, "Preferences", "Ctrl+,")
+        self.act_help = action("Shortcuts", self.show_shortcuts, "Keyboard shortcuts", "F1")
+
+    def _build_central(self) -> None:
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(6, 6, 0, 6)
+        self.drop_zone = DropZone()
+        self.drop_zone.add_files.clicked.connect(self.choose_files)
+        self.drop_zone.add_folder.clicked.connect(self.choose_folder)
+        ll.addWidget(self.drop_zone)
+        search_row = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search names and text (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.status_filter = QComboBox()
+        self.status_filter.addItems(["all statuses"] + STATUSES[1:])
+        self.processor_filter = QComboBox()
+        self.processor_filter.addItems(["all processors"] + list(PROCESSOR_TYPES))
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.status_filter)
+        search_row.addWidget(self.processor_filter)
+        ll.addLayout(search_row)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.status_filter.currentIndexChanged.connect(self.apply_filter)
+        self.processor_filter.currentIndexChanged.connect(self.apply_filter)
+
+        self.table = QTableView()
+        self.table.setObjectName("documentTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.horizontalHeader().setSortIndicator(8, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setDragEnabled(True)
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu)
+        for i, w in enumerate(COLUMN_WIDTHS):
+            self.table.setColumnWidth(i, w)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        self.table.installEventFilter(self)
+        ll.addWidget(self.table, 1)
+
+        self.review = ReviewPane(self.library)
+        self.review.corrected.connect(lambda doc_id: self.model.refresh_documents([doc_id]))
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.review)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([600, 680])
+        self.setCentralWidget(self.splitter)
+
+    def _build_status(self) -> None:
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("notice")
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.notice_label.clear)
+        self.statusBar().addWidget(self.notice_label, 1)
+        self.status_label = QLabel("Ready")
+        self.progress = ProgressStrip()
+        self.progress.setFixedWidth(260)
+        self.progress.hide()
+        self.statusBar().addPermanentWidget(self.status_label)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.count_label = QLabel()
+        self.statusBar().addPermanentWidget(self.count_label)
+
+    def notice(self, text: str, ms: int = 0) -> None:
+        """A message next to the progress (which stays visible), cleared after ``ms``."""
+        self.notice_label.setText(text)
+        if ms:
+            self._notice_timer.start(ms)
+        else:
+            self._notice_timer.stop()
+
+    def _build_shortcuts(self) -> None:
+        def sc(key, slot):
+            s = QShortcut(QKeySequence(key), self)
+            s.activated.connect(slot)
+            return s
+
+        sc("Alt+Down", lambda: self.move_selection(1))
+        sc("Alt+Up", lambda: self.move_selection(-1))
+        sc("PgDown", lambda: self.review.go_to_page(self.review.page_number + 1))
+        sc("PgUp", lambda: self.review.go_to_page(self.review.page_number - 1))
+        sc("Ctrl++", self.review.zoom_in.click)
+        sc("Ctrl+=", self.review.zoom_in.click)
+        sc("Ctrl+-", self.review.zoom_out.click)
+        sc("Ctrl+0", self.review.fit_width)
+        sc("Ctrl+F", lambda: (self.search.setFocus(), self.search.selectAll()))
+
+    def _build_tray(self) -> QSystemTrayIcon | None:
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return None
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
+        tray = QSystemTrayIcon(QIcon(icon), self)
+        tray.setToolTip("DocRouter Desktop")
+        tray.activated.connect(lambda _r: (self.showNormal(), self.raise_(), self.activateWindow()))
+        tray.show()
+        return tray
+
+    # -- layout memory (QSettings)
+
+    def _restore_layout(self) -> None:
+        s = QSettings()
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        for key, widget in (
+            ("window/splitter", self.splitter),
+            ("window/columns", self.table.horizontalHeader()),
+        ):
+            state = s.value(key)
+            if isinstance(state, QByteArray) and not state.isEmpty():
+                widget.restoreState(state)
+
+    def save_layout(self) -> None:
+        s = QSettings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("window/columns", self.table.horizontalHeader().saveState())
+        s.sync()
+
+    # -- adding files
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if local_paths(event):
+            event.acceptProposedAction()
+            self.drop_zone.set_hover(True)
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        if local_paths(event):
+            event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event) -> None:
+        self.drop_zone.set_hover(False)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.drop_zone.set_hover(False)
+        paths = local_paths(event)
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.add_paths(paths)
+
+    def choose_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Add files",
+            "",
+            "Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.webp *.bmp *.txt);;All files (*)",
+        )
+        if files:
+            self.add_paths(files)
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add a folder")
+        if folder:
+            self.add_paths([folder])
+
+    def add_paths(self, paths: list[str]) -> IngestJob:
+        """Add files in the background: listed at once, processed as they arrive."""
+        job = IngestJob(
+            self.library, paths, self.processor.currentText(), True, on_queued=self.bridge.notify
+        )
+        job.found.connect(self.model.add_placeholders)
+        job.added.connect(self._on_ingest_added)
+        job.finished.connect(lambda outcomes, j=job: self._on_ingest_finished(j, outcomes))
+        self.ingest_jobs.append(job)
+        self.notice(f"Adding {len(paths)} item(s)…")
+        job.start()
+        return job
+
+    def _on_ingest_added(self, pairs: list[tuple[str, IngestOutcome]]) -> None:
+        self.model.resolve_placeholders([(k, o.document_id) for k, o in pairs])
+        self.model.refresh_documents([o.document_id for _k, o in pairs if o.document_id])
+        self.tracker.queued(
+            [o.document_id for _k, o in pairs if o.document_id and o.status == "queued"]
+        )
+        self._update_status()
+
+    def _on_ingest_finished(self, job: IngestJob, outcomes: list[IngestOutcome]) -> None:
+        if job in self.ingest_jobs:
+            self.ingest_jobs.remove(job)
+        problems = [o for o in outcomes if o.document_id is None]
+        dups = sum(1 for o in outcomes if o.duplicate)
+        msg = f"Added {len(outcomes) - len(problems) - dups} file(s)"
+        if dups:
+            msg += f", {dups} already in the library"
+        if problems:
+            msg += f", {len(problems)} could not be added ({problems[0].file}: {problems[0].error})"
+        self.notice(msg, 8000)
+        self.files_added.emit(outcomes)
+
+    # -- watched folders
+
+    def start_watchers(self) -> None:
+        self.stop_watchers()
+        for folder in self.library.settings().watch_folders:
+            if not Path(folder).is_dir():
+                continue
+            w = FolderWatcher(
+                self.library,
+                Path(folder),
+                processor_type=None,
+                on_added=self._watch_signals.added.emit,
+                on_queued=self.bridge.notify,
+            )
+            try:
+                w.start()
+            except OSError:
+                continue
+            self.watchers.append(w)
+
+    def stop_watchers(self) -> None:
+        for w in self.watchers:
+            w.stop()
+        self.watchers.clear()
+
+    def _on_watched_added(self, outcome: IngestOutcome) -> None:
+        if outcome.document_id:
+            self.model.add_documents([outcome.document_id])
+            if outcome.status == "queued":
+                self.tracker.queued([outcome.document_id])
+
+    # -- processing
+
+    def _on_job_event(self, event) -> None:
+        self.tracker.on_event(event)
+        self.model.on_job_event(event)
+        if (
+            self.review.document is not None
+            and event.document_id == self.review.document.id
+            and event.kind in ("completed", "failed", "cancelled", "started")
+        ):
+            self.review.reload()
+        busy = self.tracker.busy
+        if self._was_busy and not busy:
+            self._notify_finished()
+        self._was_busy = busy
+
+    def _notify_finished(self) -> None:
+        self._update_status()
+        if self.tray is not None and self.library.settings().notifications:
+            failed = len(self.tracker.failed)
+            self.tray.showMessage(
+                "DocRouter Desktop",
+                f"{len(self.tracker.finished)} document(s) processed"
+                + (f", {failed} failed" if failed else ""),
+                QSystemTrayIcon.MessageIcon.Warning
+                if failed
+                else QSystemTrayIcon.MessageIcon.Information,
+                5000,
+            )
+
+    def _update_status(self) -> None:
+        t = self.tracker
+        self.status_label.setText(t.text())
+        if t.total and t.busy:
+            self.progress.set_progress(len(t.finished), t.total)
+            self.progress.show()
+        else:
+            self.progress.hide()
+        shown = self.model.rowCount()
+        self.count_label.setText(
+            f"{shown:,} documents" + (" · loading…" if self.model.loading else "")
+        )
+
+    def selected_ids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [d for d in (self.model.id_at(r) for r in rows) if d]
+
+    def process(self) -> None:
+        ids = self.selected_ids()
+        processor = self.processor.currentText()
+        queued = []
+        for doc_id in ids:
+            info = self.library.reprocess(doc_id, processor)
+            if info.status == "queued":
+                queued.append(doc_id)
+        self.tracker.queued(queued)
+        self.model.refresh_documents(ids)
+        self.bridge.notify()
+
+    def reprocess(self, ids: list[str], processor: str) -> None:
+        for doc_id in ids:
+            self.library.reprocess(doc_id, processor)
+        self.tracker.queued(ids)
+        self.model.refresh_documents(ids)
+        self.bridge.notify()
+
+    def cancel(self) -> None:
+        ids = self.selected_ids()
+        n = self.library.cancel_all(set(ids) if ids else None)
+        for job in self.ingest_jobs:
+            job.cancelled.set()
+        self.notice(f"Cancelled {n} document(s)", 5000)
+        self.model.refresh_documents(ids or self.model.ids()[:500])
+
+    def retry_failed(self) -> None:
+        ids = self.library.retry_failed()
+        self.tracker.queued(ids)
+        self.model.refresh_documents(ids)
+        self.bridge.notify()
+        self.notice(f"Retrying {len(ids)} document(s)", 5000)
+
+    def delete_documents(self, ids: list[str], confirm: bool = True) -> None:
+        if not ids:
+            return
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                "Delete documents",
+                f"Delete {len(ids)} document(s) and their results from the library?\n"
+                "Your own files are not touched.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.library.cancel_all(set(ids))
+        for doc_id in ids:
+            self.library.delete(doc_id)
+            self.model.remove_document(doc_id)
+        if self.review.document and self.review.document.id in ids:
+            self.review.show_document(None)
+
+    def _on_table_context_menu(self, pos) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        menu = QMenu(self)
+        sub = menu.addMenu("Reprocess with")
+        for p in PROCESSOR_TYPES:
+            sub.addAction(p, lambda p=p: self.reprocess(ids, p))
+        menu.addAction("Export selected…", lambda: self.export_dialog(ids))
+        menu.addSeparator()
+        menu.addAction("Delete", lambda: self.delete_documents(ids))
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    # -- list and selection
+
+    def apply_filter(self) -> None:
+        status = self.status_filter.currentText()
+        proc = self.processor_filter.currentText()
+        self.model.set_filter(
+            ListFilter(
+                self.search.text().strip(),
+                None if status.startswith("all") else status,
+                None if proc.startswith("all") else proc,
+            )
+        )
+        self._update_status()
+
+    def _on_model_reloaded(self) -> None:
+        current = self.review.document.id if self.review.document else None
+        row = self.model.row_of(current) if current else None
+        if row is not None:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        self._update_status()
+
+    def select_row(self, row: int) -> None:
+        idx = self.model.index(row, 0)
+        if idx.isValid():
+            self.table.selectionModel().setCurrentIndex(
+                idx,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(idx)
+
+    def move_selection(self, step: int) -> None:
+        cur = self.table.currentIndex()
+        row = (cur.row() if cur.isValid() else -1) + step
+        if 0 <= row < self.model.rowCount():
+            self.select_row(row)
+
+    def _on_current_row_changed(self, current, _previous) -> None:
+        doc_id = self.model.data(current, IdRole) if current.isValid() else None
+        if self.review.document is None or doc_id != self.review.document.id:
+            self.review.show_document(doc_id)
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.table and event.type() == QEvent.Type.KeyPress:
+            if event.text() == "?":
+                self.show_shortcuts()
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.focus_first_field()
+                return True
+            if event.key() == Qt.Key.Key_Delete:
+                self.delete_documents(self.selected_ids())
+                return True
+        return super().eventFilter(obj, event)
+
+    def keyPressEvent(self, event) -> None:
+        if event.text() == "?":
+            self.show_shortcuts()
+            return
+        super().keyPressEvent(event)
+
+    def focus_first_field(self) -> None:
+        edits = self.review.edits
+        for name, edit in edits.items():
+            if self.review.needs_review(name):
+                edit.setFocus()
+                return
+        if edits:
+            next(iter(edits.values())).setFocus()
+
+    # -- dialogs
+
+    def show_shortcuts(self) -> None:
+        sheet = ShortcutSheet(self)
+        sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        sheet.show()
+        self.shortcut_sheet = sheet
+
+    def open_batch(self, folder: str = "") -> BatchDialog:
+        dialog = BatchDialog(self.library, self.bridge, folder or "", self)
+        dialog.documents_added.connect(self.model.add_documents)
+        dialog.documents_added.connect(self.tracker.queued)
+        self.batch_dialogs.append(dialog)
+        dialog.finished.connect(lambda _r, d=dialog: self.batch_dialogs.remove(d))
+        dialog.show()
+        return dialog
+
+    def open_preferences(self) -> PreferencesDialog:
+        dialog = PreferencesDialog(self.library, self)
+        dialog.accepted.connect(self._on_preferences_saved)
+        dialog.show()
+        self.preferences = dialog
+        return dialog
+
+    def _on_preferences_saved(self) -> None:
+        s = self.library.settings()
+        self.review.threshold = s.confidence_threshold
+        self.review.reload()
+        if self.bridge.runner is not None and self.bridge.runner.workers != s.workers:
+            self.bridge.restart(s.workers)
+        self.start_watchers()
+
+    # -- export
+
+    def export_dialog(self, ids: list[str] | None = None) -> None:
+        ids = ids or self.selected_ids()
+        scope = "selected" if ids else "all listed"
+        path, chosen = QFileDialog.getSaveFileName(
+            self,
+            f"Export {scope} documents",
+            str(Path.home() / "documents.csv"),
+            "CSV (*.csv);;Excel (*.xlsx);;JSON (*.json)",
+        )
+        if path:
+            target = Path(path)
+            if target.suffix.lower() not in (".csv", ".xlsx", ".json"):
+                suffix = {"Excel": ".xlsx", "JSON": ".json"}.get(chosen.split(" ")[0], ".csv")
+                target = target.with_name(target.name + suffix)
+            self.export_to(target, ids or None)
+
+    def export_to(self, path: Path, ids: list[str] | None = None) -> None:
+        """Write an export in the background; ``ids`` None means every listed document."""
+        ids = list(ids) if ids else self.model.ids()
+        library = self.library
+
+        def work():
+            write_export(export_rows(library, ids), path)
+            return path
+
+        self.notice(f"Exporting {len(ids)} document(s)…")
+        self._tasks.submit(work, "export")
+
+    def _on_task_done(self, token, result) -> None:
+        if token == "export":
+            self.last_export = result
+            self.notice(f"Exported to {result}", 8000)
+
+    def _on_task_failed(self, token, message: str) -> None:
+        self.notice(f"Export failed: {message}", 10000)
+        QMessageBox.warning(self, "Export failed", message)
+
+    # -- closing
+
+    def closeEvent(self, event) -> None:
+        if self.remember_layout:
+            self.save_layout()
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        for job in self.ingest_jobs:
+            job.cancelled.set()
+        for job in list(self.ingest_jobs):
+            job.wait(10)
+        for dialog in list(self.batch_dialogs):
+            dialog.cancel()
+            dialog.wait(30)
+        self.stop_watchers()
+        self.bridge.stop()
+        shutdown_ingest()
+        if self.tray is not None:
+            self.tray.hide()
+        self._status_timer.stop()

@@ -1,0 +1,109 @@
+"""Fixtures for the window's tests: offscreen Qt, throwaway QSettings, filled libraries."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+if not os.environ.get("DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from docrouter_desktop.core.runner import Runner  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def isolated_qsettings(qapp, tmp_path_factory):
+    """Window geometry and column layout go to a temporary folder, never the user's config."""
+    folder = tmp_path_factory.mktemp("qsettings")
+    qapp.setOrganizationName("DocRouterTest")
+    qapp.setApplicationName("DocRouter Desktop Tests")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    yield folder
+    assert not Path(QSettings().fileName()).is_relative_to(Path.home() / ".config")
+
+
+@pytest.fixture
+def small_library(library):
+    """A library that processes with one worker process (the machine is shared)."""
+    library.set_setting("workers", 1)
+    return library
+
+
+@pytest.fixture
+def window(qtbot, small_library):
+    from docrouter_desktop.gui.main_window import MainWindow
+
+    w = MainWindow(small_library)
+    qtbot.addWidget(w)
+    yield w
+    w.shutdown()
+
+
+def process_now(library) -> None:
+    """Process every queued job in this thread (no worker processes)."""
+    Runner(library, workers=0).run_until_idle()
+
+
+def fill_library(library, n: int, start: int = 0) -> list[str]:
+    """Insert ``n`` completed documents with results straight into the database."""
+    org = library.default_org_id()
+    docs, results, fts, ids = [], [], [], []
+    for i in range(start, start + n):
+        doc_id = f"doc_fill{i:08d}"
+        ids.append(doc_id)
+        created = f"2024-01-01T00:00:{i % 60:02d}.{i:06d}+00:00"
+        name = f"receipt-{i:06d}.pdf"
+        fields = {
+            "vendor": f"Vendor {i % 97}",
+            "date": "2024-03-15",
+            "total": float(i),
+            "currency": "EUR",
+        }
+        docs.append(
+            (
+                doc_id,
+                org,
+                name,
+                None,
+                f"{i:064x}",
+                100,
+                "application/pdf",
+                1,
+                "receipt",
+                "completed",
+                None,
+                "[]",
+                created,
+                created,
+            )
+        )
+        results.append(
+            (
+                doc_id,
+                "receipt",
+                json.dumps(fields),
+                "{}",
+                "[]",
+                "[]",
+                None,
+                f"text of document {i}",
+                "test",
+                created,
+                created,
+            )
+        )
+        fts.append((doc_id, name, f"Vendor {i % 97} text of document {i}"))
+    with library.db.write() as s:
+        c = s.connection()
+        c.exec_driver_sql("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", docs)
+        c.exec_driver_sql("INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?)", results)
+        c.exec_driver_sql(
+            "INSERT INTO documents_fts (document_id, document_name, text) VALUES (?,?,?)", fts
+        )
+    return ids
