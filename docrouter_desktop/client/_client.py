@@ -121,7 +121,11 @@ class DocRouterClient:
                     kw["files"] = kw.pop("files_factory")()
                 else:
                     kw = kwargs
-                response = self._http.request(method, path, **kw)
+                try:
+                    response = self._http.request(method, path, **kw)
+                finally:
+                    for value in (kw.get("files") or {}).values():
+                        value[1].close()  # each upload attempt opens the file afresh
             except httpx.TimeoutException as exc:
                 error: Exception = RequestTimeout(
                     f"{self.base_url} did not answer in time ({type(exc).__name__})."

@@ -192,6 +192,9 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         self.act_export = action("Export…", self.export_dialog, "Export documents", "Ctrl+E")
         self.act_prefs = action("Preferences", self.open_preferences, "Preferences", "Ctrl+,")
+        self.act_tokens = action(
+            "API tokens…", self.open_token_dialog, "DocRouter servers and their API tokens"
+        )
         self.act_help = action("Shortcuts", self.show_shortcuts, "Keyboard shortcuts", "F1")
 
     def _build_central(self) -> None:
@@ -540,6 +543,13 @@ class MainWindow(QMainWindow):
         for p in PROCESSOR_TYPES:
             sub.addAction(p, lambda p=p: self.reprocess(ids, p))
         menu.addAction("Export selected…", lambda: self.export_dialog(ids))
+        from docrouter_desktop.core import remote as rem
+
+        remotes = rem.remotes(self.library)
+        send = menu.addMenu("Send to DocRouter")
+        send.setEnabled(bool(remotes))
+        for name in remotes:
+            send.addAction(name, lambda name=name: self.send_to_remote(ids, name))
         menu.addSeparator()
         menu.addAction("Delete", lambda: self.delete_documents(ids))
         menu.exec(self.table.viewport().mapToGlobal(pos))
@@ -686,8 +696,57 @@ class MainWindow(QMainWindow):
             self.notice(f"Exported to {result}", 8000)
 
     def _on_task_failed(self, token, message: str) -> None:
-        self.notice(f"Export failed: {message}", 10000)
-        QMessageBox.warning(self, "Export failed", message)
+        what = "Sending to DocRouter" if token == "remote" else "Export"
+        self.notice(f"{what} failed: {message}", 10000)
+        QMessageBox.warning(self, f"{what} failed", message)
+
+    # -- remote DocRouter servers
+
+    def open_token_dialog(self, remote_name: str | None = None):
+        from docrouter_desktop.core import remote as rem
+        from docrouter_desktop.gui.token_dialog import TokenDialog
+
+        name = remote_name or next(iter(rem.remotes(self.library)), "docrouter")
+        dialog = TokenDialog(self.library, remote_name=name, parent=self)
+        dialog.show()
+        return dialog
+
+    def send_to_remote(self, ids: list[str], remote_name: str, org: str | None = None) -> None:
+        """Process the selected documents on a DocRouter server (in the background)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from docrouter_desktop.core import remote as rem
+        from docrouter_desktop.core.secrets import TokenStore
+
+        remote = rem.get_remote(self.library, remote_name)
+        if org is None:
+            org, ok = QInputDialog.getText(
+                self,
+                "Send to DocRouter",
+                f"Workspace (organization id) on {remote.url}:",
+                text=remote.org_tokens[0] if remote.org_tokens else "",
+            )
+            if not ok or not org.strip():
+                return
+            org = org.strip()
+        target = remote.target(org)
+        for doc_id in ids:
+            self.library.reprocess(doc_id, target=target)
+        self.model.refresh_documents(ids)
+
+        def work():
+            rem.RemoteRunner(
+                self.library,
+                remote,
+                org,
+                TokenStore(),
+                on_event=self.bridge.forward,
+                only_documents=set(ids),
+            ).run_until_idle()
+            return len(ids)
+
+        self._tasks.submit(work, token="remote")
+        self.notice(f"Sending {len(ids)} document(s) to {remote.name} ({remote.url})", 8000)
 
     # -- closing
 

@@ -260,6 +260,14 @@ class ReviewPane(QWidget):
             self.next_page.setEnabled(False)
             return
         self.title.setText(f"{d.document_name}  ·  {d.status}  ·  {d.processor_type}")
+        from docrouter_desktop.core.remote import remote_record
+
+        sent = remote_record(self.library, d.id)
+        if sent:
+            self.title.setText(
+                self.title.text() + f"  ·  sent to {sent['remote']} ({sent['url']}), workspace "
+                f"{sent['organization']}, {(sent['uploaded_at'] or '')[:16].replace('T', ' ')}"
+            )
         messages = []
         if d.error:
             messages.append(f"✖ {d.error}")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from docrouter_desktop.core.extraction.pages import PageContent, Word
 
 
-@dataclass
+@dataclass(eq=False)
 class Segment:
     words: list[Word]
 
@@ -28,7 +28,8 @@ class Segment:
         return self.words[-1][3]
 
 
-@dataclass
+# Rows compare by identity: processors look rows up by position in long lists.
+@dataclass(eq=False)
 class Row:
     page: int
     index: int  # position on its page, top to bottom

@@ -1,0 +1,53 @@
+"""'Send to DocRouter' from the window: the selection is processed on a real server and the
+review pane says where it went."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from docrouter_desktop.client import DocRouterClient
+from docrouter_desktop.core import remote as rem
+from docrouter_desktop.core.secrets import KeyringUnavailable, TokenStore
+from tests import factories
+from tests.remote.conftest import ServeProcess, free_port
+
+
+@pytest.fixture
+def docrouter(tmp_path):
+    srv = ServeProcess(tmp_path / "server-library", free_port())
+    srv.account_token = srv.cli("api-token", "create", "--name", "tests").strip().splitlines()[-1]
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+def test_send_to_docrouter_processes_the_selection_remotely(
+    qtbot, window, small_library, inbox, docrouter
+):  # noqa: F811
+    try:
+        TokenStore.check()
+    except KeyringUnavailable:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("no Secret Service in this session")
+    rem.add_remote(small_library, "srv", docrouter.url)
+    TokenStore().set_token("srv", docrouter.account_token)
+    with DocRouterClient(docrouter.url, docrouter.account_token) as c:
+        org = c.organizations()[0]["id"]
+    window.bridge.stop() if hasattr(window.bridge, "stop") else None  # keep it remote-only
+    pdf = factories.invoice_pdf(inbox / "send.pdf", number="SEND-1")
+    outcome = small_library.ingest_file(
+        pdf, target=rem.get_remote(small_library, "srv").target(org)
+    )
+    window.send_to_remote([outcome.document_id], "srv", org)
+    qtbot.waitUntil(
+        lambda: small_library.document(outcome.document_id).status == "completed", timeout=60000
+    )
+    sent = rem.remote_record(small_library, outcome.document_id)
+    assert sent["remote"] == "srv" and sent["organization"] == org and sent["uploaded_at"]
+    assert small_library.result(outcome.document_id).fields["invoice_number"] == "SEND-1"
+    window.review.show_document(outcome.document_id)
+    assert "sent to srv" in window.review.title.text()
+    TokenStore().delete_token("srv")
