@@ -68,6 +68,12 @@ class DocumentView:
             self.rows.extend(build_rows(page))
         self.page_sizes = {p.number: (p.width, p.height) for p in pages}
         self.sources = {p.number: p.text_source for p in pages}
+        self._pos = {id(r): i for i, r in enumerate(self.rows)}
+        # Labels of header and totals fields are looked for on the first two and the last three
+        # pages: a long document's middle pages hold line items, not its totals.
+        numbers = sorted({p.number for p in pages})
+        keep = set(numbers[:2] + numbers[-3:])
+        self.label_rows = [r for r in self.rows if r.page in keep]
         self._row_texts = [r.text for r in self.rows]
         self.text = "\n".join(self._row_texts)
         self.lower = self.text.lower()
@@ -112,7 +118,7 @@ class DocumentView:
 
     def find_labels(self, pattern: re.Pattern, rows: list[Row] | None = None) -> list[LabelHit]:
         hits = []
-        for row in rows if rows is not None else self.rows:
+        for row in rows if rows is not None else self.label_rows:
             text = row.text.lower()
             for m in pattern.finditer(text):
                 first, after = _word_span(row, m.start(), m.end())
@@ -120,8 +126,12 @@ class DocumentView:
         return hits
 
     def rows_below(self, row: Row, count: int = 2) -> list[Row]:
-        i = self.rows.index(row)
+        i = self.pos(row)
         return [r for r in self.rows[i + 1 : i + 1 + count] if r.page == row.page]
+
+    def pos(self, row: Row) -> int:
+        """The row's place in the whole document, top of the first page first."""
+        return self._pos[id(row)]
 
     # -- values
 

@@ -200,7 +200,7 @@ def find_totals(view: DocumentView) -> dict[str, Found | None]:
                 continue
             value, span, row, where = got
             value = _signed(view, row, span, value)
-            position = view.rows.index(hit.row) / n_rows
+            position = view.pos(hit.row) / n_rows
             if where == CROWDED:
                 strength = min(strength, 0.6)
             score = strength + 0.1 * position
@@ -279,7 +279,7 @@ def _totals_triple(view: DocumentView):
     """Net, tax and gross amounts that add up (net + tax = gross, tax 2-27% of net) on the rows
     that carry total or tax labels: arithmetic evidence when the labels are ambiguous."""
     values = []
-    for row in view.rows:
+    for row in view.label_rows:
         text = row.text.lower()
         if not (
             any(p.search(text) for p, _s in TOTAL_PATTERNS)
@@ -346,7 +346,7 @@ def _labelled_amount(
         value = _signed(view, row, span, value)
         rule = f"label '{hit.label.strip()}' {where}"
         f = view.found(value, 0.75, row, span, rule)
-        if best is None or view.rows.index(hit.row) > view.rows.index(best[0]):
+        if best is None or view.pos(hit.row) > view.pos(best[0]):
             best = (hit.row, f)
     return best[1] if best else None
 
@@ -1002,4 +1002,4 @@ def check_arithmetic(found: dict[str, Found | None]) -> list[str]:
 
 
 def _row_index(view: DocumentView, row: Row) -> int:
-    return view.rows.index(row)
+    return view.pos(row)
