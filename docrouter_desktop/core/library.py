@@ -182,26 +182,6 @@ class Library:
             target,
         )
 
-    def ingest_bytes(
-        self,
-        data: bytes,
-        name: str,
-        org_id: str | None = None,
-        processor_type: str = "auto",
-        tags: Iterable[str] = (),
-    ) -> IngestOutcome:
-        blob = self.blobs.add_bytes(data)
-        return self._register(
-            blob,
-            name,
-            None,
-            org_id or self.default_org_id(),
-            processor_type,
-            list(tags),
-            name,
-            False,
-        )
-
     def _register(
         self,
         blob,
