@@ -33,19 +33,45 @@ def run_gui(args, library_dir: Path) -> int:
     try:
         if screenshot:
             return take_screenshot(library, Path(screenshot), getattr(args, "select", None))
+        from docrouter_desktop.gui import single_instance
         from docrouter_desktop.gui.main_window import MainWindow
 
-        window = MainWindow(library)
-        window.show()
-        previous = _close_on_signals(window)
-        if getattr(args, "files", None):
-            window.add_paths([str(Path(f).resolve()) for f in args.files])
-        code = app.exec()
-        window.shutdown()
-        _restore_signals(previous)
-        return code
+        files = [str(Path(f).resolve()) for f in getattr(args, "files", None) or []]
+        lock = single_instance.claim_window(library_dir)
+        if lock is None:
+            if single_instance.hand_over(library_dir, files):
+                print(f"Handed {len(files)} file(s) to the running window.")
+                return 0
+            print(
+                "DocRouter Desktop is already open on this library, but it does not answer.",
+                file=sys.stderr,
+            )
+            return 1
+        try:
+            window = MainWindow(library)
+            server = single_instance.WindowServer(single_instance.socket_name(library_dir), window)
+            server.files_received.connect(lambda paths: _receive(window, paths))
+            window.show()
+            previous = _close_on_signals(window)
+            if files:
+                window.add_paths(files)
+            code = app.exec()
+            window.shutdown()
+            _restore_signals(previous)
+            return code
+        finally:
+            lock.release()
     finally:
         library.close()
+
+
+def _receive(window, paths: list[str]) -> None:
+    """Files handed over by a second start: add them, and bring the window forward."""
+    if paths:
+        window.add_paths(paths)
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()
 
 
 def _close_on_signals(window) -> dict:
