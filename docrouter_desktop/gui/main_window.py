@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
         self._status_timer.setInterval(500)
         self._status_timer.timeout.connect(self._update_status)
         self._status_timer.start()
+        self.check_tesseract()
         if start_runner:
             self.bridge.start()
             warm_up_ingest()
@@ -699,6 +700,21 @@ class MainWindow(QMainWindow):
         what = "Sending to DocRouter" if token == "remote" else "Export"
         self.notice(f"{what} failed: {message}", 10000)
         QMessageBox.warning(self, f"{what} failed", message)
+
+    def check_tesseract(self) -> str | None:
+        """At start: say plainly when Tesseract is missing (text PDFs still process)."""
+        from docrouter_desktop.core.extraction.tesseract import (
+            TesseractMissingError,
+            find_tesseract,
+        )
+
+        try:
+            find_tesseract(self.library.settings().tesseract_path)
+        except TesseractMissingError as exc:
+            self.notice(str(exc))
+            self.notice_label.setToolTip(str(exc))
+            return str(exc)
+        return None
 
     # -- remote DocRouter servers
 

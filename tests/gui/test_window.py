@@ -276,3 +276,14 @@ def test_export_selected_to_xlsx_and_json(qtbot, small_library, inbox, tmp_path)
     sheet = load_workbook(tmp_path / "all.xlsx").active
     assert sheet.max_row == 4  # a header and the three listed documents
     window.shutdown()
+
+
+def test_missing_tesseract_is_explained_at_start(qtbot, small_library, tmp_path):
+    from docrouter_desktop.gui.main_window import MainWindow
+
+    small_library.set_setting("tesseract_path", str(tmp_path / "no-tesseract"))
+    w = MainWindow(small_library, start_runner=False, watch=False)
+    qtbot.addWidget(w)
+    assert "Tesseract OCR was not found" in w.notice_label.text()
+    assert "apt-get install tesseract-ocr" in w.notice_label.text()
+    w.shutdown()
