@@ -35,12 +35,7 @@ def list_organizations(request: Request, page: Annotated[Page, Depends(paging)])
     """The organizations (workspaces) of the account, oldest first, with document counts."""
     orgs = request.app.state.library.organizations()
     chosen = orgs[page.offset : page.offset + page.limit]
-    return {
-        "organizations": [_org(o) for o in chosen],
-        "total_count": len(orgs),
-        "limit": page.limit,
-        "offset": page.offset,
-    }
+    return page.reply("organizations", [_org(o) for o in chosen], len(orgs))
 
 
 @router.post(
@@ -75,12 +70,7 @@ def delete_organization(request: Request, id: str):
 def list_account_tokens(request: Request, page: Annotated[Page, Depends(paging)]):
     """The account tokens (never their secrets), newest first."""
     tokens, total = request.app.state.tokens.list(None, page.limit, page.offset)
-    return {
-        "access_tokens": [t.api_dict() for t in tokens],
-        "total_count": total,
-        "limit": page.limit,
-        "offset": page.offset,
-    }
+    return page.reply("access_tokens", [t.api_dict() for t in tokens], total)
 
 
 @router.post(

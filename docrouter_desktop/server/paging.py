@@ -15,6 +15,10 @@ class Page:
     limit: int
     offset: int
 
+    def reply(self, key: str, items: list, total: int) -> dict:
+        """A list reply of the contract: the items under ``key``, with the paging figures."""
+        return {key: items, "total_count": total, "limit": self.limit, "offset": self.offset}
+
 
 def paging(
     limit: Annotated[int, Query(ge=1, le=100, description="How many items (1 to 100).")] = 20,

@@ -100,12 +100,7 @@ def list_workspace_tokens(
     """The workspace tokens of this organization (never their secrets), newest first."""
     require_organization(request, organization_id)
     tokens, total = request.app.state.tokens.list(organization_id, page.limit, page.offset)
-    return {
-        "access_tokens": [t.api_dict() for t in tokens],
-        "total_count": total,
-        "limit": page.limit,
-        "offset": page.offset,
-    }
+    return page.reply("access_tokens", [t.api_dict() for t in tokens], total)
 
 
 @router.post(
@@ -196,12 +191,7 @@ def list_documents(
         limit=page.limit,
         offset=page.offset,
     )
-    return {
-        "documents": [d.api_dict() for d in docs],
-        "total_count": total,
-        "limit": page.limit,
-        "offset": page.offset,
-    }
+    return page.reply("documents", [d.api_dict() for d in docs], total)
 
 
 @router.get("/documents/{document_id}", response_model=schemas.Document, responses=ERRORS)
