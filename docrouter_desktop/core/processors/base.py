@@ -176,8 +176,14 @@ class DocumentView:
             out.append((abs(value), span))
         return out
 
-    def dates_in_words(self, words: list[Word]) -> list[tuple[date, list[Word], bool]]:
+    def dates_in_words(
+        self, words: list[Word], ocr: bool = False
+    ) -> list[tuple[date, list[Word], bool]]:
+        """Dates among words, each with the words it spans and whether it is ambiguous; with
+        ``ocr``, digits OCR misread as letters inside a numeric date are read back first."""
         text, offsets = _join(words)
+        if ocr:
+            text = dt.repair_ocr_dates(text)
         out = []
         for m in dt.find_dates(text, self.date_order):
             span = [

@@ -96,6 +96,35 @@ NUMERIC = re.compile(
 )
 
 
+# A numeric date as OCR may misread it: letters for digits (O/0, l/1, S/5, B/8) and a year whose
+# second digit lost its shape ("2617", "2O18"). Only the characters change, never the length, so
+# positions in the text stay the same.
+_OCR_DATE = re.compile(
+    r"(?<![\w.,])([\dOoDlI|SB]{1,2})([-/.])([\dOoDlI|SB]{1,2})\2(2[\dOoD689][\dOoDlI|SB]{2}|[\dOo]{2})(?![\w,])"
+)
+_OCR_DATE_DIGITS = str.maketrans(
+    {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"}
+)
+
+
+def repair_ocr_dates(text: str) -> str:
+    """A text whose numeric dates have OCR slips read back to digits: ``O5/O9/2617`` ->
+    ``05/09/2017``. A token already a valid date and anything that is not date-shaped stay as
+    they are; the length of the text never changes."""
+
+    def fix(m: re.Match) -> str:
+        day, sep, month, year = m.groups()
+        if not any(c.isdigit() for c in day + month):
+            return m.group(0)
+        day, month = day.translate(_OCR_DATE_DIGITS), month.translate(_OCR_DATE_DIGITS)
+        year = year.translate(_OCR_DATE_DIGITS)
+        if len(year) == 4 and year[1] in "689":
+            year = year[0] + "0" + year[2:]
+        return f"{day}{sep}{month}{sep}{year}"
+
+    return _OCR_DATE.sub(fix, text)
+
+
 @dataclass(frozen=True)
 class DateMatch:
     value: date

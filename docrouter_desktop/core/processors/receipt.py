@@ -18,8 +18,11 @@ RECEIPT_FIELDS = ["vendor", "vendor_address", "date", "total", "tax", "currency"
 NOT_TOTAL = re.compile(
     r"sub\s*-?\s*total|total\s*(?:qty|quantity|item|items|excl|exclusive|ex\.?|before|gst\s*$|tax|discount|savings|saving|disc)|"
     r"excl|before\s*(?:gst|disc)|no\s*of\s*item|total\s*qty|tot\s*qty|change|cash|tender|paid|rounding\s*adj|"
-    r"(?<![a-z])adj|qty|quantity|(?<![a-z])items?(?![a-z])|savings?|discount"
+    r"(?<![a-z])adj|qty|quantity|(?<![a-z])items?(?![a-z])|savings?|discount|"
+    # A GST summary's "Total 6% supplies" / "zero rated supplies" splits the sale by tax rate.
+    r"suppl(?:y|ies)|zero\s*rated|standard\s*rated"
 )
+ROUNDING_ADJ = re.compile(r"round(?:ing)?\s*(?:adj(?:ustment)?|adj\.?)")
 TAX_LABELS = re.compile(
     r"(?<![a-z])(?:total\s*)?(?:gst|sst|vat|tax|mwst|tva|btw)(?![a-z])(?:\s*(?:amount|payable|@?\s*\d{1,2}\s*%))?"
 )
@@ -122,6 +125,21 @@ def find_receipt_total(view: DocumentView) -> Found | None:
         # "rounded" figure was misread.
         if c.get("rounded") and any(0 < abs(v - value) <= 0.10 for v in cands):
             c["score"] += 0.5
+        elif c.get("rounded") and any(abs(v - value) > 0.10 for v in cands):
+            c["score"] -= 1.0
+    adj = _labelled(view, ROUNDING_ADJ)
+    if adj is not None and abs(adj) < 0.10:
+        # Total plus the rounding adjustment is the rounded total; a "rounded total" that no
+        # total plus or minus the adjustment gives was misread.
+        plain = [v for v, c in cands.items() if not c.get("rounded")]
+        expected = {round(u + s * adj, 2) for u in plain for s in (1, -1)}
+        for value, c in cands.items():
+            if c.get("rounded") and plain:
+                if value in expected:
+                    c["score"] += 1.0
+                    c["why"].append("total plus the rounding adjustment agrees")
+                else:
+                    c["score"] -= 1.5
     paid = _labelled(view, PAID)
     change = _labelled(view, CHANGE)
     if paid is not None:
@@ -154,7 +172,7 @@ def find_receipt_total(view: DocumentView) -> Found | None:
                     view.source(view.rows[0].page),
                     "cash minus change" + (", an amount printed on the receipt" if printed else ""),
                 )
-                add(value, 2.5 if printed else 2.0, f, "cash minus change")
+                add(value, 3.0 if printed else 2.0, f, "cash minus change")
         elif round(paid, 2) in cands:
             cands[round(paid, 2)]["score"] += 1.0
             cands[round(paid, 2)]["why"].append("the amount paid is the same")
@@ -167,8 +185,15 @@ def find_receipt_total(view: DocumentView) -> Found | None:
                 c["why"].append("subtotal + tax agree")
             elif value + 0.011 < sub:
                 c["score"] -= 2.0
+    # A till prints the total more than once (total, rounded total, payment, tax summary): an
+    # amount seen on other lines is likelier than a one-off misreading.
+    for value, c in cands.items():
+        again = _rows_with(view, value) - (1 if c["found"].bbox is not None else 0)
+        if again > 0:
+            c["score"] += 0.5 * min(again, 2)
     if not cands:
         return None
+    if __import__("os").environ.get("DBG"): print({v: (c["score"], c["why"]) for v, c in cands.items()}, paid, change)
     best_value = max(cands, key=lambda v: (cands[v]["score"], v))
     best = cands[best_value]
     f = best["found"]
@@ -207,6 +232,15 @@ def _appears(view: DocumentView, value: float) -> bool:
     return False
 
 
+def _rows_with(view: DocumentView, value: float) -> int:
+    """On how many rows an amount is printed."""
+    count = 0
+    for row in view.rows:
+        if any(abs(v - value) < 0.005 for v, _span in view.amounts_in_words(row.words)):
+            count += 1
+    return count
+
+
 def _labelled(view: DocumentView, pattern: re.Pattern) -> float | None:
     for row in view.rows:
         text = row.text.lower()
@@ -240,26 +274,58 @@ def find_receipt_tax(view: DocumentView, total: Found | None) -> Found | None:
     return best
 
 
+# A till prints the sale's date with its time ("18/03/18 19:08"); a date alone on a receipt is as
+# often a batch, expiry or promotion date.
+TIME_OF_DAY = re.compile(r"(?<![\d.,])(?:[01]?\d|2[0-3])\s?[:.]\s?[0-5]\d(?![\d,]|\.\d)")
+MONTH_FIRST = re.compile(r"(?<!\d)\d{1,2}\s?[-/.]\s?(\d{1,2})\s?[-/.]")
+DATE_LABEL = re.compile(r"date|datum|tarikh|dt\b")
+
+
 def find_receipt_date(view: DocumentView) -> Found | None:
-    labelled = []
-    plain = []
+    """The sale's date: on a line labelled Date, else beside a time of day, else the first one."""
+    labelled, timed, plain = [], [], []
     for row in view.rows:
-        ds = view.dates_in_words(row.words)
+        ocr = view.sources.get(row.page) == "ocr"
+        ds = view.dates_in_words(row.words, ocr=ocr)
         if not ds:
             continue
         d, span, amb = ds[0]
         text = row.text.lower()
-        if re.search(r"date|datum|tarikh|dt\b", text):
+        rest = " ".join(w[0] for w in row.words if w not in span)
+        if DATE_LABEL.search(text):
             labelled.append(
                 view.found(d, 0.9 if not amb else 0.8, row, span, "date on a line labelled 'Date'")
+            )
+        elif TIME_OF_DAY.search(rest):
+            timed.append(
+                view.found(d, 0.85 if not amb else 0.7, row, span, "date beside a time of day")
             )
         else:
             plain.append(
                 view.found(d, 0.85 if not amb else 0.7, row, span, "first date on the receipt")
             )
-    if labelled:
-        return labelled[0]
-    return plain[0] if plain else None
+    best = (labelled or timed or plain or [None])[0]
+    if best is not None and _month_first_in_day_first(view, best):
+        best.confidence = min(best.confidence, 0.6)
+        best.rule += "; month-first, in a document that writes dates day-first elsewhere"
+    return best
+
+
+def _month_first_in_day_first(view: DocumentView, found: Found) -> bool:
+    """A date that can only be read month-first ("01/16/2017") on a receipt whose currency or
+    language writes dates day-first: more likely a misread digit than a US date."""
+    row_text = " ".join(
+        w[0]
+        for r in view.rows
+        if r.page == found.page
+        for w in r.words
+        if found.bbox and w[1] >= found.bbox[0] - 0.01 and w[3] <= found.bbox[2] + 0.01
+        and w[2] >= found.bbox[1] - 0.01 and w[4] <= found.bbox[3] + 0.01
+    )
+    m = MONTH_FIRST.search(row_text)
+    if not m or int(m.group(1)) <= 12:
+        return False
+    return view.currency in ("MYR", "EUR", "GBP", "INR", "SGD") or view.language in ("de", "fr", "nl")
 
 
 SHOP_SUFFIX = re.compile(
