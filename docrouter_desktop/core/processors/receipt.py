@@ -193,7 +193,6 @@ def find_receipt_total(view: DocumentView) -> Found | None:
             c["score"] += 0.5 * min(again, 2)
     if not cands:
         return None
-    if __import__("os").environ.get("DBG"): print({v: (c["score"], c["why"]) for v, c in cands.items()}, paid, change)
     best_value = max(cands, key=lambda v: (cands[v]["score"], v))
     best = cands[best_value]
     f = best["found"]
@@ -319,13 +318,20 @@ def _month_first_in_day_first(view: DocumentView, found: Found) -> bool:
         for r in view.rows
         if r.page == found.page
         for w in r.words
-        if found.bbox and w[1] >= found.bbox[0] - 0.01 and w[3] <= found.bbox[2] + 0.01
-        and w[2] >= found.bbox[1] - 0.01 and w[4] <= found.bbox[3] + 0.01
+        if found.bbox
+        and w[1] >= found.bbox[0] - 0.01
+        and w[3] <= found.bbox[2] + 0.01
+        and w[2] >= found.bbox[1] - 0.01
+        and w[4] <= found.bbox[3] + 0.01
     )
     m = MONTH_FIRST.search(row_text)
     if not m or int(m.group(1)) <= 12:
         return False
-    return view.currency in ("MYR", "EUR", "GBP", "INR", "SGD") or view.language in ("de", "fr", "nl")
+    return view.currency in ("MYR", "EUR", "GBP", "INR", "SGD") or view.language in (
+        "de",
+        "fr",
+        "nl",
+    )
 
 
 SHOP_SUFFIX = re.compile(

@@ -1,0 +1,148 @@
+"""Receipt rules one at a time, over synthetic till receipts read as text or as OCR."""
+
+from __future__ import annotations
+
+import pytest
+
+from docrouter_desktop.core.extraction.pages import PageContent
+from docrouter_desktop.core.processors.base import DocumentView, ProcessorOptions
+from docrouter_desktop.core.processors.dates import repair_ocr_dates
+from docrouter_desktop.core.processors.receipt import ReceiptProcessor
+
+HEADER = [
+    "KEDAI RUNCIT MAJU SDN BHD",
+    "NO. 7, JALAN MAWAR 3,",
+    "81750 MASAI, JOHOR",
+    "TEL: 07-1234567",
+]
+
+
+def _view(lines: list[str], source: str = "text", conf: float = 1.0) -> DocumentView:
+    words = []
+    for i, line in enumerate(lines):
+        x = 0.0
+        for token in line.split():
+            words.append((token, x, i * 12.0, x + 6.0 * len(token), i * 12.0 + 10, conf, i))
+            x += 6.0 * (len(token) + 1)
+    page = PageContent(1, 300.0, 842.0, source, words, "\n".join(lines))
+    return DocumentView([page], ProcessorOptions())
+
+
+def _receipt(lines: list[str], **kw) -> tuple[dict, dict]:
+    out = ReceiptProcessor().run(_view(HEADER + lines, **kw))
+    return out.fields, out.field_details
+
+
+def test_gst_supply_lines_are_not_the_total():
+    fields, details = _receipt(
+        [
+            "Date: 12/03/2019 10:02",
+            "BREAD 2 x 2.40 4.80",
+            "Total 0% supplies: 35.14",
+            "Total 6% supplies (excl. GST): 3.60",
+            "Total 0% supplies: 35.14",
+            "Total Payable: 31.32",
+        ]
+    )
+    assert fields["total"] == 31.32
+    assert "total payable" in details["total"]["rule"]
+
+
+def test_a_rounded_total_that_the_zero_adjustment_contradicts_loses():
+    # OCR read the rounded total 9.00 as 9.60; a zero rounding adjustment says it equals the
+    # total, which is printed on the item line too.
+    fields, _details = _receipt(
+        [
+            "Date: 25/12/2018 20:13",
+            "1 PC MODELLING CLAY 9.00",
+            "Total : 9.00",
+            "Rounding Adjustment : 0.00",
+            "Rounded Total (RM) : 9.60",
+        ]
+    )
+    assert fields["total"] == 9.0
+
+
+def test_rounded_total_agreeing_with_the_adjustment_wins():
+    fields, details = _receipt(
+        [
+            "Total Sales : 37.44",
+            "Rounding Adj : 0.01",
+            "Rounded Total : 37.45",
+        ]
+    )
+    assert fields["total"] == 37.45
+    assert "rounding adjustment agrees" in details["total"]["rule"]
+
+
+def test_cash_minus_change_printed_beats_a_misread_total_label():
+    # "Total Sales 12.00" lost its first digit; cash minus change is printed on a line whose
+    # label OCR could not read.
+    fields, details = _receipt(
+        [
+            "PEN 12.00",
+            "Total Sales Inclusive GST 2.00",
+            "Finel Tot aa 12.00",
+            "CASH 15.00",
+            "CHANGE 3.00",
+        ]
+    )
+    assert fields["total"] == 12.0
+    assert "cash minus change" in details["total"]["rule"]
+
+
+def test_amount_printed_on_other_lines_is_preferred():
+    view = _view(HEADER + ["1 x WIDGET 8.50", "TOTAL 8.50", "Amount 5.80"])
+    fields = ReceiptProcessor().run(view).fields
+    assert fields["total"] == 8.5
+
+
+def test_date_beside_a_time_of_day_over_a_lone_date_above_it():
+    fields, details = _receipt(
+        ["BEST BEFORE", "18/08/16", "TAXINV:002-1550040 18/03/18 19:08", "TOTAL 9.00"]
+    )
+    assert fields["date"] == "2018-03-18"
+    assert details["date"]["rule"] == "date beside a time of day"
+
+
+def test_labelled_date_still_first():
+    fields, _details = _receipt(["01/02/2019 10:00", "Date: 05/02/2019", "TOTAL 9.00"])
+    assert fields["date"] == "2019-02-05"
+
+
+@pytest.mark.parametrize(
+    "text, repaired",
+    [
+        ("Date: 05/09/2617 11:08", "Date: 05/09/2017 11:08"),
+        ("O5/O9/2O18", "05/09/2018"),
+        ("l2-O3-2019", "12-03-2019"),
+        ("12/05/2018", "12/05/2018"),
+        ("SS/SS/SSSS", "SS/SS/SSSS"),  # no digit at all: not a date
+        ("INV 123/45/2022", "INV 123/45/2022"),
+        ("1.50.25", "1.50.25"),
+    ],
+)
+def test_ocr_slips_in_numeric_dates(text, repaired):
+    assert repair_ocr_dates(text) == repaired
+    assert len(repair_ocr_dates(text)) == len(text)
+
+
+def test_ocr_date_repair_only_on_ocr_pages():
+    lines = ["Date: O5/09/2617 11:08", "TOTAL RM 9.00"]
+    fields, _d = _receipt(lines, source="ocr", conf=0.9)
+    assert fields["date"] == "2017-09-05"
+    fields, _d = _receipt(lines)
+    assert fields["date"] is None
+
+
+def test_month_first_date_in_a_day_first_document_is_flagged():
+    fields, details = _receipt(["Date: 01/16/2017", "TOTAL RM 9.00", "GST 6% RM 0.51"])
+    assert fields["date"] == "2017-01-16"  # read as printed, never swapped
+    assert details["date"]["confidence"] < 0.8
+    assert "month-first" in details["date"]["rule"]
+
+
+def test_day_first_date_in_a_day_first_document_stays_confident():
+    fields, details = _receipt(["Date: 16/01/2017", "TOTAL RM 9.00"])
+    assert fields["date"] == "2017-01-16"
+    assert details["date"]["confidence"] >= 0.8
