@@ -146,3 +146,20 @@ def test_day_first_date_in_a_day_first_document_stays_confident():
     fields, details = _receipt(["Date: 16/01/2017", "TOTAL RM 9.00"])
     assert fields["date"] == "2017-01-16"
     assert details["date"]["confidence"] >= 0.8
+
+
+def test_a_lot_number_is_not_the_postcode_that_ends_the_address():
+    view = _view(
+        [
+            "LEONG HENG SERVICE STATION SDN BHD",
+            "LOT 26151 BANDAR SG LONG,",
+            "11 1/4 MILES CHERAS,",
+            "43000 KAJANG, SELANGOR",
+            "Tel : 03-90805318",
+            "TOTAL RM 50.00",
+        ]
+    )
+    fields = ReceiptProcessor().run(view).fields
+    assert fields["vendor_address"] == (
+        "LOT 26151 BANDAR SG LONG, 11 1/4 MILES CHERAS, 43000 KAJANG, SELANGOR"
+    )

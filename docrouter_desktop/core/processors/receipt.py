@@ -358,6 +358,19 @@ ADDRESS_WORDS = re.compile(
 )
 
 
+# Five digits end an address as its postcode, but not the lot or house number that starts one
+# ("LOT 26151 BANDAR SG LONG", "LOT P.T. 33198, BATU 4").
+POSTCODE = re.compile(r"(?<![\d-])(?<!\d )\d{5}(?![\d-])")
+LOT_NUMBER = re.compile(
+    r"(?:^|\b)(?:lot|no|unit|plot)\b[\s.:#]*(?:[a-z]{1,2}\.\s*){0,2}\d{5}\b", re.I
+)
+
+
+def _has_postcode(text: str) -> bool:
+    """Whether a line holds a postcode: five digits other than a lot or house number."""
+    return bool(POSTCODE.search(LOT_NUMBER.sub("", text)))
+
+
 def _readable(row) -> bool:
     """Whether OCR read a row as words rather than as a logo or smudge."""
     tokens = [w[0] for w in row.words]
@@ -460,7 +473,7 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
         addr_rows.append(r)
         if len(addr_rows) >= 5:
             break
-        if re.search(r"(?<![\d-])\d{5}(?![\d-])", t):
+        if _has_postcode(t):
             # The postcode line ends an address, unless a state or country follows on its own.
             nxt = rows[rows.index(r) + 1] if rows.index(r) + 1 < len(rows) else None
             if (
