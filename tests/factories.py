@@ -94,6 +94,21 @@ def scanned_pdf(path: Path, lines: list[str]) -> Path:
     return path
 
 
+def full_page_scan_pdf(path: Path, lines: list[str], dpi: int = 200) -> Path:
+    """An image-only PDF whose page is exactly one scanned picture at ``dpi``."""
+    img_path = path.with_suffix(".png")
+    text_image(img_path, lines)
+    with Image.open(img_path) as img:
+        w_pt, h_pt = img.width * 72 / dpi, img.height * 72 / dpi
+    pdf = FPDF(unit="pt", format=(w_pt, h_pt))
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.image(str(img_path), x=0, y=0, w=w_pt, h=h_pt)
+    pdf.output(str(path))
+    img_path.unlink()
+    return path
+
+
 def truncated_pdf(path: Path, source: Path) -> Path:
     data = source.read_bytes()
     path.write_bytes(data[: len(data) // 3])

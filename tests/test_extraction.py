@@ -38,6 +38,45 @@ def test_scanned_pdf_is_read_by_ocr_with_boxes_in_points(tmp_path):
     assert page.ocr_confidence and page.ocr_confidence > 0.5
 
 
+def test_full_page_scan_is_read_at_its_own_resolution(tmp_path):
+    import pypdfium2 as pdfium
+
+    from docrouter_desktop.core.extraction.extract import _page_scan
+
+    pdf_path = factories.full_page_scan_pdf(tmp_path / "scan.pdf", factories.RECEIPT_LINES)
+    with Image.open(factories.text_image(tmp_path / "same.png", factories.RECEIPT_LINES)) as img:
+        pixels = img.size
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        page = pdf[0]
+        width, height = page.get_size()
+        scan = _page_scan(page, 0, width, height)
+        assert scan is not None and scan.size == pixels  # the scanner's pixels, not a rendering
+        page.close()
+    finally:
+        pdf.close()
+    (page,) = extract_pages(str(pdf_path), "application/pdf", [1], OPTS)
+    assert page.text_source == "ocr"
+    total = next(w for w in page.words if w[0] == "TOTAL")
+    # Boxes are in points on the page: TOTAL is the sixth of eight lines.
+    assert 0 <= total[1] < total[3] <= page.width + 1
+    assert 0.55 * page.height < total[2] < 0.85 * page.height
+
+
+def test_a_picture_on_part_of_the_page_is_rendered_instead(tmp_path):
+    import pypdfium2 as pdfium
+
+    from docrouter_desktop.core.extraction.extract import _page_scan
+
+    pdf = pdfium.PdfDocument(str(factories.scanned_pdf(tmp_path / "s.pdf", ["HELLO"])))
+    try:
+        page = pdf[0]
+        assert _page_scan(page, 0, *page.get_size()) is None
+        page.close()
+    finally:
+        pdf.close()
+
+
 def test_rotated_pdf_page_boxes_follow_the_displayed_page(tmp_path):
     from pypdf import PdfReader, PdfWriter
 

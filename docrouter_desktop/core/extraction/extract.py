@@ -168,13 +168,18 @@ def _extract_pdf(path: str, page_numbers: list[int], options: ExtractOptions) ->
 def _ocr_pdf_page(page: pdfium.PdfPage, number: int, options: ExtractOptions) -> PageContent:
     program = tesseract.find_tesseract(options.tesseract_path)
     langs = tesseract.check_languages(program, options.ocr_languages)
-    _rotation, width, height, _t = page_geometry(page)
-    scale = options.dpi / 72.0
-    bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=True)
-    try:
-        image = bitmap.to_pil()
-    finally:
-        bitmap.close()
+    rotation, width, height, _t = page_geometry(page)
+    image = _page_scan(page, rotation, width, height)
+    if image is not None:
+        points_per_pixel = width / image.width
+    else:
+        scale = options.dpi / 72.0
+        bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=True)
+        try:
+            image = bitmap.to_pil()
+        finally:
+            bitmap.close()
+        points_per_pixel = 72.0 / options.dpi
     prepared = ocr_prep.prepare(image)
     with tempfile.TemporaryDirectory(prefix="docrouter-ocr-") as tmp:
         img_path = os.path.join(tmp, "page.pgm")
@@ -182,8 +187,46 @@ def _ocr_pdf_page(page: pdfium.PdfPage, number: int, options: ExtractOptions) ->
         ocr_words, turn = _read(program, img_path, langs, prepared.psm, prepared.image)
     if turn in (90, 270):
         width, height = height, width
-    factor = 72.0 / options.dpi / prepared.scale
+    factor = points_per_pixel / prepared.scale
     return _ocr_page_content(number, width, height, ocr_words, factor)
+
+
+# An image-only page whose one picture covers at least this share of each side is a scan.
+SCAN_COVER = 0.95
+
+
+def _page_scan(
+    page: pdfium.PdfPage, rotation: int, width: float, height: float
+) -> Image.Image | None:
+    """The scanned picture of an image-only page at its own resolution, or None.
+
+    OCR reads the scanner's pixels rather than a re-rendering of them: resampling a 200 dpi
+    scan to the rendering resolution blurs the strokes Tesseract relies on. Only an upright
+    page holding a single unrotated, unflipped image that covers it qualifies."""
+    if rotation:
+        return None
+    images = [o for o in page.get_objects() if o.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
+    if len(images) != 1:
+        return None
+    obj = images[0]
+    try:
+        left, bottom, right, top = obj.get_bounds()
+        a, b, c, d, _e, _f = obj.get_matrix().get()
+        px_w, px_h = obj.get_px_size()
+    except pdfium.PdfiumError:
+        return None
+    if b or c or a <= 0 or d <= 0 or px_w * px_h > MAX_IMAGE_PIXELS:
+        return None
+    if (right - left) < SCAN_COVER * width or (top - bottom) < SCAN_COVER * height:
+        return None
+    try:
+        # A copy: the bitmap's buffer belongs to pdfium and goes with the page.
+        image = obj.get_bitmap(render=False).to_pil().copy()
+    except (pdfium.PdfiumError, ValueError, OSError):
+        return None
+    if image.size != (px_w, px_h):
+        return None
+    return image
 
 
 def _extract_image(

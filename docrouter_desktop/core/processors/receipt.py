@@ -162,8 +162,21 @@ def find_receipt_total(view: DocumentView) -> Found | None:
                     f"total {near[0]:.2f} rounded; cash minus change agrees",
                 )
                 cands[round(value, 2)] = {"score": base["score"] + 3.0, "found": f, "why": []}
+            elif change < 0.005:
+                # No change given: the amount paid alone, which a card slip or a misread
+                # change can make differ from the total.
+                f = Found(
+                    value,
+                    0.6,
+                    None,
+                    None,
+                    view.source(view.rows[0].page),
+                    "the amount paid, no change given",
+                )
+                add(value, 1.5, f)
             else:
-                printed = _appears(view, value)
+                # Printed on a line other than the cash and change lines: two readings agree.
+                printed = _appears(view, value, skip=(PAID, CHANGE))
                 f = Found(
                     value,
                     0.82 if printed else 0.6,
@@ -190,13 +203,15 @@ def find_receipt_total(view: DocumentView) -> Found | None:
     for value, c in cands.items():
         again = _rows_with(view, value) - (1 if c["found"].bbox is not None else 0)
         if again > 0:
-            c["score"] += 0.5 * min(again, 2)
+            c["support"] = 0.5 * min(again, 2)
+            c["score"] += c["support"]
     if not cands:
         return None
     best_value = max(cands, key=lambda v: (cands[v]["score"], v))
     best = cands[best_value]
     f = best["found"]
-    agreed = best["score"] >= 4.0 and best["why"]
+    # Agreement means labels and arithmetic, not only repetition.
+    agreed = best["score"] - best.get("support", 0.0) >= 4.0 and best["why"]
     rivals = [c for v, c in cands.items() if v != best_value and c["score"] >= best["score"] - 1]
     if agreed and not rivals:
         f.confidence = 0.93
@@ -220,11 +235,13 @@ def _word_span_of(row, end: int) -> tuple[int, int]:
     return len(row.words), len(row.words)
 
 
-def _appears(view: DocumentView, value: float) -> bool:
+def _appears(view: DocumentView, value: float, skip: tuple[re.Pattern, ...] = ()) -> bool:
+    """Whether an amount is printed on the receipt, on a row none of ``skip`` matches."""
+    rows = [r for r in view.rows if not any(p.search(r.text.lower()) for p in skip)]
     spaced = f"{int(value)} {round(value * 100) % 100:02d}"
-    if re.search(rf"(?<![\d.,]){spaced}(?!\d)", view.text):
+    if any(re.search(rf"(?<![\d.,]){spaced}(?!\d)", r.text) for r in rows):
         return True
-    for row in view.rows:
+    for row in rows:
         for v, _span in view.amounts_in_words(row.words):
             if abs(v - value) < 0.005:
                 return True
@@ -277,6 +294,11 @@ def find_receipt_tax(view: DocumentView, total: Found | None) -> Found | None:
 # often a batch, expiry or promotion date.
 TIME_OF_DAY = re.compile(r"(?<![\d.,])(?:[01]?\d|2[0-3])\s?[:.]\s?[0-5]\d(?![\d,]|\.\d)")
 MONTH_FIRST = re.compile(r"(?<!\d)\d{1,2}\s?[-/.]\s?(\d{1,2})\s?[-/.]")
+# Currencies and taxes of countries that write the day first (Malaysia, Singapore, India, the UK,
+# the euro area).
+DAY_FIRST_SIGNS = re.compile(
+    r"(?<![a-z])(?:gst|sst|vat|rm|myr|inr|rs|sgd|eur|gbp|mwst|tva|btw)(?![a-z])|€|£|₹"
+)
 DATE_LABEL = re.compile(r"date|datum|tarikh|dt\b")
 
 
@@ -327,11 +349,7 @@ def _month_first_in_day_first(view: DocumentView, found: Found) -> bool:
     m = MONTH_FIRST.search(row_text)
     if not m or int(m.group(1)) <= 12:
         return False
-    return view.currency in ("MYR", "EUR", "GBP", "INR", "SGD") or view.language in (
-        "de",
-        "fr",
-        "nl",
-    )
+    return bool(DAY_FIRST_SIGNS.search(view.lower)) or view.language in ("de", "fr", "nl")
 
 
 SHOP_SUFFIX = re.compile(
