@@ -163,3 +163,19 @@ def test_a_lot_number_is_not_the_postcode_that_ends_the_address():
     assert fields["vendor_address"] == (
         "LOT 26151 BANDAR SG LONG, 11 1/4 MILES CHERAS, 43000 KAJANG, SELANGOR"
     )
+
+
+def test_a_total_above_the_cash_paid_without_change_is_a_misreading():
+    fields, details = _receipt(
+        ["SUNQUICK 840ML 11.40", "Total Sales (Inclusive GST) RM 11.46", "CASH RM 11.40"]
+    )
+    assert fields["total"] == 11.4
+    assert details["total"]["confidence"] < 0.8
+    assert "more than was paid" in details["total"]["rule"]
+
+
+def test_a_zero_change_is_no_evidence_for_the_amount_paid():
+    fields, details = _receipt(
+        ["Subtotal : 104.00", "Total incl. GST 104.00", "Payment : 404.00", "Change Due : 0.00"]
+    )
+    assert fields["total"] == 104.0

@@ -189,6 +189,22 @@ def find_receipt_total(view: DocumentView) -> Found | None:
         elif round(paid, 2) in cands:
             cands[round(paid, 2)]["score"] += 1.0
             cands[round(paid, 2)]["why"].append("the amount paid is the same")
+        if change is None and paid > 0 and (over := [v for v in cands if v > paid + 0.005]):
+            # Nobody pays less than the total: a total read above the amount paid, with no
+            # change printed, was misread, and the amount paid is the likelier total.
+            for value in over:
+                cands[value]["score"] -= 1.5
+            if round(paid, 2) not in cands:
+                row = _labelled_row(view, PAID)
+                f = Found(
+                    paid,
+                    0.6,
+                    row.page if row else None,
+                    None,
+                    view.source(view.rows[0].page),
+                    "the amount paid; the total read is more than was paid",
+                )
+                add(paid, 2.0, f)
     sub = _labelled(view, re.compile(r"sub\s*-?\s*t[o0]t[a4][l1i]"))
     tax = _labelled(view, re.compile(r"(?<![a-z])(?:gst|sst|vat|tax)(?![a-z])"))
     if sub is not None:
@@ -255,6 +271,10 @@ def _rows_with(view: DocumentView, value: float) -> int:
         if any(abs(v - value) < 0.005 for v, _span in view.amounts_in_words(row.words)):
             count += 1
     return count
+
+
+def _labelled_row(view: DocumentView, pattern: re.Pattern):
+    return next((r for r in view.rows if pattern.search(r.text.lower())), None)
 
 
 def _labelled(view: DocumentView, pattern: re.Pattern) -> float | None:
