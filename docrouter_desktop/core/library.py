@@ -422,20 +422,18 @@ class Library:
 
     # -- additions for the API server
 
-    def document_status(self, document_id: str) -> dict[str, Any] | None:
+    def document_status(self, document_id: str, conn=None) -> dict[str, Any] | None:
         """The status of one document by its exact id, or None: the hot path of clients that
-        poll, so it is one indexed SELECT on a pooled connection, without the ORM."""
-        conn = self.db.engine.raw_connection()
-        try:
-            cur = conn.cursor()
-            cur.execute(
-                "SELECT id, organization_id, status, error, updated_at FROM documents WHERE id = ?",
-                (document_id,),
-            )
-            row = cur.fetchone()
-            cur.close()
-        finally:
-            conn.close()
+        poll, so it is one indexed SELECT without the ORM, on a pooled connection or on
+        ``conn`` when given (a DB-API connection, e.g. ``Database.reader()``)."""
+        if conn is None:
+            pooled = self.db.engine.raw_connection()
+            try:
+                row = _status_row(pooled, document_id)
+            finally:
+                pooled.close()
+        else:
+            row = _status_row(conn, document_id)
         if row is None:
             return None
         keys = ("document_id", "organization_id", "status", "error", "updated_at")
@@ -506,6 +504,18 @@ class Library:
                 ):
                     out[d[0]] = (d[1], d[2])
         return out
+
+
+def _status_row(conn, document_id: str):
+    cur = conn.cursor()
+    try:
+        cur.execute(
+            "SELECT id, organization_id, status, error, updated_at FROM documents WHERE id = ?",
+            (document_id,),
+        )
+        return cur.fetchone()
+    finally:
+        cur.close()
 
 
 def _sent_to(s, document_id: str, target: str) -> bool:

@@ -135,24 +135,21 @@ class TokenService:
                 raise NotFoundError(f"No token '{token_id}'.")
             token.revoked = 1
 
-    def authenticate(self, secret: str) -> TokenInfo | None:
-        """The live token with this secret, or None (malformed, unknown or revoked)."""
+    def authenticate(self, secret: str, conn=None) -> TokenInfo | None:
+        """The live token with this secret, or None (malformed, unknown or revoked). Reads
+        through ``conn`` when given (a DB-API connection, e.g. ``Database.reader()``)."""
         if not secret or not SECRET_PATTERN.fullmatch(secret):
             return None
         digest = hash_secret(secret)
         # Every request comes through here: one indexed SELECT without the ORM.
-        conn = self.db.engine.raw_connection()
-        try:
-            cur = conn.cursor()
-            cur.execute(
-                "SELECT id, name, organization_id, created_at, last_used_at, revoked, "
-                "token_hash FROM access_tokens WHERE token_hash = ?",
-                (digest,),
-            )
-            row = cur.fetchone()
-            cur.close()
-        finally:
-            conn.close()
+        if conn is None:
+            pooled = self.db.engine.raw_connection()
+            try:
+                row = _token_row(pooled, digest)
+            finally:
+                pooled.close()
+        else:
+            row = _token_row(conn, digest)
         if row is None or not hmac.compare_digest(row[6], digest) or row[5]:
             return None
         info = TokenInfo(row[0], row[1], row[2], row[3], row[4], False)
@@ -183,6 +180,19 @@ class TokenService:
             token = s.get(AccessToken, token_id)
             if token is not None:
                 token.last_used_at = utcnow()
+
+
+def _token_row(conn, digest: str):
+    cur = conn.cursor()
+    try:
+        cur.execute(
+            "SELECT id, name, organization_id, created_at, last_used_at, revoked, token_hash "
+            "FROM access_tokens WHERE token_hash = ?",
+            (digest,),
+        )
+        return cur.fetchone()
+    finally:
+        cur.close()
 
 
 def _stale(last_used_at: str | None) -> bool:

@@ -23,6 +23,7 @@ from docrouter_desktop.core.library import Library
 from docrouter_desktop.core.tokens import TokenService
 from docrouter_desktop.server import account, workspace
 from docrouter_desktop.server.auth import AuthRateLimitMiddleware
+from docrouter_desktop.server.loopreads import LoopReads
 from docrouter_desktop.server.ratelimit import RateLimiter
 from docrouter_desktop.server.responses import install_error_handlers
 from docrouter_desktop.server.upload import DEFAULT_MAX_UPLOAD
@@ -63,12 +64,14 @@ def create_app(library: Library | Path | str, config: ServerConfig | None = None
     config = config or ServerConfig()
     lib = library if isinstance(library, Library) else Library(Path(library))
     tokens = TokenService(lib)
+    reads = LoopReads(lib.db)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
         # Threads for blocking work. Under bench/api_load.py, 4 threads doubled the p99 of
         # status calls (they queued for a free thread); 8 and 40 were alike within the noise.
         anyio.to_thread.current_default_thread_limiter().total_tokens = config.threads
+        reads.open()
         runner = None
         if config.run_jobs and config.runner_process:
             from docrouter_desktop.server.runner_process import RunnerProcess
@@ -87,6 +90,7 @@ def create_app(library: Library | Path | str, config: ServerConfig | None = None
             if runner is not None:
                 runner.stop()
             tokens.flush()
+            reads.close()
 
     app = FastAPI(
         title="DocRouter API (local)",
@@ -98,6 +102,7 @@ def create_app(library: Library | Path | str, config: ServerConfig | None = None
     )
     app.state.library = lib
     app.state.tokens = tokens
+    app.state.reads = reads
     app.state.config = config
     app.state.runner = None
     # Uploads wait for the library's write lock; a few at a time, so that waiting writers
@@ -123,6 +128,7 @@ def create_app(library: Library | Path | str, config: ServerConfig | None = None
     app.add_middleware(
         AuthRateLimitMiddleware,
         tokens=tokens,
+        reads=reads,
         limiter=RateLimiter(config.rate_limit, config.rate_window),
     )
     return app

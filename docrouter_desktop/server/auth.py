@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-import anyio
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from docrouter_desktop.core.tokens import TokenInfo, TokenService
+from docrouter_desktop.server.loopreads import LoopReads
 from docrouter_desktop.server.ratelimit import RateLimiter
 
 PUBLIC_PREFIXES = ("/openapi.json", "/docs", "/static/")
@@ -32,9 +32,10 @@ class AuthRateLimitMiddleware:
     the request against that token's limit (or the client address's without one), and puts
     the X-RateLimit headers on every reply; over the limit it answers 429 itself."""
 
-    def __init__(self, app, tokens: TokenService, limiter: RateLimiter):
+    def __init__(self, app, tokens: TokenService, reads: LoopReads, limiter: RateLimiter):
         self.app = app
         self.tokens = tokens
+        self.reads = reads
         self.limiter = limiter
 
     async def __call__(self, scope, receive, send):
@@ -51,7 +52,7 @@ class AuthRateLimitMiddleware:
                 if scheme.lower() != "bearer" or not credentials or " " in credentials:
                     problem = "malformed"
                 else:
-                    token = await anyio.to_thread.run_sync(self.tokens.authenticate, credentials)
+                    token = await self.reads.run(self.tokens.authenticate, credentials)
                     problem = None if token else "invalid"
         state["token"] = token
         state["auth_problem"] = problem

@@ -1,5 +1,6 @@
 """The job runner in a child process of ``serve``: claiming jobs and storing results then
-never competes with API requests for the server's interpreter lock.
+never competes with API requests for the server's interpreter lock, and runs at a lower CPU
+priority than the server (``RUNNER_NICE``), with its workers lower still.
 
 It is the same ``core.runner.Runner`` over the same library (the job queue is shared through
 SQLite, with atomic claims and leases), driven through a pipe: ``notify()`` after an upload
@@ -11,16 +12,28 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+
+# How much lower the runner's CPU priority is than the server's. Under bench/api_load.py the
+# runner spends more CPU claiming jobs and storing results than its workers spend reading the
+# small documents, and at the server's own priority status calls waited for it. Its workers
+# lower theirs by tasks.WORKER_NICE more, and Tesseract, which they start, inherits theirs.
+RUNNER_NICE = 10
 
 
 def _run(library_root: str, workers: int | None, conn) -> None:
     from docrouter_desktop.core.library import Library
     from docrouter_desktop.core.runner import Runner
 
+    if RUNNER_NICE and hasattr(os, "nice"):
+        try:
+            os.nice(RUNNER_NICE)
+        except OSError:
+            pass
     library = Library(Path(library_root))
     runner = Runner(library, workers=workers)
     runner.start()

@@ -203,10 +203,11 @@ def get_document(request: Request, organization_id: str, document_id: str):
 @router.get(
     "/documents/{document_id}/status", response_model=schemas.DocumentStatus, responses=ERRORS
 )
-def get_status(request: Request, organization_id: str, document_id: str):
+async def get_status(request: Request, organization_id: str, document_id: str):
     """Where the document is: queued, processing, completed, failed or cancelled."""
-    # The hot path of polling clients: one light query, no response-model round.
-    found = _library(request).document_status(document_id)
+    # The hot path of polling clients: one light query on the event loop, no response-model
+    # round.
+    found = await request.app.state.reads.run(_library(request).document_status, document_id)
     if found is None or found.pop("organization_id") != organization_id:
         raise HTTPException(404, f"No document '{document_id}'.")
     return JSONResponse(found)

@@ -3,9 +3,10 @@ wakes on notify(), and stops (giving the queue back) when asked or when the serv
 
 from __future__ import annotations
 
+import os
 import time
 
-from docrouter_desktop.server.runner_process import RunnerProcess
+from docrouter_desktop.server.runner_process import RUNNER_NICE, RunnerProcess
 from tests import factories
 
 
@@ -27,6 +28,9 @@ def test_runner_process_processes_uploads_and_stops(library, inbox):
         outcome = library.ingest_upload(pdf, "r.pdf", None, "invoice")
         runner.notify()
         assert _wait_for(library, outcome.document_id, {"completed", "failed"}) == "completed"
+        # below the server's CPU priority (19 is the lowest there is)
+        expected = min(19, os.getpriority(os.PRIO_PROCESS, 0) + RUNNER_NICE)
+        assert os.getpriority(os.PRIO_PROCESS, runner._process.pid) == expected
         assert library.result(outcome.document_id).fields["invoice_number"] == "INV-RP-1"
     finally:
         process = runner._process

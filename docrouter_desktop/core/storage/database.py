@@ -8,6 +8,7 @@ a batch can share one library file. Schema changes ship as Alembic migrations in
 from __future__ import annotations
 
 import logging
+import sqlite3
 from importlib import resources
 from pathlib import Path
 
@@ -93,6 +94,18 @@ class Database:
 
     def read(self):
         return self.Session.begin()
+
+    def reader(self) -> sqlite3.Connection:
+        """A connection of its own for single-row reads from one thread (an event loop).
+
+        It never waits: its busy timeout is 0, so in the rare moment a read would have to
+        wait for a lock (a WAL recovery, a checkpoint resetting the log) it fails at once with
+        ``sqlite3.OperationalError`` and the caller reads through the pool instead. In WAL mode
+        readers never wait for writers. Autocommit: every statement sees the newest commit.
+        """
+        conn = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+        conn.execute("PRAGMA query_only = 1")
+        return conn
 
     def check(self) -> None:
         with self.engine.connect() as conn:
