@@ -58,6 +58,7 @@ from docrouter_desktop.gui.workers import (
 DEFAULT_SIZE = (1280, 800)
 STATUSES = ["", "queued", "processing", "completed", "failed", "cancelled"]
 SEARCH_DELAY_MS = 250
+REVIEW_RELOADS = ("started", "completed", "failed", "cancelled")
 SWITCH_INTERVAL = 0.0005  # seconds (Python's default: 0.005)
 
 
@@ -122,6 +123,7 @@ class MainWindow(QMainWindow):
         self.tracker = ProgressTracker()
         self.bridge = RunnerBridge(library, parent=self)
         self.bridge.job_event.connect(self._on_job_event)
+        self.bridge.job_events.connect(self._on_job_events)
         self.ingest_jobs: list[IngestJob] = []
         self.watchers: list[FolderWatcher] = []
         self._watch_signals = _WatchSignals(self)
@@ -438,13 +440,20 @@ class MainWindow(QMainWindow):
     # -- processing
 
     def _on_job_event(self, event) -> None:
-        self.tracker.on_event(event)
-        self.model.on_job_event(event)
-        if (
-            self.review.document is not None
-            and event.document_id == self.review.document.id
-            and event.kind in ("completed", "failed", "cancelled", "started")
-        ):
+        self._on_job_events([event])
+
+    def _on_job_events(self, events: list) -> None:
+        """A batch of the runner's events: counted, and noted in the list (which repaints the
+        changed rows a few times a second); the review pane reloads its document when it
+        started or finished."""
+        reload_review = False
+        shown = self.review.document.id if self.review.document is not None else None
+        for event in events:
+            self.tracker.on_event(event)
+            self.model.on_job_event(event)
+            if event.document_id == shown and event.kind in REVIEW_RELOADS:
+                reload_review = True
+        if reload_review:
             self.review.reload()
         busy = self.tracker.busy
         if self._was_busy and not busy:
@@ -506,6 +515,8 @@ class MainWindow(QMainWindow):
         n = self.library.cancel_all(set(ids) if ids else None)
         for job in self.ingest_jobs:
             job.cancelled.set()
+        self.tracker.cancelled(set(ids) if ids else set(self.tracker.pending))
+        self._on_job_events([])  # the round may be over
         self.notice(f"Cancelled {n} document(s)", 5000)
         self.model.refresh_documents(ids or self.model.ids()[:500])
 

@@ -8,11 +8,18 @@ from dataclasses import dataclass, field
 from docrouter_desktop.core.runner import JobEvent
 
 FINAL = ("completed", "failed", "cancelled")
+NEW_ROUND_AFTER = 3.0  # seconds without pending work after which new work is counted afresh
 
 
 @dataclass
 class ProgressTracker:
-    """Counts documents queued and finished since the window opened (plain data, no Qt)."""
+    """Counts documents queued and finished in the current round of work (plain data, no Qt).
+
+    A round ends when nothing has been pending for ``NEW_ROUND_AFTER`` seconds. The runner's
+    events come from another process and may overtake the news that a document was queued
+    (ingest stores it; the runner claims it at once): a document whose events came first is
+    not queued again when that news arrives.
+    """
 
     clock: object = time.monotonic
     pending: set[str] = field(default_factory=set)
@@ -21,12 +28,16 @@ class ProgressTracker:
     pages_done: int = 0
     pages_total: int = 0
     started_at: float | None = None
+    idle_since: float | None = None
     _page_counts: dict[str, int] = field(default_factory=dict)
+    _unannounced: set[str] = field(default_factory=set)  # seen in events before queued()
 
     def queued(self, doc_ids: list[str]) -> None:
-        if not self.pending:
-            self.reset()
-        for doc_id in doc_ids:
+        fresh = [d for d in doc_ids if d not in self._unannounced]
+        self._unannounced.difference_update(doc_ids)
+        if fresh:
+            self._begin()
+        for doc_id in fresh:
             if doc_id not in self.pending:
                 self.pending.add(doc_id)
                 self.finished.discard(doc_id)
@@ -37,26 +48,47 @@ class ProgressTracker:
         self.failed.clear()
         self.pages_done = self.pages_total = 0
         self._page_counts.clear()
+        self._unannounced.clear()
         self.started_at = None
+
+    def _begin(self) -> None:
+        """Work arrives: a new round if the last one ended a while ago."""
+        if not self.pending and (
+            self.idle_since is None or self.clock() - self.idle_since >= NEW_ROUND_AFTER
+        ):
+            self.reset()
 
     def on_event(self, event: JobEvent) -> None:
         doc = event.document_id
         if event.kind == "started":
-            if not self.pending:
-                self.reset()
-            self.pending.add(doc)
+            if doc not in self.pending:
+                self._begin()
+                self.pending.add(doc)
+                self.finished.discard(doc)
+                self.failed.discard(doc)
+                self._unannounced.add(doc)
             if self.started_at is None:
                 self.started_at = self.clock()
         if event.pages_total and doc not in self._page_counts:
             self._page_counts[doc] = event.pages_total
             self.pages_total += event.pages_total
-        if event.kind in FINAL:
-            self.pending.discard(doc)
-            self.finished.add(doc)
-            if event.kind != "completed":
-                self.failed.add(doc)
-            else:
-                self.pages_done += event.pages_total or 0
+        if event.kind in FINAL and doc in self.pending:
+            self._finish(doc, event.kind == "completed", event.pages_total)
+
+    def cancelled(self, doc_ids: set[str]) -> None:
+        """Documents cancelled while still queued (the runner only reports those it had)."""
+        for doc_id in doc_ids & self.pending:
+            self._finish(doc_id, False, None)
+
+    def _finish(self, doc_id: str, completed: bool, pages: int | None) -> None:
+        self.pending.discard(doc_id)
+        self.finished.add(doc_id)
+        if completed:
+            self.pages_done += pages or 0
+        else:
+            self.failed.add(doc_id)
+        if not self.pending:
+            self.idle_since = self.clock()
 
     @property
     def total(self) -> int:

@@ -1,7 +1,8 @@
 """Background work for the window: the runner bridge, file ingest and one-off tasks.
 
-Everything here runs off the GUI thread and reports back only through Qt signals, which Qt
-delivers queued to the main thread; no widget is touched from these threads.
+Everything here runs off the GUI thread (processing and ingest in child processes) and reports
+back only through Qt signals, which Qt delivers queued to the main thread; no widget is touched
+from these threads.
 """
 
 from __future__ import annotations
@@ -18,32 +19,43 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from docrouter_desktop.core import tasks
 from docrouter_desktop.core.ingest import walk
 from docrouter_desktop.core.records import IngestOutcome
-from docrouter_desktop.core.runner import JobEvent, Runner
+from docrouter_desktop.core.runner import JobEvent
+from docrouter_desktop.core.runner_process import RunnerProcess
 
 
 class RunnerBridge(QObject):
-    """Owns the background Runner and re-emits its events as a queued Qt signal."""
+    """Runs the library's job runner in a child process and brings its events to the window.
+
+    The events arrive in batches on a thread of this process that only reads the child's pipe;
+    ``job_events`` carries each batch, queued, to the GUI thread. ``job_event`` carries single
+    events from work that runs in this process (a batch dialog's run, sending to a server).
+    """
 
     job_event = Signal(object)  # JobEvent
+    job_events = Signal(list)  # [JobEvent], from the runner process
 
     def __init__(self, library, workers: int | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.library = library
         self.workers = workers
-        self.runner: Runner | None = None
+        self.runner: RunnerProcess | None = None
 
     def start(self) -> None:
         if self.runner is None:
-            self.runner = Runner(self.library, workers=self.workers, on_event=self.forward)
+            workers = self.library.settings().workers if self.workers is None else self.workers
+            self.runner = RunnerProcess(
+                self.library.root, workers=workers, on_events=self.job_events.emit
+            )
             self.runner.start()
 
     def forward(self, event: JobEvent) -> None:
-        """Called from the runner's thread (or a batch's): emitting is thread-safe."""
+        """Called from a worker thread of this process: emitting is thread-safe."""
         self.job_event.emit(event)
 
     def notify(self) -> None:
-        if self.runner is not None:
-            self.runner.notify()
+        runner = self.runner
+        if runner is not None:
+            runner.notify()
 
     def restart(self, workers: int | None = None) -> None:
         self.stop()
