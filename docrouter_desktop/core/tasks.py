@@ -8,7 +8,9 @@ pool; unexpected ones are caught the same way with the technical detail attached
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -37,14 +39,26 @@ WORKER_NICE = 5
 
 
 def worker_init(nice: int = WORKER_NICE) -> None:
-    """Run in each worker process: one OpenMP thread for Tesseract, and a lower CPU priority
-    so the window and the API server stay responsive."""
+    """Run in each worker process: one OpenMP thread for Tesseract, a lower CPU priority so
+    the window and the API server stay responsive, and an exit when the pool's owner dies."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
     if nice and hasattr(os, "nice"):
         try:
             os.nice(nice)
         except OSError:
             pass
+    owner = multiprocessing.parent_process()
+    if owner is not None:
+        threading.Thread(
+            target=_exit_with, args=(owner,), name="docrouter-owner-watch", daemon=True
+        ).start()
+
+
+def _exit_with(owner) -> None:
+    """A pool worker waits for work on a queue it holds both ends of, so it would outlive an
+    owner killed outright (and keep the forkserver alive): leave when the owner is gone."""
+    owner.join()
+    os._exit(1)
 
 
 def warm_task(tesseract_path: str, languages: str) -> int:
