@@ -609,6 +609,8 @@ class MainWindow(QMainWindow):
 
     def _on_current_row_changed(self, current, _previous) -> None:
         doc_id = self.model.data(current, IdRole) if current.isValid() else None
+        if doc_id is not None and self.model.is_placeholder(doc_id):
+            doc_id = None  # a file still being added: nothing to review yet
         if self.review.document is None or doc_id != self.review.document.id:
             self.review.show_document(doc_id)
 

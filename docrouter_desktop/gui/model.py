@@ -271,6 +271,10 @@ class DocumentTableModel(QAbstractTableModel):
     def ids(self) -> list[str]:
         return list(self._ids)
 
+    def is_placeholder(self, key: str) -> bool:
+        """A row for a file still being added (it has no document yet)."""
+        return key in self._placeholders
+
     def placeholders(self) -> int:
         """How many listed files are still being added."""
         return len(self._placeholders)

@@ -287,3 +287,14 @@ def test_missing_tesseract_is_explained_at_start(qtbot, small_library, tmp_path)
     assert "Tesseract OCR was not found" in w.notice_label.text()
     assert "apt-get install tesseract-ocr" in w.notice_label.text()
     w.shutdown()
+
+
+def test_selecting_a_file_still_being_added_shows_nothing_to_review(qtbot, window, small_library):
+    fill_library(small_library, 1)
+    window.model.reload(wait=True)
+    window.select_row(0)
+    assert window.review.document is not None
+    window.model.add_placeholders([("pending:test:0", "arriving.pdf")])
+    window.select_row(0)
+    assert window.model.row_at(0).document_name == "arriving.pdf"
+    assert window.review.document is None
