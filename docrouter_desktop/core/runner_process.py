@@ -113,6 +113,55 @@ def _run(library_root: str, workers: int | None, commands, events) -> None:
         library.close()
 
 
+def _run_until_idle(library_root: str, workers, only_documents, events) -> None:
+    """The child of a ``ChildRunner``: one pass over the queue."""
+    from docrouter_desktop.core.library import Library
+    from docrouter_desktop.core.runner import Runner
+
+    _lower_priority()
+    batcher = EventBatcher(lambda batch: events.send(("events", batch)))
+    library = Library(Path(library_root))
+    try:
+        Runner(
+            library, workers=workers, on_event=batcher.put, only_documents=only_documents
+        ).run_until_idle()
+    finally:
+        batcher.close()
+        library.close()
+
+
+class ChildRunner:
+    """``Runner.run_until_idle()`` in a child process, its events handed to ``on_event`` in
+    this one (from the calling thread): a batch run from the window."""
+
+    def __init__(self, library, workers=None, on_event=None, only_documents=None):
+        self.library_root = str(library.root)
+        self.workers = workers
+        self.on_event = on_event or (lambda event: None)
+        self.only_documents = set(only_documents) if only_documents is not None else None
+
+    def run_until_idle(self) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        events_in, events_out = ctx.Pipe(duplex=False)
+        process = ctx.Process(
+            target=_run_until_idle,
+            args=(self.library_root, self.workers, self.only_documents, events_out),
+            name="docrouter-batch-runner",
+        )
+        with _main_module_hidden():
+            process.start()
+        events_out.close()
+        try:
+            while True:
+                for event in events_in.recv()[1]:
+                    self.on_event(event)
+        except (EOFError, OSError):
+            pass  # the pass is over (or the child died: the batch looks again)
+        finally:
+            process.join()
+            events_in.close()
+
+
 def _lower_priority() -> None:
     if RUNNER_NICE and hasattr(os, "nice"):
         try:

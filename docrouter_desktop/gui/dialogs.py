@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from collections import Counter
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 from docrouter_desktop.core import queries
 from docrouter_desktop.core.batch import Batch, BatchSummary
 from docrouter_desktop.core.ingest import FoundFile
+from docrouter_desktop.core.runner_process import ChildRunner
 from docrouter_desktop.core.settings import PROCESSOR_TYPES
 from docrouter_desktop.gui.workers import TaskRunner
 
@@ -234,10 +236,14 @@ class BatchDialog(QDialog):
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
 
+        runner_factory = functools.partial(ChildRunner, self.library)
+
         def work():
             prepare(batch)
             signals.added.emit([o.document_id for o in batch.outcomes if o.document_id])
-            summary = batch.run(on_event=self._forward)
+            # The runner runs in a child process: collecting and storing results there never
+            # holds this process's interpreter lock, which the window needs.
+            summary = batch.run(on_event=self._forward, runner_factory=runner_factory)
             signals.finished.emit(summary)
 
         self._thread = threading.Thread(target=work, name="docrouter-batch", daemon=True)

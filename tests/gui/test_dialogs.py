@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 from docrouter_desktop.gui.dialogs import BatchDialog, PreferencesDialog
@@ -43,6 +44,10 @@ def test_batch_dialog_shows_what_it_found_then_a_summary_with_failures(
     qtbot.waitUntil(lambda: dialog.summary is not None, timeout=180_000)
     summary = dialog.summary
     assert summary.duplicates == 1
+    with small_library.db.read() as s:
+        owners = {o for (o,) in s.connection().exec_driver_sql("SELECT claimed_by FROM jobs")}
+    pids = {int(o.rsplit(":", 2)[1]) for o in owners if o}
+    assert pids and os.getpid() not in pids  # processed in a child process
     assert [o.file.endswith("broken.pdf") for o in summary.failed] == [True]
     report = dialog.report.toPlainText()
     assert "broken.pdf" in report and summary.failed[0].error in report
