@@ -50,3 +50,21 @@ def test_an_empty_image_says_it_is_empty(tmp_path):
     empty.write_bytes(b"")
     outcome = start(empty, "image/png")
     assert isinstance(outcome, tasks.TaskError) and "empty" in outcome.message
+
+
+def test_the_text_processor_gives_the_same_result_without_word_boxes(tmp_path):
+    from docrouter_desktop.core.runner import extract_options
+    from docrouter_desktop.core.settings import Settings
+
+    assert extract_options(Settings(), "text").word_boxes is False
+    assert all(extract_options(Settings(), p).word_boxes for p in ("auto", "invoice", "receipt"))
+    path = factories.invoice_pdf(tmp_path / "inv.pdf", number="INV-7", extra_pages=2)
+    results = []
+    for opts in (ExtractOptions(), ExtractOptions(word_boxes=False)):
+        pages, result = tasks.start_task(
+            str(path), "application/pdf", 4, "text", opts, ProcessorOptions()
+        )
+        results.append(result)
+    assert results[0] == results[1]
+    assert "INV-7" in results[0]["text"] and results[0]["warnings"] == []
+    assert results[0]["processor_type"] == "text" and len(results[0]["pages"]) == 3

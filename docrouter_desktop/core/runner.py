@@ -196,7 +196,7 @@ class Runner:
         active = _Active(
             claim,
             str(self.library.blobs.path_for(claim.sha256)),
-            ExtractOptions(settings.ocr_languages, settings.tesseract_path),
+            extract_options(settings, claim.processor_type),
             processor_options(settings),
         )
         self._active[claim.job_id] = active
@@ -357,6 +357,12 @@ class Runner:
             )
         except Exception:  # a listener's failure must not stop processing
             log.exception("event listener failed")
+
+
+def extract_options(settings: Settings, processor_type: str) -> ExtractOptions:
+    # The text processor reads no word positions, so its pages are not boxed word by word.
+    boxes = processor_type != "text"
+    return ExtractOptions(settings.ocr_languages, settings.tesseract_path, word_boxes=boxes)
 
 
 def processor_options(settings: Settings) -> ProcessorOptions:
