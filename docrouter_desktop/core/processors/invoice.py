@@ -650,6 +650,14 @@ SELLER_PHRASES = re.compile(
     r"\s*:?\s*(?P<name>[A-Za-zÀ-ÿ0-9&.,' -]{2,60}?)\s*(?=$|[,;–|(]|\s-\s|\s{2}|\s(?:paid|iban|bic)\b)",
     re.IGNORECASE,
 )
+# Words one of which every SELLER_PHRASES match holds (lower case), to skip the other lines
+# quickly; only for ASCII lines, where IGNORECASE is the same as comparing in lower case.
+SELLER_CUES = (
+    "sold", "verkauft", "vendu", "verkocht", "titulaire", "kontoinhaber", "account",
+    "beneficiary", "beg", "rekeninghouder", "ten", "t.n.v.", "payable", "payment", "(c)",
+    "seller", "supplier", "vendor", "verk", "lieferant", "fournisseur", "vendeur",
+    "leverancier",
+)  # fmt: skip
 # "Free SAS au capital de ...", "QualityHosting AG Vorstand: ...": a legal notice in a footer.
 LEGAL_NOTICE = re.compile(
     r"^(?P<name>[A-Za-zÀ-ÿ0-9&.' -]{2,40}?\s(?:SAS|SARL|SA|SASU|EURL|GmbH|AG|KG|B\.V\.|BV|N\.V\.|"
@@ -787,8 +795,10 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
             name = clean_value(parts[0])
             add(name, 2.5, row, row.words, "sender line above the address")
     for line in view.text.splitlines():
-        for m in SELLER_PHRASES.finditer(line):
-            add(clean_value(m.group("name")), 1.5, None, [], "named as the seller")
+        # An ASCII line without any of the cues holds no seller phrase: skip the slow search.
+        if not line.isascii() or any(cue in line.lower() for cue in SELLER_CUES):
+            for m in SELLER_PHRASES.finditer(line):
+                add(clean_value(m.group("name")), 1.5, None, [], "named as the seller")
         m = LEGAL_NOTICE.match(line.strip())
         if m:
             add(clean_value(m.group("name")), 1.5, None, [], "the company's legal notice")
