@@ -275,7 +275,8 @@ class Runner:
         self._emit("progress", active)
         numbers = list(range(1, pages_total + 1))
         claim = active.claim
-        size = max(1, min(MAX_CHUNK_PAGES, math.ceil(pages_total / (max(1, self.workers) * 4))))
+        # About eight chunks a worker: the last one to finish, while the others wait, is short.
+        size = max(1, min(MAX_CHUNK_PAGES, math.ceil(pages_total / (max(1, self.workers) * 8))))
         chunks = [numbers[i : i + size] for i in range(0, pages_total, size)]
         active.chunks_left = len(chunks)
         for chunk in chunks:
