@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 SMALL_DOCUMENT_PAGES = 4
 MAX_CHUNK_PAGES = 25
 RENEW_EVERY = 20.0
+# While documents are in progress, the queue is asked again for work (after it had none) and
+# checked for cancelled jobs at most this often: each is a database round trip in the thread
+# that collects results, which would otherwise run after every finished chunk.
+RECHECK_EVERY = 0.25
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,8 @@ class Runner:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_renew = time.monotonic()
+        self._queue_empty_at: float | None = None  # when a claim last found nothing
+        self._last_cancel_check = 0.0
 
     # -- lifecycle
 
@@ -138,6 +144,7 @@ class Runner:
 
     def notify(self) -> None:
         """New work was queued: look for it now rather than at the next poll."""
+        self._queue_empty_at = None
         self._wake.set()
 
     def stop(self, wait: bool = True) -> None:
@@ -173,7 +180,10 @@ class Runner:
         while not self._stop.is_set():
             claimed_any = False
             while len(self._future_job) < self._capacity() and not self._stop.is_set():
+                if self._future_job and not self._may_claim():
+                    break  # busy, and the queue was empty a moment ago
                 if not self._claim_next():
+                    self._queue_empty_at = time.monotonic()
                     break
                 claimed_any = True
             if not self._future_job:
@@ -186,6 +196,10 @@ class Runner:
             for future in done:
                 self._collect(future)
             self._housekeeping()
+
+    def _may_claim(self) -> bool:
+        empty = self._queue_empty_at
+        return empty is None or time.monotonic() - empty >= RECHECK_EVERY
 
     def _claim_next(self) -> bool:
         settings = self.library.settings()
@@ -328,8 +342,9 @@ class Runner:
     def _housekeeping(self) -> None:
         now = time.monotonic()
         ids = list(self._active)
-        if not ids:
+        if not ids or now - self._last_cancel_check < RECHECK_EVERY:
             return
+        self._last_cancel_check = now
         with self.library.db.read() as s:
             gone = jobs.cancelled_among(s, ids)
         for job_id in gone:
