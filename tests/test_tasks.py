@@ -68,3 +68,15 @@ def test_the_text_processor_gives_the_same_result_without_word_boxes(tmp_path):
     assert results[0] == results[1]
     assert "INV-7" in results[0]["text"] and results[0]["warnings"] == []
     assert results[0]["processor_type"] == "text" and len(results[0]["pages"]) == 3
+
+
+def test_long_documents_are_cut_into_chunks_that_shrink_towards_the_end():
+    from docrouter_desktop.core.runner import MAX_CHUNK_PAGES, page_chunks
+
+    for pages, workers in ((200, 1), (200, 2), (1000, 2), (5, 2), (7, 4)):
+        chunks = page_chunks(pages, workers)
+        assert [n for c in chunks for n in c] == list(range(1, pages + 1))
+        sizes = [len(c) for c in chunks]
+        assert max(sizes) <= MAX_CHUNK_PAGES
+        assert sizes == sorted(sizes, reverse=True)
+    assert len(page_chunks(200, 2)[-1]) <= 4

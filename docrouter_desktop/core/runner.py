@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 SMALL_DOCUMENT_PAGES = 4
 MAX_CHUNK_PAGES = 25
+MIN_CHUNK_PAGES = 4
 RENEW_EVERY = 20.0
 # While documents are in progress, the queue is asked again for work (after it had none) and
 # checked for cancelled jobs at most this often: each is a database round trip in the thread
@@ -284,14 +285,8 @@ class Runner:
 
     def _on_inspected(self, active: _Active, pages_total: int) -> None:
         active.pages_total = pages_total
-        with self.library.db.write() as s:
-            jobs.set_pages(s, self.owner, active.claim.job_id, pages_total, 0)
-        self._emit("progress", active)
-        numbers = list(range(1, pages_total + 1))
         claim = active.claim
-        # About eight chunks a worker: the last one to finish, while the others wait, is short.
-        size = max(1, min(MAX_CHUNK_PAGES, math.ceil(pages_total / (max(1, self.workers) * 8))))
-        chunks = [numbers[i : i + size] for i in range(0, pages_total, size)]
+        chunks = page_chunks(pages_total, max(1, self.workers))
         active.chunks_left = len(chunks)
         for chunk in chunks:
             self._submit(
@@ -303,6 +298,10 @@ class Runner:
                 chunk,
                 active.extract_options,
             )
+        # Recorded while the workers already read the pages.
+        with self.library.db.write() as s:
+            jobs.set_pages(s, self.owner, claim.job_id, pages_total, 0)
+        self._emit("progress", active)
 
     def _finish_completed(self, active: _Active, result: dict) -> None:
         with self.library.db.write() as s:
@@ -373,6 +372,20 @@ class Runner:
             )
         except Exception:  # a listener's failure must not stop processing
             log.exception("event listener failed")
+
+
+def page_chunks(pages_total: int, workers: int) -> list[list[int]]:
+    """A long document's pages in chunks for the workers, each a share of the pages still
+    left (at most MAX_CHUNK_PAGES, at least MIN_CHUNK_PAGES): the chunks shrink towards the
+    end, so the last ones, which the other workers wait for, are short."""
+    chunks: list[list[int]] = []
+    first = 1
+    while first <= pages_total:
+        left = pages_total - first + 1
+        size = max(MIN_CHUNK_PAGES, min(MAX_CHUNK_PAGES, math.ceil(left / (2 * workers))))
+        chunks.append(list(range(first, min(pages_total, first + size - 1) + 1)))
+        first += size
+    return chunks
 
 
 def extract_options(settings: Settings, processor_type: str) -> ExtractOptions:
