@@ -80,3 +80,16 @@ def test_long_documents_are_cut_into_chunks_that_shrink_towards_the_end():
         assert max(sizes) <= MAX_CHUNK_PAGES
         assert sizes == sorted(sizes, reverse=True)
     assert len(page_chunks(200, 2)[-1]) <= 4
+
+
+def test_a_pdf_without_attachments_does_not_load_the_e_invoice_library(tmp_path):
+    import subprocess
+    import sys
+
+    path = factories.invoice_pdf(tmp_path / "inv.pdf")
+    code = (
+        "import sys; from docrouter_desktop.core.processors.embedded import xml_from_pdf; "
+        f"assert xml_from_pdf({str(path)!r}) is None; print('facturx' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
