@@ -315,6 +315,12 @@ def text_stages(pdf: Path, pages: int, repeat: int) -> list[Row]:
 
     rows = [Row("stage", "text layer: words + boxes (extract_pages)", 1, pages, 0)]
     rows[0].seconds = best_time(extract, repeat)
+    plain = ExtractOptions(word_boxes=False)  # what the text processor's pages get
+    what = "text layer: text alone, for --processor text"
+    rows.append(Row("stage", what, 1, pages, 0))
+    rows[-1].seconds = best_time(
+        lambda: extract_pages(str(pdf), "application/pdf", numbers, plain), repeat
+    )
     data = pickle.dumps(extracted)
     rows.append(Row("stage", f"pages pickled ({len(data) >> 10} KiB) + unpickled", 1, pages, 0))
     rows[-1].seconds = best_time(lambda: pickle.loads(pickle.dumps(extracted)), repeat)

@@ -140,3 +140,14 @@ def test_whole_number_is_an_amount_only_beside_a_currency():
     view = _view(["Grand Total Rs 1939", "Rooms 2 Nights 3"])
     assert [v for v, _s in view.amounts_in_words(view.rows[0].words)] == [1939.0]
     assert view.amounts_in_words(view.rows[1].words) == []
+
+
+def test_document_currency_counts_each_rows_mentions_once():
+    from docrouter_desktop.core.processors.currency import currencies_in
+
+    lines = ["$ 12.00 paid", "Total 40.00 EUR", "EUR", "€ 5,00 and 7,00 €", "Rs. 100", "US$ 3"]
+    view = _view(lines)
+    per_row = [code for r in view.rows for code in currencies_in(r.text, "USD")]
+    assert per_row.count("EUR") == 4
+    assert (view.currency, view.currency_mentions) == ("EUR", 4)
+    assert sorted(per_row) == sorted(currencies_in(view.text, "USD"))

@@ -125,3 +125,17 @@ def test_sniffing_uses_content_not_names(tmp_path):
     assert sniff(b"PK\x03\x04rest") == "application/zip"
     assert "PNG" in mismatch_error("photo.png", "text/plain")
     assert mismatch_error("photo.png", "image/png") is None
+
+
+def test_without_word_boxes_a_text_layer_keeps_its_text_and_scans_still_get_ocr(tmp_path):
+    pdf = factories.invoice_pdf(tmp_path / "a.pdf", number="INV-43", extra_pages=1)
+    boxed = extract_pages(str(pdf), "application/pdf", [1, 2], OPTS)
+    plain = extract_pages(str(pdf), "application/pdf", [1, 2], ExtractOptions(word_boxes=False))
+    for b, p in zip(boxed, plain, strict=True):
+        assert p.summary() == b.summary() and p.text == b.text
+        assert p.word_count == 0 and b.word_count >= 5
+    assert "INV-43" in plain[0].text
+    # A page without a usable text layer is still read by Tesseract, words and all.
+    scan = factories.scanned_pdf(tmp_path / "scan.pdf", factories.RECEIPT_LINES)
+    (page,) = extract_pages(str(scan), "application/pdf", [1], ExtractOptions(word_boxes=False))
+    assert page.text_source == "ocr" and "BAKERY" in _words(page)

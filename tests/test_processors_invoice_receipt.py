@@ -153,3 +153,66 @@ def test_flattened_totals_table_with_two_tax_rates_is_solved_by_arithmetic(tmp_p
     fields, details = result["fields"], result["field_details"]
     assert (fields["total"], fields["subtotal"], fields["tax"]) == (529.87, 473.0, 56.87)
     assert details["total"]["confidence"] < 0.8  # arithmetic alone, on a crowded line
+
+
+def test_the_quick_line_checks_let_every_seller_phrase_and_legal_notice_through():
+    from docrouter_desktop.core.processors.invoice import (
+        LEGAL_NOTICE,
+        LEGAL_NOTICE_CUES,
+        SELLER_CUES,
+        SELLER_PHRASES,
+        may_match,
+    )
+
+    named = [
+        "Sold by: Acme Widgets Ltd",
+        "Verkauft von Muster GmbH",
+        "vendu par Free SAS",
+        "Verkocht door Coolblue B.V.",
+        "Titulaire du compte : Free SAS",
+        "KONTOINHABER: Rohstoff AG",
+        "Account holder: Jane Smith",
+        "Account Name - Acme Ltd",
+        "Beneficiary: Acme Ltd",
+        "Begunstigter: Muster GmbH",
+        "Begünstigter: Muster GmbH",
+        "Rekeninghouder: Bol.com",
+        "Ten name van Jansen BV",
+        "T.N.V. Jansen BV",
+        "Payable to Acme Widgets",
+        "Payment received by Acme Ltd",
+        "(c) 2024 Acme Widgets",
+        "© Acme Widgets",
+        "Seller: Amazon EU",
+        "SUPPLIER : Acme Ltd",
+        "Vendor: Acme Ltd",
+        "Verkaufer: Muster GmbH",
+        "Verkäufer: Muster GmbH",
+        "Lieferant: Muster GmbH",
+        "Fournisseur: Free SAS",
+        "Vendeur: Free SAS",
+        "Leverancier: Jansen BV",
+    ]
+    for line in named:
+        assert SELLER_PHRASES.search(line), line
+        assert may_match(line, SELLER_CUES), line
+    for line in ["payment terms account supplier 12,50", "invoice total due 15/03/2024"]:
+        assert not SELLER_PHRASES.search(line) and not may_match(line, SELLER_CUES)
+    notices = [
+        "Free SAS au capital de 3 441 812 euros",
+        "QualityHosting AG Vorstand: Max Muster",
+        "Muster GmbH mit Sitz in Berlin",
+        "Muster GmbH Geschaftsfuhrer: Max Muster",
+        "Muster GmbH Geschäftsführer: Max Muster",
+        "Muster GmbH Handelsregister HRB 1234",
+        "Acme Ltd registered in England",
+        "Jansen BV KvK 12345678",
+        "Free SAS siege social Paris",
+        "Free SAS siège social Paris",
+        "Free SAS RCS Paris 421 938 861",
+        "Acme Inc is registered in Delaware",
+    ]
+    for line in notices:
+        assert LEGAL_NOTICE.match(line), line
+        assert may_match(line, LEGAL_NOTICE_CUES), line
+    assert not may_match("Acme Ltd, 1 Market Street", LEGAL_NOTICE_CUES)

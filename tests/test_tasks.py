@@ -50,3 +50,46 @@ def test_an_empty_image_says_it_is_empty(tmp_path):
     empty.write_bytes(b"")
     outcome = start(empty, "image/png")
     assert isinstance(outcome, tasks.TaskError) and "empty" in outcome.message
+
+
+def test_the_text_processor_gives_the_same_result_without_word_boxes(tmp_path):
+    from docrouter_desktop.core.runner import extract_options
+    from docrouter_desktop.core.settings import Settings
+
+    assert extract_options(Settings(), "text").word_boxes is False
+    assert all(extract_options(Settings(), p).word_boxes for p in ("auto", "invoice", "receipt"))
+    path = factories.invoice_pdf(tmp_path / "inv.pdf", number="INV-7", extra_pages=2)
+    results = []
+    for opts in (ExtractOptions(), ExtractOptions(word_boxes=False)):
+        pages, result = tasks.start_task(
+            str(path), "application/pdf", 4, "text", opts, ProcessorOptions()
+        )
+        results.append(result)
+    assert results[0] == results[1]
+    assert "INV-7" in results[0]["text"] and results[0]["warnings"] == []
+    assert results[0]["processor_type"] == "text" and len(results[0]["pages"]) == 3
+
+
+def test_long_documents_are_cut_into_chunks_that_shrink_towards_the_end():
+    from docrouter_desktop.core.runner import MAX_CHUNK_PAGES, page_chunks
+
+    for pages, workers in ((200, 1), (200, 2), (1000, 2), (5, 2), (7, 4)):
+        chunks = page_chunks(pages, workers)
+        assert [n for c in chunks for n in c] == list(range(1, pages + 1))
+        sizes = [len(c) for c in chunks]
+        assert max(sizes) <= MAX_CHUNK_PAGES
+        assert sizes == sorted(sizes, reverse=True)
+    assert len(page_chunks(200, 2)[-1]) <= 4
+
+
+def test_a_pdf_without_attachments_does_not_load_the_e_invoice_library(tmp_path):
+    import subprocess
+    import sys
+
+    path = factories.invoice_pdf(tmp_path / "inv.pdf")
+    code = (
+        "import sys; from docrouter_desktop.core.processors.embedded import xml_from_pdf; "
+        f"assert xml_from_pdf({str(path)!r}) is None; print('facturx' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

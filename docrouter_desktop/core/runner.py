@@ -29,7 +29,12 @@ log = logging.getLogger(__name__)
 
 SMALL_DOCUMENT_PAGES = 4
 MAX_CHUNK_PAGES = 25
+MIN_CHUNK_PAGES = 4
 RENEW_EVERY = 20.0
+# While documents are in progress, the queue is asked again for work (after it had none) and
+# checked for cancelled jobs at most this often: each is a database round trip in the thread
+# that collects results, which would otherwise run after every finished chunk.
+RECHECK_EVERY = 0.25
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,8 @@ class Runner:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_renew = time.monotonic()
+        self._queue_empty_at: float | None = None  # when a claim last found nothing
+        self._last_cancel_check = 0.0
 
     # -- lifecycle
 
@@ -138,6 +145,7 @@ class Runner:
 
     def notify(self) -> None:
         """New work was queued: look for it now rather than at the next poll."""
+        self._queue_empty_at = None
         self._wake.set()
 
     def stop(self, wait: bool = True) -> None:
@@ -173,7 +181,10 @@ class Runner:
         while not self._stop.is_set():
             claimed_any = False
             while len(self._future_job) < self._capacity() and not self._stop.is_set():
+                if self._future_job and not self._may_claim():
+                    break  # busy, and the queue was empty a moment ago
                 if not self._claim_next():
+                    self._queue_empty_at = time.monotonic()
                     break
                 claimed_any = True
             if not self._future_job:
@@ -187,6 +198,10 @@ class Runner:
                 self._collect(future)
             self._housekeeping()
 
+    def _may_claim(self) -> bool:
+        empty = self._queue_empty_at
+        return empty is None or time.monotonic() - empty >= RECHECK_EVERY
+
     def _claim_next(self) -> bool:
         settings = self.library.settings()
         with self.library.db.write() as s:
@@ -196,7 +211,7 @@ class Runner:
         active = _Active(
             claim,
             str(self.library.blobs.path_for(claim.sha256)),
-            ExtractOptions(settings.ocr_languages, settings.tesseract_path),
+            extract_options(settings, claim.processor_type),
             processor_options(settings),
         )
         self._active[claim.job_id] = active
@@ -270,13 +285,8 @@ class Runner:
 
     def _on_inspected(self, active: _Active, pages_total: int) -> None:
         active.pages_total = pages_total
-        with self.library.db.write() as s:
-            jobs.set_pages(s, self.owner, active.claim.job_id, pages_total, 0)
-        self._emit("progress", active)
-        numbers = list(range(1, pages_total + 1))
         claim = active.claim
-        size = max(1, min(MAX_CHUNK_PAGES, math.ceil(pages_total / (max(1, self.workers) * 4))))
-        chunks = [numbers[i : i + size] for i in range(0, pages_total, size)]
+        chunks = page_chunks(pages_total, max(1, self.workers))
         active.chunks_left = len(chunks)
         for chunk in chunks:
             self._submit(
@@ -288,6 +298,10 @@ class Runner:
                 chunk,
                 active.extract_options,
             )
+        # Recorded while the workers already read the pages.
+        with self.library.db.write() as s:
+            jobs.set_pages(s, self.owner, claim.job_id, pages_total, 0)
+        self._emit("progress", active)
 
     def _finish_completed(self, active: _Active, result: dict) -> None:
         with self.library.db.write() as s:
@@ -327,8 +341,9 @@ class Runner:
     def _housekeeping(self) -> None:
         now = time.monotonic()
         ids = list(self._active)
-        if not ids:
+        if not ids or now - self._last_cancel_check < RECHECK_EVERY:
             return
+        self._last_cancel_check = now
         with self.library.db.read() as s:
             gone = jobs.cancelled_among(s, ids)
         for job_id in gone:
@@ -357,6 +372,26 @@ class Runner:
             )
         except Exception:  # a listener's failure must not stop processing
             log.exception("event listener failed")
+
+
+def page_chunks(pages_total: int, workers: int) -> list[list[int]]:
+    """A long document's pages in chunks for the workers, each a share of the pages still
+    left (at most MAX_CHUNK_PAGES, at least MIN_CHUNK_PAGES): the chunks shrink towards the
+    end, so the last ones, which the other workers wait for, are short."""
+    chunks: list[list[int]] = []
+    first = 1
+    while first <= pages_total:
+        left = pages_total - first + 1
+        size = max(MIN_CHUNK_PAGES, min(MAX_CHUNK_PAGES, math.ceil(left / (2 * workers))))
+        chunks.append(list(range(first, min(pages_total, first + size - 1) + 1)))
+        first += size
+    return chunks
+
+
+def extract_options(settings: Settings, processor_type: str) -> ExtractOptions:
+    # The text processor reads no word positions, so its pages are not boxed word by word.
+    boxes = processor_type != "text"
+    return ExtractOptions(settings.ocr_languages, settings.tesseract_path, word_boxes=boxes)
 
 
 def processor_options(settings: Settings) -> ProcessorOptions:

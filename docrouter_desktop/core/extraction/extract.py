@@ -36,6 +36,9 @@ class ExtractOptions:
     ocr_languages: str = "eng"
     tesseract_path: str = ""
     dpi: int = OCR_DPI
+    # Off when nothing will read where the words are (the ``text`` processor): a text layer
+    # then gives its text alone, without boxing each word.
+    word_boxes: bool = True
 
 
 @dataclass(frozen=True)
@@ -154,8 +157,8 @@ def _extract_pdf(path: str, page_numbers: list[int], options: ExtractOptions) ->
         for number in page_numbers:
             page = pdf[number - 1]
             try:
-                content = extract_text_page(page, number)
-                if not content.word_count:
+                content = extract_text_page(page, number, options.word_boxes)
+                if content is None:
                     content = _ocr_pdf_page(page, number, options)
             finally:
                 page.close()

@@ -83,14 +83,19 @@ def text_is_usable(text: str) -> bool:
     return (visible - odd) / visible > 0.75
 
 
-def extract_text_page(page: pdfium.PdfPage, number: int) -> PageContent:
-    """Words of one page from its text layer (the page may turn out to have none usable)."""
+def extract_text_page(page: pdfium.PdfPage, number: int, boxes: bool = True) -> PageContent | None:
+    """One page from its text layer, or None when it has no usable one (it needs OCR).
+
+    With ``boxes`` off the page keeps its text and no words: for a processor that reads no
+    positions (``text``), which saves most of the cost of a page."""
     rotation, width, height, transform = page_geometry(page)
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_range()
+        if not text_is_usable(text):
+            return None
         words = PackedWords()
-        if text_is_usable(text):
+        if boxes:
             bbox = page.get_bbox() if rotation == 0 else None
             words = _boxed_words(textpage, text, transform, bbox)
     finally:

@@ -79,9 +79,10 @@ class DocumentView:
         self.lower = self.text.lower()
         self.language = guess_language(self.lower)
         self.date_order = self._decide_date_order()
-        self.currency, self.currency_mentions = cur.dominant_currency(
-            self._row_texts, self._dollar()
-        )
+        # Counted over the whole text at once: the rows are joined by line breaks, which no
+        # currency pattern spans, so the count is the rows' own, for one call instead of one
+        # a row.
+        self.currency, self.currency_mentions = cur.dominant_currency([self.text], self._dollar())
 
     def _dollar(self) -> str:
         return self.options.default_currency

@@ -17,13 +17,13 @@ log = logging.getLogger(__name__)
 
 
 def xml_from_pdf(path: str) -> bytes | None:
-    try:
-        import facturx
-    except ImportError:  # pragma: no cover - a dependency, but degrade rather than fail
-        return None
     with open(path, "rb") as fh:
         data = fh.read()
     if b"/EmbeddedFile" not in data and b"/AF" not in data:
+        return None  # no attachment: factur-x (slow to import in a new worker) is not needed
+    try:
+        import facturx
+    except ImportError:  # pragma: no cover - a dependency, but degrade rather than fail
         return None
     logging.getLogger("factur-x").setLevel(logging.ERROR)
     try:

@@ -650,6 +650,28 @@ SELLER_PHRASES = re.compile(
     r"\s*:?\s*(?P<name>[A-Za-zÀ-ÿ0-9&.,' -]{2,60}?)\s*(?=$|[,;–|(]|\s-\s|\s{2}|\s(?:paid|iban|bic)\b)",
     re.IGNORECASE,
 )
+# What each of the SELLER_PHRASES needs in a line (lower case): an ASCII line that has none of
+# these holds no seller phrase, and the slow search is skipped (for ASCII text, IGNORECASE is
+# the same as comparing in lower case).
+SELLER_CUES = (
+    ("sold", "by"), ("verkauft", "von"), ("vendu", "par"), ("verkocht", "door"),
+    ("titulaire", "compte"), ("kontoinhaber",), ("account", "holder"), ("account", "name"),
+    ("beneficiary",), ("begunstigter",), ("rekeninghouder",), ("ten", "name", "van"),
+    ("t.n.v.",), ("payable", "to"), ("payment", "received", "by"), ("(c)",),
+    ("seller", ":"), ("supplier", ":"), ("vendor", ":"), ("verkaufer", ":"), ("lieferant", ":"),
+    ("fournisseur", ":"), ("vendeur", ":"), ("leverancier", ":"),
+)  # fmt: skip
+
+
+def may_match(line: str, cues) -> bool:
+    """False only for an ASCII line that holds none of the cues (each a tuple of words the
+    line must all hold, in lower case): a pattern needing one of them cannot match it."""
+    if not line.isascii():
+        return True
+    low = line.lower()
+    return any(all(w in low for w in cue) for cue in cues)
+
+
 # "Free SAS au capital de ...", "QualityHosting AG Vorstand: ...": a legal notice in a footer.
 LEGAL_NOTICE = re.compile(
     r"^(?P<name>[A-Za-zÀ-ÿ0-9&.' -]{2,40}?\s(?:SAS|SARL|SA|SASU|EURL|GmbH|AG|KG|B\.V\.|BV|N\.V\.|"
@@ -657,6 +679,10 @@ LEGAL_NOTICE = re.compile(
     r"gesch[äa]ftsf[üu]hr|handelsregister|registered|kvk|si[èe]ge|rcs|is\s*registered)",
     re.IGNORECASE,
 )
+LEGAL_NOTICE_CUES = (
+    ("capital",), ("sitz",), ("vorstand",), ("gesch",), ("handelsregister",), ("registered",),
+    ("kvk",), ("siege",), ("rcs",),
+)  # fmt: skip
 NAME_WITH_FORM = re.compile(
     r"(?:[A-ZÀ-Ý][\w&'’.-]*\s+){1,4}?(?:B\.V\.|N\.V\.|GmbH(?:\s*&\s*Co\.?\s*KG)?|AG|Ltd\.?|"
     r"Limited|Inc\.?|LLC|SARL|SAS|S\.A\.|BV|NV|Pvt\.?\s*Ltd\.?|PLC|plc)(?!\w)"
@@ -786,10 +812,15 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
         if len(parts) >= 3 and any(re.search(r"\d{4,5}", p) for p in parts[1:]):
             name = clean_value(parts[0])
             add(name, 2.5, row, row.words, "sender line above the address")
+    # Lines that cannot hold a seller phrase or a legal notice are skipped quickly; only the
+    # cues the document holds somewhere are looked for in each line.
+    seller_cues = [cue for cue in SELLER_CUES if all(w in view.lower for w in cue)]
+    legal_cues = [cue for cue in LEGAL_NOTICE_CUES if all(w in view.lower for w in cue)]
     for line in view.text.splitlines():
-        for m in SELLER_PHRASES.finditer(line):
-            add(clean_value(m.group("name")), 1.5, None, [], "named as the seller")
-        m = LEGAL_NOTICE.match(line.strip())
+        if may_match(line, seller_cues):
+            for m in SELLER_PHRASES.finditer(line):
+                add(clean_value(m.group("name")), 1.5, None, [], "named as the seller")
+        m = LEGAL_NOTICE.match(line.strip()) if may_match(line, legal_cues) else None
         if m:
             add(clean_value(m.group("name")), 1.5, None, [], "the company's legal notice")
     if not cands:

@@ -25,8 +25,10 @@ def run_processor(
     options: ProcessorOptions,
     pdf_path: str | None = None,
 ) -> dict[str, Any]:
-    """The Result of the API contract (without ``document_id``) for these pages."""
-    view = DocumentView(pages, options)
+    """The Result of the API contract (without ``document_id``) for these pages.
+
+    The ``text`` processor finds no fields, so it builds no rows: its Result is the pages'
+    text and sizes alone."""
     xml_data = None
     if pdf_path and options.embedded_data and processor_type in ("auto", "invoice"):
         xml = embedded.xml_from_pdf(pdf_path)
@@ -35,20 +37,22 @@ def run_processor(
 
     routing = None
     chosen = processor_type
+    view = None
     if processor_type == "auto":
         if xml_data:
             chosen, routing = "invoice", "invoice: the PDF carries e-invoice XML (Factur-X/ZUGFeRD)"
         else:
+            view = DocumentView(pages, options)
             chosen, routing = route(view)
 
     if chosen == "text":
         output = ProcessorOutput("text", {}, {}, [])
     else:
-        output = PROCESSORS[chosen]().run(view)
+        output = PROCESSORS[chosen]().run(view or DocumentView(pages, options))
     if xml_data and chosen == "invoice":
         _merge_embedded(output, xml_data)
     output.routing = routing
-    if not any(p.words for p in pages):
+    if not any(p.word_count or p.text.strip() for p in pages):
         output.warnings.append(
             "No text was found on any page: the document may be blank or unreadable."
         )
