@@ -841,9 +841,6 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
         if c[1] is not None and id(c[1]) in bill_to_rows:
             c[0] -= 1.0
     ranked = sorted(cands.values(), key=lambda c: c[0], reverse=True)
-    import os
-
-    os.environ.get("DBG") and print([(round(c[0], 2), c[4], c[3:]) for c in ranked[:5]])
     score, row, words, rule, name, *why = ranked[0]
     margin = score - ranked[1][0] if len(ranked) > 1 else score
     corroborated = bool(why) or rule != "name at the top of the first page"
