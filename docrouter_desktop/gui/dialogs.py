@@ -331,7 +331,7 @@ class PreferencesDialog(QDialog):
         super().__init__(parent)
         self.library = library
         self.setWindowTitle("Preferences")
-        self.resize(560, 480 if local_api is None else 700)
+        self.resize(560, 480 if local_api is None else 610)
         s = library.settings()
         layout = QVBoxLayout(self)
         form = QFormLayout()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QStackedLayout,
     QTableView,
@@ -159,7 +160,7 @@ class NewTokenDialog(QDialog):
     def __init__(self, info: TokenInfo, secret: str, example: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Token created")
-        self.resize(640, 240)
+        self.resize(660, 250)
         layout = QVBoxLayout(self)
         kind = "account" if info.is_account_token else "workspace"
         layout.addWidget(QLabel(f"<b>New {kind} token “{info.name}”</b>"))
@@ -181,10 +182,12 @@ class NewTokenDialog(QDialog):
         row.addWidget(self.copy_button)
         layout.addLayout(row)
         layout.addWidget(QLabel("Try it:"))
-        self.example = QLineEdit(example)
+        self.example = QPlainTextEdit(example)
         self.example.setReadOnly(True)
         self.example.setFont(mono)
-        self.example.setCursorPosition(0)
+        self.example.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        lines = example.count("\n") + 1
+        self.example.setFixedHeight(self.example.fontMetrics().lineSpacing() * lines + 16)
         layout.addWidget(self.example)
         layout.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -217,7 +220,7 @@ class LocalTokensDialog(QDialog):
         self.local_api = local_api
         self.secret_dialog: NewTokenDialog | None = None
         self.setWindowTitle("Local API tokens")
-        self.resize(720, 620)
+        self.resize(720, 560)
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Tokens let scripts and other programs use this library through the local "
@@ -307,7 +310,7 @@ class LocalTokensDialog(QDialog):
         self.reload()
         self.section(org_id).select_token(info.id)
         path = "/v0/account/profile" if org_id is None else f"/v0/orgs/{org_id}/documents"
-        example = f'curl -H "Authorization: Bearer {secret}" {self.base_url()}{path}'
+        example = f'curl -H "Authorization: Bearer {secret}" \\\n     {self.base_url()}{path}'
         self.secret_dialog = NewTokenDialog(info, secret, example, self)
         self.secret_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.secret_dialog.show()

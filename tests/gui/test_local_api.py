@@ -58,8 +58,8 @@ def test_the_toggle_serves_the_library_to_a_token_made_in_the_dialog_and_stops(
     account_secret = tokens.secret_dialog.secret.text()
     tokens.create_token("scanner", w.org_id)
     workspace_secret = tokens.secret_dialog.secret.text()
-    assert f"Bearer {workspace_secret}" in tokens.secret_dialog.example.text()
-    assert url in tokens.secret_dialog.example.text()
+    assert f"Bearer {workspace_secret}" in tokens.secret_dialog.example.toPlainText()
+    assert url in tokens.secret_dialog.example.toPlainText()
 
     with httpx.Client(base_url=url, timeout=30) as client:
         bearer = {"Authorization": f"Bearer {account_secret}"}
