@@ -74,7 +74,7 @@ class LocalApiServer(QObject):
             self.library.root,
             host,
             port,
-            ServerConfig(run_jobs=self.run_jobs),
+            ServerConfig(run_jobs=self.run_jobs, runner_process=True),
             on_state=lambda state, text: self._process_state.emit(generation, state, text),
         )
         self.process.start()

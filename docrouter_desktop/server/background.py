@@ -16,9 +16,11 @@ goes away (even killed), that pipe closes and the child stops on its own: no orp
 from __future__ import annotations
 
 import errno
+import gc
 import logging
 import multiprocessing
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -79,8 +81,6 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def _windows() -> bool:
-    import sys
-
     return sys.platform.startswith("win")
 
 
@@ -107,8 +107,14 @@ def _serve(root: str, host: str, port: int, config, commands, states) -> None:
     from docrouter_desktop.server.app import create_app
     from docrouter_desktop.server.serve import _uvicorn_config
 
+    # This process only serves, as ``serve`` does: a short switch interval, and the start-up
+    # objects kept out of the garbage collector's full passes (see serve.serve).
+    sys.setswitchinterval(0.001)
     library = Library(Path(root))
-    server = uvicorn.Server(_uvicorn_config(create_app(library, config), host, port))
+    app = create_app(library, config)
+    gc.collect()
+    gc.freeze()
+    server = uvicorn.Server(_uvicorn_config(app, host, port))
     finished = threading.Event()
 
     def watch() -> None:
