@@ -101,6 +101,11 @@ class Library:
             ]
 
     def create_organization(self, name: str) -> OrganizationInfo:
+        name = (name or "").strip()
+        if not name:
+            raise UsageError("A workspace needs a name.")
+        if len(name) > 200:
+            raise UsageError("A workspace name has at most 200 characters.")
         with self.db.write() as s:
             org = Organization(id=new_id("org_"), name=name, created_at=utcnow())
             s.add(org)

@@ -143,3 +143,16 @@ def known_hashes(library, hashes: list[str], org_id: str | None = None) -> set[s
                 params += (org_id,)
             found.update(r[0] for r in conn.exec_driver_sql(sql, params))
     return found
+
+
+def in_organization(library, ids: list[str], org_id: str) -> set[str]:
+    """Which of these documents belong to the organization ``org_id``."""
+    found: set[str] = set()
+    with library.db.read() as s:
+        conn = s.connection()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT id FROM documents WHERE organization_id = ? AND id IN ({marks})"
+            found.update(r[0] for r in conn.exec_driver_sql(sql, (org_id, *chunk)))
+    return found

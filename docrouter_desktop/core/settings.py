@@ -70,6 +70,13 @@ def _path_or_empty(value: Any) -> str:
     return str(value).strip()
 
 
+def _host(value: Any) -> str:
+    text = str(value).strip()
+    if not re.fullmatch(r"[A-Za-z0-9.:\-\[\]]{1,253}", text):
+        raise ValueError("expected a host name or an IP address such as 127.0.0.1")
+    return text.strip("[]")
+
+
 def _folder_list(value: Any) -> list[str]:
     if isinstance(value, list):
         return [str(v) for v in value]
@@ -116,6 +123,9 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("tesseract_path", "", _path_or_empty, "Tesseract program (empty: search)"),
         SettingSpec("notifications", True, _bool, "desktop notifications when a batch ends"),
         SettingSpec("watch_folders", [], _folder_list, "folders the window watches"),
+        SettingSpec("serve_api", False, _bool, "the window serves the local API (on/off)"),
+        SettingSpec("serve_host", "127.0.0.1", _host, "address the window's local API binds"),
+        SettingSpec("serve_port", 8765, _int_range(1, 65535), "port of the window's local API"),
     ]
 }
 
@@ -144,6 +154,9 @@ class Settings:
     tesseract_path: str = ""
     notifications: bool = True
     watch_folders: tuple[str, ...] = ()
+    serve_api: bool = False
+    serve_host: str = "127.0.0.1"
+    serve_port: int = 8765
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> Settings:

@@ -92,10 +92,18 @@ class BatchDialog(QDialog):
 
     documents_added = Signal(list)  # document ids, for the list
 
-    def __init__(self, library, bridge=None, folder: str = "", parent: QWidget | None = None):
+    def __init__(
+        self,
+        library,
+        bridge=None,
+        folder: str = "",
+        parent: QWidget | None = None,
+        org_id: str | None = None,
+    ):
         super().__init__(parent)
         self.library = library
         self.bridge = bridge
+        self.org_id = org_id  # the workspace the files go to (None: the default one)
         self.batch: Batch | None = None
         self.summary: BatchSummary | None = None
         self.found: list = []
@@ -182,6 +190,7 @@ class BatchDialog(QDialog):
             return
         self.found_label.setText("Looking…")
         recursive, library, token = self.recursive.isChecked(), self.library, self._scan_token
+        org_id = library.resolve_org(self.org_id)
 
         def look():
             found = Batch(library).find([folder], recursive)
@@ -192,7 +201,7 @@ class BatchDialog(QDialog):
                     hashes[str(f.path)] = sha256_of(f.path)
                 except OSError:
                     pass
-            known = queries.known_hashes(library, list(set(hashes.values())))
+            known = queries.known_hashes(library, list(set(hashes.values())), org_id)
             dups = sum(1 for h in hashes.values() if h in known)
             kinds = Counter(file_kind(f.path) for f in files)
             return found, kinds, dups, len(found) - len(files)
@@ -222,7 +231,10 @@ class BatchDialog(QDialog):
         if self._thread is not None or not self.found:
             return
         self.batch = Batch(
-            self.library, processor_type=self.processor.currentText(), workers=self.workers.value()
+            self.library,
+            org_id=self.org_id,
+            processor_type=self.processor.currentText(),
+            workers=self.workers.value(),
         )
         self._run(lambda b: b.add(self.found, on_added=None))
 
@@ -315,11 +327,11 @@ class BatchDialog(QDialog):
 class PreferencesDialog(QDialog):
     """User settings (kept in the library) and the watched folders."""
 
-    def __init__(self, library, parent: QWidget | None = None):
+    def __init__(self, library, parent: QWidget | None = None, local_api=None):
         super().__init__(parent)
         self.library = library
         self.setWindowTitle("Preferences")
-        self.resize(560, 480)
+        self.resize(560, 480 if local_api is None else 610)
         s = library.settings()
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -370,6 +382,12 @@ class PreferencesDialog(QDialog):
         fb.addWidget(remove)
         fb.addStretch(1)
         layout.addLayout(fb)
+        self.serve_panel = None
+        if local_api is not None:  # the window's server: it starts and stops at once
+            from docrouter_desktop.gui.local_api import ServePanel
+
+            self.serve_panel = ServePanel(library, local_api)
+            layout.addWidget(self.serve_panel)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b3261e;")
         layout.addWidget(self.error)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QSystemTrayIcon,
     QTableView,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +44,7 @@ from docrouter_desktop.core.records import IngestOutcome
 from docrouter_desktop.core.settings import PROCESSOR_TYPES
 from docrouter_desktop.core.watch import FolderWatcher
 from docrouter_desktop.gui.dialogs import BatchDialog, PreferencesDialog, ShortcutSheet
+from docrouter_desktop.gui.local_api import LocalApiServer
 from docrouter_desktop.gui.model import COLUMN_WIDTHS, DocumentTableModel, IdRole, export_rows
 from docrouter_desktop.gui.progress import ProgressTracker
 from docrouter_desktop.gui.review import ReviewPane
@@ -54,6 +56,7 @@ from docrouter_desktop.gui.workers import (
     shutdown_ingest,
     warm_up_ingest,
 )
+from docrouter_desktop.gui.workspaces import WorkspaceSwitcher
 
 DEFAULT_SIZE = (1280, 800)
 STATUSES = ["", "queued", "processing", "completed", "failed", "cancelled"]
@@ -136,7 +139,10 @@ class MainWindow(QMainWindow):
         self.last_export: Path | None = None
 
         self.model = DocumentTableModel(library, self)
+        self.local_api = LocalApiServer(library, run_jobs=not start_runner, parent=self)
+        self.local_api.state_changed.connect(self._on_local_api_state)
         self._build_toolbar()
+        self._build_workspaces()
         self._build_central()
         self._build_status()
         self._build_shortcuts()
@@ -155,6 +161,7 @@ class MainWindow(QMainWindow):
             warm_up_ingest()
         if watch:
             self.start_watchers()
+        self.local_api.start_from_settings()
 
     # -- building
 
@@ -194,11 +201,55 @@ class MainWindow(QMainWindow):
         self.act_retry = action("Retry failed", self.retry_failed, "Process failed documents again")
         bar.addSeparator()
         self.act_export = action("Export…", self.export_dialog, "Export documents", "Ctrl+E")
-        self.act_prefs = action("Preferences", self.open_preferences, "Preferences", "Ctrl+,")
+        self.act_prefs = action("Preferences…", self.open_preferences, "Preferences", "Ctrl+,")
+        self.act_local_tokens = action(
+            "Local API tokens…",
+            self.open_local_tokens,
+            "Tokens for the local DocRouter API this library serves",
+        )
         self.act_tokens = action(
-            "API tokens…", self.open_token_dialog, "DocRouter servers and their API tokens"
+            "Remote DocRouter…",
+            self.open_token_dialog,
+            "DocRouter servers to send documents to, and their API tokens",
         )
         self.act_help = action("Shortcuts", self.show_shortcuts, "Keyboard shortcuts", "F1")
+        self._settings_menu(bar, [self.act_prefs, self.act_local_tokens, self.act_tokens])
+
+    def _settings_menu(self, bar: QToolBar, actions: list[QAction]) -> None:
+        """One "Settings" button in the toolbar for these actions (their shortcuts stay)."""
+        menu = QMenu(self)
+        for a in actions:
+            bar.removeAction(a)
+            menu.addAction(a)
+            self.addAction(a)
+        button = QToolButton()
+        button.setText("Settings")
+        button.setToolTip("Preferences, local API tokens and remote DocRouter servers")
+        button.setMenu(menu)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        bar.insertWidget(self.act_help, button)
+        self.settings_button = button
+
+    def _build_workspaces(self) -> None:
+        """The workspace switcher, first in the toolbar; the list shows that organization."""
+        self.workspaces = WorkspaceSwitcher(self.library)
+        self.workspaces.organization_changed.connect(self._on_workspace_changed)
+        bar = self.findChild(QToolBar, "mainToolbar")
+        bar.insertWidget(bar.actions()[0], self.workspaces)
+        bar.insertSeparator(bar.actions()[1])
+        self.model.filter = ListFilter(org_id=self.org_id)
+        self.setWindowTitle(f"DocRouter Desktop — {self.workspaces.current_name}")
+
+    @property
+    def org_id(self) -> str:
+        """The organization (workspace) the window shows, adds to and exports."""
+        return self.workspaces.current_org_id
+
+    def _on_workspace_changed(self, org_id: str) -> None:
+        self.setWindowTitle(f"DocRouter Desktop — {self.workspaces.current_name}")
+        self.review.show_document(None)
+        self.apply_filter()
+        self.notice(f"Workspace: {self.workspaces.current_name}", 5000)
 
     def _build_central(self) -> None:
         left = QWidget()
@@ -375,7 +426,12 @@ class MainWindow(QMainWindow):
     def add_paths(self, paths: list[str]) -> IngestJob:
         """Add files in the background: listed at once, processed as they arrive."""
         job = IngestJob(
-            self.library, paths, self.processor.currentText(), True, on_queued=self.bridge.notify
+            self.library,
+            paths,
+            self.processor.currentText(),
+            True,
+            on_queued=self.bridge.notify,
+            org_id=self.org_id,
         )
         job.found.connect(self.model.add_placeholders)
         job.added.connect(self._on_ingest_added)
@@ -521,7 +577,7 @@ class MainWindow(QMainWindow):
         self.model.refresh_documents(ids or self.model.ids()[:500])
 
     def retry_failed(self) -> None:
-        ids = self.library.retry_failed()
+        ids = self.library.retry_failed(self.org_id)
         self.tracker.queued(ids)
         self.model.refresh_documents(ids)
         self.bridge.notify()
@@ -576,6 +632,7 @@ class MainWindow(QMainWindow):
                 self.search.text().strip(),
                 None if status.startswith("all") else status,
                 None if proc.startswith("all") else proc,
+                self.org_id,
             )
         )
         self._update_status()
@@ -651,7 +708,7 @@ class MainWindow(QMainWindow):
         self.shortcut_sheet = sheet
 
     def open_batch(self, folder: str = "") -> BatchDialog:
-        dialog = BatchDialog(self.library, self.bridge, folder or "", self)
+        dialog = BatchDialog(self.library, self.bridge, folder or "", self, org_id=self.org_id)
         dialog.documents_added.connect(self.model.add_documents)
         dialog.documents_added.connect(self.tracker.queued)
         self.batch_dialogs.append(dialog)
@@ -660,7 +717,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_preferences(self) -> PreferencesDialog:
-        dialog = PreferencesDialog(self.library, self)
+        dialog = PreferencesDialog(self.library, self, local_api=self.local_api)
         dialog.accepted.connect(self._on_preferences_saved)
         dialog.show()
         self.preferences = dialog
@@ -729,6 +786,23 @@ class MainWindow(QMainWindow):
             return str(exc)
         return None
 
+    # -- the local API
+
+    def open_local_tokens(self):
+        from docrouter_desktop.gui.local_tokens import LocalTokensDialog
+
+        dialog = LocalTokensDialog(self.library, self.org_id, self.local_api, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.local_tokens = dialog
+        return dialog
+
+    def _on_local_api_state(self, state: str, text: str) -> None:
+        if state == "running":
+            self.notice(f"Local DocRouter API at {self.local_api.url}", 8000)
+        elif state == "failed":
+            self.notice(f"Local DocRouter API not served: {text}", 15000)
+
     # -- remote DocRouter servers
 
     def open_token_dialog(self, remote_name: str | None = None):
@@ -794,6 +868,7 @@ class MainWindow(QMainWindow):
             dialog.cancel()
             dialog.wait(30)
         self.stop_watchers()
+        self.local_api.shutdown()
         self.bridge.stop()
         shutdown_ingest()
         if self.tray is not None:

@@ -85,6 +85,8 @@ class DocumentTableModel(QAbstractTableModel):
         self.loading = False
         self._tasks = TaskRunner(self)
         self._tasks.done.connect(self._on_tasks_done)
+        self._elsewhere: set[str] = set()  # ids known to be in another organization
+        self._elsewhere_org: str | None = None
         self.fetches = 0  # how many row fetches went to the database (for tests and bench)
 
     # -- loading
@@ -138,6 +140,7 @@ class DocumentTableModel(QAbstractTableModel):
     def add_documents(self, ids: list[str]) -> None:
         """Documents just added to the library: list them on top, or re-read the order."""
         new = [i for i in dict.fromkeys(ids) if i and i not in self._pos]
+        new = self._in_scope(new)
         if not new:
             return
         if not self.is_plain_order():
@@ -148,6 +151,19 @@ class DocumentTableModel(QAbstractTableModel):
         self._ids[0:0] = new
         self._pos = {doc_id: i for i, doc_id in enumerate(self._ids)}
         self.endInsertRows()
+
+    def _in_scope(self, ids: list[str]) -> list[str]:
+        """The ids that belong in this list's organization (news of documents in other
+        workspaces, from the runner or a watched folder, is not listed)."""
+        org = self.filter.org_id
+        if not org or not ids:
+            return ids
+        if self._elsewhere_org != org:
+            self._elsewhere_org, self._elsewhere = org, set()
+        ids = [i for i in ids if i not in self._elsewhere]
+        here = queries.in_organization(self.library, ids, org) if ids else set()
+        self._elsewhere.update(i for i in ids if i not in here)
+        return [i for i in ids if i in here]
 
     def add_placeholders(self, pairs: list[tuple[str, str]]) -> None:
         """Files about to be added: listed on top at once, as "adding…" (in a sorted or

@@ -152,9 +152,11 @@ class IngestJob(QObject):
         recursive: bool = True,
         on_queued: Callable[[], None] | None = None,
         parent: QObject | None = None,
+        org_id: str | None = None,
     ):
         super().__init__(parent)
         self.library = library
+        self.org_id = org_id  # None: the library's default organization
         self.paths = paths
         self.processor_type = processor_type
         self.recursive = recursive
@@ -179,7 +181,7 @@ class IngestJob(QObject):
                 for k, item in zip(keys, items, strict=True)
             ]
         )
-        org = self.library.default_org_id()
+        org = self.org_id or self.library.default_org_id()
         root = str(self.library.root)
         outcomes: list[IngestOutcome] = []
         for start in range(0, len(items), INGEST_CHUNK):
