@@ -142,6 +142,18 @@ def test_month_first_date_in_a_day_first_document_is_flagged():
     assert "month-first" in details["date"]["rule"]
 
 
+def test_ocr_month_1x_in_a_day_first_receipt_is_a_slashed_zero():
+    # OCR took the slashed 0 of "01/10/2017" for a 6: October, flagged, not confident.
+    lines = ["Date: 01/16/2017", "TOTAL RM 9.00", "GST 6% RM 0.51"]
+    fields, details = _receipt(lines, source="ocr", conf=0.9)
+    assert fields["date"] == "2017-10-01"
+    assert details["date"]["confidence"] < 0.6
+    assert "slashed zero" in details["date"]["rule"]
+    # A month that is not "1" and a misread zero keeps the month-first reading.
+    fields, _d = _receipt(["Date: 01/13/2017", "TOTAL RM 9.00"], source="ocr", conf=0.9)
+    assert fields["date"] == "2017-01-13"
+
+
 def test_day_first_date_in_a_day_first_document_stays_confident():
     fields, details = _receipt(["Date: 16/01/2017", "TOTAL RM 9.00"])
     assert fields["date"] == "2017-01-16"

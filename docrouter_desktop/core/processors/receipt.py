@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from docrouter_desktop.core.processors.base import (
     DocumentView,
@@ -349,13 +350,39 @@ def find_receipt_date(view: DocumentView) -> Found | None:
     if best is not None and _month_first_in_day_first(view, best):
         best.confidence = min(best.confidence, 0.6)
         best.rule += "; month-first, in a document that writes dates day-first elsewhere"
+        repaired = _slashed_zero_month(view, best)
+        if repaired is not None:
+            best.value = repaired
+            best.confidence = min(best.confidence, 0.55)
+            best.rule += "; month read as 10 (OCR takes a slashed zero for 6, 8 or 9)"
     return best
 
 
-def _month_first_in_day_first(view: DocumentView, found: Found) -> bool:
-    """A date that can only be read month-first ("01/16/2017") on a receipt whose currency or
-    language writes dates day-first: more likely a misread digit than a US date."""
-    row_text = " ".join(
+# Till printers slash their zeros; OCR reads such a 0 as 6, 8 or 9, so "01/10/2017" comes out
+# as "01/16/2017", a date that only makes sense month-first.
+SLASHED_ZERO_MONTH = re.compile(
+    r"(?<!\d)(\d{1,2})\s?[-/.]\s?1([689])\s?[-/.]\s?(\d{4}|\d{2})(?!\d)"
+)
+
+
+def _slashed_zero_month(view: DocumentView, found: Found) -> date | None:
+    """The day-first date an OCR-read month-first date stands for when its month is "1" and a
+    misread zero: ``01/16/2017`` -> 1 October 2017; None when that does not apply."""
+    if found.source != "ocr":
+        return None
+    m = SLASHED_ZERO_MONTH.search(_found_text(view, found))
+    if not m:
+        return None
+    year = int(m.group(3)) + (2000 if len(m.group(3)) == 2 else 0)
+    try:
+        return date(year, 10, int(m.group(1)))
+    except ValueError:
+        return None
+
+
+def _found_text(view: DocumentView, found: Found) -> str:
+    """The text of the words inside a found value's box."""
+    return " ".join(
         w[0]
         for r in view.rows
         if r.page == found.page
@@ -366,6 +393,12 @@ def _month_first_in_day_first(view: DocumentView, found: Found) -> bool:
         and w[2] >= found.bbox[1] - 0.01
         and w[4] <= found.bbox[3] + 0.01
     )
+
+
+def _month_first_in_day_first(view: DocumentView, found: Found) -> bool:
+    """A date that can only be read month-first ("01/16/2017") on a receipt whose currency or
+    language writes dates day-first: more likely a misread digit than a US date."""
+    row_text = _found_text(view, found)
     m = MONTH_FIRST.search(row_text)
     if not m or int(m.group(1)) <= 12:
         return False
