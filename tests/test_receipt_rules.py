@@ -7,7 +7,7 @@ import pytest
 from docrouter_desktop.core.extraction.pages import PageContent
 from docrouter_desktop.core.processors.base import DocumentView, ProcessorOptions
 from docrouter_desktop.core.processors.dates import repair_ocr_dates
-from docrouter_desktop.core.processors.receipt import ReceiptProcessor
+from docrouter_desktop.core.processors.receipt import ReceiptProcessor, repair_business_words
 
 HEADER = [
     "KEDAI RUNCIT MAJU SDN BHD",
@@ -191,3 +191,17 @@ def test_a_zero_change_is_no_evidence_for_the_amount_paid():
         ["Subtotal : 104.00", "Total incl. GST 104.00", "Payment : 404.00", "Change Due : 0.00"]
     )
     assert fields["total"] == 104.0
+
+
+def test_a_trade_word_misread_by_one_letter_is_read_back_on_ocr_pages():
+    assert repair_business_words("KEDAT RUNCIT ZBK") == "KEDAI RUNCIT ZBK"
+    assert repair_business_words("Sunrise Trad1ng") == "Sunrise Trading"
+    # A different word, or one two slips away, stays: "KEDAH" is a state, not "KEDAI".
+    assert repair_business_words("KEDAH TRADING") == "KEDAH TRADING"
+    assert repair_business_words("HARDWAKE") == "HARDWAKE"  # K for R is no print slip
+    header = ["KEDAT RUNCIT MAJU", "NO. 7, JALAN MAWAR 3,", "81750 MASAI, JOHOR"]
+    out = ReceiptProcessor().run(_view([*header, "TOTAL RM 9.00"], source="ocr", conf=0.9))
+    assert out.fields["vendor"] == "KEDAI RUNCIT MAJU"
+    assert "trade word" in out.field_details["vendor"]["rule"]
+    out = ReceiptProcessor().run(_view([*header, "TOTAL RM 9.00"]))
+    assert out.fields["vendor"] == "KEDAT RUNCIT MAJU"  # a text layer is taken as printed

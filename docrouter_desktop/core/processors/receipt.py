@@ -465,6 +465,48 @@ _LEGAL_FORM_SLIPS = [
 ]
 
 
+# Words that name a kind of business, as shops print them (English, Malay, German, French,
+# Dutch). A vendor word one OCR slip away from one of them is read back to it: "KEDAT" -> "KEDAI".
+BUSINESS_WORDS = frozenset(
+    """kedai runcit restoran restaurant bakery bakeries hardware electrical stationery trading
+    enterprise enterprises marketing international supermarket minimarket pharmacy farmasi
+    service services station syarikat perniagaan bookstore furniture market distributor
+    industries holdings corporation company printing electronics boutique bistro kitchen
+    catering motors engineering supplies supply trader traders store stores mart
+    bäckerei apotheke metzgerei getränke boulangerie pharmacie librairie épicerie
+    bakkerij apotheek slagerij""".split()
+)
+# Letters OCR takes for one another in print (upper case, as receipts print their names).
+_OCR_CONFUSABLE = [
+    set(g)
+    for g in ("IT1L|J!", "O0DQUC", "UV", "A4", "S5$", "B8ER", "G6C", "Z2", "MHNW", "EF", "PF")
+]
+
+
+def _confusable(a: str, b: str) -> bool:
+    return any(a in g and b in g for g in _OCR_CONFUSABLE)
+
+
+def repair_business_words(name: str) -> str:
+    """A shop name whose trade words OCR misread by one confusable letter, read back:
+    ``KEDAT RUNCIT`` -> ``KEDAI RUNCIT``. Other words and the case stay as they are."""
+
+    def fix(m: re.Match) -> str:
+        word = m.group(0)
+        if len(word) < 5 or word.lower() in BUSINESS_WORDS:
+            return word
+        upper = word.upper()
+        for known in BUSINESS_WORDS:
+            if len(known) != len(word):
+                continue
+            diff = [(a, b) for a, b in zip(upper, known.upper(), strict=True) if a != b]
+            if len(diff) == 1 and _confusable(*diff[0]):
+                return known.upper() if word.isupper() else known.capitalize()
+        return word
+
+    return re.sub(r"[^\W_][\w$|!]*", fix, name)
+
+
 def _shop_name(text: str) -> str:
     name = clean_value(text)
     for pattern, form in _LEGAL_FORM_SLIPS:
@@ -528,7 +570,12 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
     rule = (
         "business name at the top of the receipt" if named else "first readable line of the receipt"
     )
-    vendor = view.found(_shop_name(text), conf, row, words, rule)
+    name = _shop_name(text)
+    if ocr:
+        fixed = repair_business_words(name)
+        if fixed != name:
+            name, rule = fixed, rule + "; a misread letter in a trade word read back"
+    vendor = view.found(name, conf, row, words, rule)
     addr_rows = []
     for r in rows[i + 1 :]:
         t = r.text.strip()
