@@ -154,7 +154,8 @@ def header_band(words) -> tuple[int, float] | None:
     if not unsure or not heights:
         return None
     median = heights[len(heights) // 2]
-    return round(cut + 0.3 * median), HEADER_TEXT_HEIGHT / median
+    scale = min(MAX_SCALE, max(1 / MAX_SCALE, HEADER_TEXT_HEIGHT / median))
+    return round(cut + 0.3 * median), scale
 
 
 def merge_readings(first, second) -> int:
