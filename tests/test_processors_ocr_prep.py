@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from docrouter_desktop.core.extraction import ocr_prep
+from docrouter_desktop.core.extraction import ocr_prep, tesseract
 from docrouter_desktop.core.extraction.extract import ExtractOptions, extract_pages
 from tests import factories
 
@@ -66,3 +66,68 @@ def test_sideways_photo_is_turned_upright_by_orientation_detection(tmp_path):
 def test_a_misread_date_does_not_count_as_found():
     assert ocr_prep.wants_second_reading(ocr_prep.PSM_BLOCK, "Date 69/02/2018\nTOTAL 9.00")
     assert not ocr_prep.wants_second_reading(ocr_prep.PSM_BLOCK, "02/Jan/2017\nTOTAL 9.00")
+
+
+def _word(text, left, top, conf=0.95, line=0, width=None, height=20):
+    width = width if width is not None else 12 * len(text)
+    return tesseract.OcrWord(1, text, left, top, width, height, conf, line)
+
+
+def _receipt_words(first_conf=0.95, lines=8, left=100, width=300):
+    words = []
+    for i in range(lines):
+        words.append(_word(f"WORD{i}", left, 40 + 30 * i, conf=0.95, line=i))
+        words.append(_word("ITEMS", left + width - 60, 40 + 30 * i, conf=0.95, line=i))
+    words[0].conf = first_conf
+    return words
+
+
+def test_header_band_only_where_the_first_reading_is_unsure_of_it():
+    assert ocr_prep.header_band(_receipt_words()) is None
+    bottom, scale = ocr_prep.header_band(_receipt_words(first_conf=0.4))
+    # Six lines of text, 20 px high, read again at the header text height.
+    assert 40 + 30 * 5 + 20 <= bottom < 40 + 30 * 6
+    assert scale == pytest.approx(ocr_prep.HEADER_TEXT_HEIGHT / 20)
+    # An unsure word below the band does not call for it.
+    words = _receipt_words()
+    words[-1].conf = 0.3
+    assert ocr_prep.header_band(words) is None
+
+
+def test_an_unsure_word_takes_a_clearer_reading_of_the_same_length():
+    first = [_word("ROME", 10, 10, conf=0.6), _word("MASTER", 70, 10, conf=0.7)]
+    second = [_word("HOME", 11, 9, conf=0.9), _word("MASTERS", 70, 10, conf=0.95)]
+    assert ocr_prep.merge_readings(first, second) == 1
+    assert [w.text for w in first] == ["HOME", "MASTER"]  # a longer word is not taken
+    assert first[0].conf == 0.9 and (first[0].left, first[0].top) == (10, 10)
+    # A sure word, or a reading barely more confident, stays.
+    sure = [_word("ROME", 10, 10, conf=0.9)]
+    barely = [_word("ROME", 10, 10, conf=0.7)]
+    assert ocr_prep.merge_readings(sure, second) == 0 and sure[0].text == "ROME"
+    assert ocr_prep.merge_readings(barely, [_word("HOME", 10, 10, conf=0.75)]) == 0
+    # A word elsewhere on the page is not a reading of it.
+    apart = [_word("ROME", 10, 10, conf=0.5)]
+    assert ocr_prep.merge_readings(apart, [_word("HOME", 10, 200, conf=0.99)]) == 0
+
+
+def test_a_narrow_column_on_a_wide_page():
+    slip = _receipt_words(left=900, width=500)
+    assert ocr_prep.narrow_column(slip, 2480)
+    page = _receipt_words(left=200, width=2000)
+    assert not ocr_prep.narrow_column(page, 2480)
+
+
+@pytest.mark.slow
+def test_a_receipt_header_misread_is_read_again(tmp_path):
+    from docrouter_desktop.core.extraction import extract
+
+    lines = ["SUNRISE HARDWARE", "NO. 5, JALAN MAWAR", *factories.RECEIPT_LINES[2:]]
+    path = factories.text_image(tmp_path / "r.png", lines, size=30)
+    with Image.open(path) as img:
+        img.convert("L").save(tmp_path / "r.pgm")
+    program = tesseract.find_tesseract()
+    words = tesseract.run_tsv(program, str(tmp_path / "r.pgm"), "eng", psm=ocr_prep.PSM_BLOCK)
+    name = next(w for w in words if w.text == "HARDWARE")
+    name.text, name.conf = "HARDWAKE", 0.3  # as a worn print reads
+    extract._reread_header(program, str(tmp_path / "r.pgm"), "eng", words)
+    assert name.text == "HARDWARE" and name.conf > 0.5

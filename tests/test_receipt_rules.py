@@ -7,7 +7,7 @@ import pytest
 from docrouter_desktop.core.extraction.pages import PageContent
 from docrouter_desktop.core.processors.base import DocumentView, ProcessorOptions
 from docrouter_desktop.core.processors.dates import repair_ocr_dates
-from docrouter_desktop.core.processors.receipt import ReceiptProcessor
+from docrouter_desktop.core.processors.receipt import ReceiptProcessor, repair_business_words
 
 HEADER = [
     "KEDAI RUNCIT MAJU SDN BHD",
@@ -142,6 +142,18 @@ def test_month_first_date_in_a_day_first_document_is_flagged():
     assert "month-first" in details["date"]["rule"]
 
 
+def test_ocr_month_1x_in_a_day_first_receipt_is_a_slashed_zero():
+    # OCR took the slashed 0 of "01/10/2017" for a 6: October, flagged, not confident.
+    lines = ["Date: 01/16/2017", "TOTAL RM 9.00", "GST 6% RM 0.51"]
+    fields, details = _receipt(lines, source="ocr", conf=0.9)
+    assert fields["date"] == "2017-10-01"
+    assert details["date"]["confidence"] < 0.6
+    assert "slashed zero" in details["date"]["rule"]
+    # A month that is not "1" and a misread zero keeps the month-first reading.
+    fields, _d = _receipt(["Date: 01/13/2017", "TOTAL RM 9.00"], source="ocr", conf=0.9)
+    assert fields["date"] == "2017-01-13"
+
+
 def test_day_first_date_in_a_day_first_document_stays_confident():
     fields, details = _receipt(["Date: 16/01/2017", "TOTAL RM 9.00"])
     assert fields["date"] == "2017-01-16"
@@ -179,3 +191,17 @@ def test_a_zero_change_is_no_evidence_for_the_amount_paid():
         ["Subtotal : 104.00", "Total incl. GST 104.00", "Payment : 404.00", "Change Due : 0.00"]
     )
     assert fields["total"] == 104.0
+
+
+def test_a_trade_word_misread_by_one_letter_is_read_back_on_ocr_pages():
+    assert repair_business_words("KEDAT RUNCIT ZBK") == "KEDAI RUNCIT ZBK"
+    assert repair_business_words("Sunrise Trad1ng") == "Sunrise Trading"
+    # A different word, or one two slips away, stays: "KEDAH" is a state, not "KEDAI".
+    assert repair_business_words("KEDAH TRADING") == "KEDAH TRADING"
+    assert repair_business_words("HARDWAKE") == "HARDWAKE"  # K for R is no print slip
+    header = ["KEDAT RUNCIT MAJU", "NO. 7, JALAN MAWAR 3,", "81750 MASAI, JOHOR"]
+    out = ReceiptProcessor().run(_view([*header, "TOTAL RM 9.00"], source="ocr", conf=0.9))
+    assert out.fields["vendor"] == "KEDAI RUNCIT MAJU"
+    assert "trade word" in out.field_details["vendor"]["rule"]
+    out = ReceiptProcessor().run(_view([*header, "TOTAL RM 9.00"]))
+    assert out.fields["vendor"] == "KEDAT RUNCIT MAJU"  # a text layer is taken as printed

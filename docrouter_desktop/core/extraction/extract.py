@@ -282,12 +282,39 @@ def _read(
                 image.save(image_path)
                 turn = 0
     text = _text_of(words)
-    if not ocr_prep.wants_second_reading(psm, text):
-        return words, turn
-    other = tesseract.run_tsv(program, image_path, langs, psm=ocr_prep.SECOND_PSM)
-    first = ocr_prep.evidence(text, [w.conf for w in words])
-    second = ocr_prep.evidence(_text_of(other), [w.conf for w in other])
-    return (other if second > first else words), turn
+    if ocr_prep.wants_second_reading(psm, text):
+        other = tesseract.run_tsv(program, image_path, langs, psm=ocr_prep.SECOND_PSM)
+        first = ocr_prep.evidence(text, [w.conf for w in words])
+        second = ocr_prep.evidence(_text_of(other), [w.conf for w in other])
+        if second > first:
+            words = other
+    width = image.height if turn in (90, 270) else image.width
+    if psm == ocr_prep.PSM_BLOCK or ocr_prep.narrow_column(words, width):
+        _reread_header(program, image_path, langs, words)
+    return words, turn
+
+
+def _reread_header(program: str, image_path: str, langs: str, words) -> None:
+    """Read a receipt's header band again where the first reading is unsure of it, and keep
+    the clearer reading of each unsure word (``ocr_prep.header_band``)."""
+    band = ocr_prep.header_band(words)
+    if band is None:
+        return
+    bottom, scale = band
+    with Image.open(image_path) as page:
+        part = page.crop((0, 0, page.width, min(bottom, page.height)))
+        part = part.resize(
+            (max(1, round(part.width * scale)), max(1, round(part.height * scale))),
+            Image.Resampling.LANCZOS,
+        )
+    band_path = image_path + ".header.pgm"
+    part.save(band_path)
+    again = tesseract.run_tsv(program, band_path, langs, psm=ocr_prep.PSM_BLOCK)
+    os.remove(band_path)
+    for w in again:
+        w.left, w.top = round(w.left / scale), round(w.top / scale)
+        w.width, w.height = max(1, round(w.width / scale)), max(1, round(w.height / scale))
+    ocr_prep.merge_readings(words, again)
 
 
 # Below this mean word confidence a page may be sideways or upside down: worth an OSD check.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from docrouter_desktop.core.processors.base import (
     DocumentView,
@@ -349,13 +350,39 @@ def find_receipt_date(view: DocumentView) -> Found | None:
     if best is not None and _month_first_in_day_first(view, best):
         best.confidence = min(best.confidence, 0.6)
         best.rule += "; month-first, in a document that writes dates day-first elsewhere"
+        repaired = _slashed_zero_month(view, best)
+        if repaired is not None:
+            best.value = repaired
+            best.confidence = min(best.confidence, 0.55)
+            best.rule += "; month read as 10 (OCR takes a slashed zero for 6, 8 or 9)"
     return best
 
 
-def _month_first_in_day_first(view: DocumentView, found: Found) -> bool:
-    """A date that can only be read month-first ("01/16/2017") on a receipt whose currency or
-    language writes dates day-first: more likely a misread digit than a US date."""
-    row_text = " ".join(
+# Till printers slash their zeros; OCR reads such a 0 as 6, 8 or 9, so "01/10/2017" comes out
+# as "01/16/2017", a date that only makes sense month-first.
+SLASHED_ZERO_MONTH = re.compile(
+    r"(?<!\d)(\d{1,2})\s?[-/.]\s?1([689])\s?[-/.]\s?(\d{4}|\d{2})(?!\d)"
+)
+
+
+def _slashed_zero_month(view: DocumentView, found: Found) -> date | None:
+    """The day-first date an OCR-read month-first date stands for when its month is "1" and a
+    misread zero: ``01/16/2017`` -> 1 October 2017; None when that does not apply."""
+    if found.source != "ocr":
+        return None
+    m = SLASHED_ZERO_MONTH.search(_found_text(view, found))
+    if not m:
+        return None
+    year = int(m.group(3)) + (2000 if len(m.group(3)) == 2 else 0)
+    try:
+        return date(year, 10, int(m.group(1)))
+    except ValueError:
+        return None
+
+
+def _found_text(view: DocumentView, found: Found) -> str:
+    """The text of the words inside a found value's box."""
+    return " ".join(
         w[0]
         for r in view.rows
         if r.page == found.page
@@ -366,6 +393,12 @@ def _month_first_in_day_first(view: DocumentView, found: Found) -> bool:
         and w[2] >= found.bbox[1] - 0.01
         and w[4] <= found.bbox[3] + 0.01
     )
+
+
+def _month_first_in_day_first(view: DocumentView, found: Found) -> bool:
+    """A date that can only be read month-first ("01/16/2017") on a receipt whose currency or
+    language writes dates day-first: more likely a misread digit than a US date."""
+    row_text = _found_text(view, found)
     m = MONTH_FIRST.search(row_text)
     if not m or int(m.group(1)) <= 12:
         return False
@@ -432,6 +465,48 @@ _LEGAL_FORM_SLIPS = [
 ]
 
 
+# Words that name a kind of business, as shops print them (English, Malay, German, French,
+# Dutch). A vendor word one OCR slip away from one of them is read back to it: "KEDAT" -> "KEDAI".
+BUSINESS_WORDS = frozenset(
+    """kedai runcit restoran restaurant bakery bakeries hardware electrical stationery trading
+    enterprise enterprises marketing international supermarket minimarket pharmacy farmasi
+    service services station syarikat perniagaan bookstore furniture market distributor
+    industries holdings corporation company printing electronics boutique bistro kitchen
+    catering motors engineering supplies supply trader traders store stores mart
+    bäckerei apotheke metzgerei getränke boulangerie pharmacie librairie épicerie
+    bakkerij apotheek slagerij""".split()
+)
+# Letters OCR takes for one another in print (upper case, as receipts print their names).
+_OCR_CONFUSABLE = [
+    set(g)
+    for g in ("IT1L|J!", "O0DQUC", "UV", "A4", "S5$", "B8ER", "G6C", "Z2", "MHNW", "EF", "PF")
+]
+
+
+def _confusable(a: str, b: str) -> bool:
+    return any(a in g and b in g for g in _OCR_CONFUSABLE)
+
+
+def repair_business_words(name: str) -> str:
+    """A shop name whose trade words OCR misread by one confusable letter, read back:
+    ``KEDAT RUNCIT`` -> ``KEDAI RUNCIT``. Other words and the case stay as they are."""
+
+    def fix(m: re.Match) -> str:
+        word = m.group(0)
+        if len(word) < 5 or word.lower() in BUSINESS_WORDS:
+            return word
+        upper = word.upper()
+        for known in BUSINESS_WORDS:
+            if len(known) != len(word):
+                continue
+            diff = [(a, b) for a, b in zip(upper, known.upper(), strict=True) if a != b]
+            if len(diff) == 1 and _confusable(*diff[0]):
+                return known.upper() if word.isupper() else known.capitalize()
+        return word
+
+    return re.sub(r"[^\W_][\w$|!]*", fix, name)
+
+
 def _shop_name(text: str) -> str:
     name = clean_value(text)
     for pattern, form in _LEGAL_FORM_SLIPS:
@@ -495,7 +570,12 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
     rule = (
         "business name at the top of the receipt" if named else "first readable line of the receipt"
     )
-    vendor = view.found(_shop_name(text), conf, row, words, rule)
+    name = _shop_name(text)
+    if ocr:
+        fixed = repair_business_words(name)
+        if fixed != name:
+            name, rule = fixed, rule + "; a misread letter in a trade word read back"
+    vendor = view.found(name, conf, row, words, rule)
     addr_rows = []
     for r in rows[i + 1 :]:
         t = r.text.strip()
