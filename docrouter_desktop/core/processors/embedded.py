@@ -16,6 +16,12 @@ from docrouter_desktop.core.processors.base import Found
 log = logging.getLogger(__name__)
 
 
+def _goods_lines(items: list[dict]) -> list[dict]:
+    """The lines that bill something: a line with neither a quantity nor an amount is a section
+    heading or a note printed between the items ("--- Food ---"), not an item."""
+    return [i for i in items if i.get("quantity") or i.get("amount")]
+
+
 def xml_from_pdf(path: str) -> bytes | None:
     with open(path, "rb") as fh:
         data = fh.read()
@@ -140,7 +146,7 @@ def parse_invoice_xml(xml: bytes) -> dict[str, Any] | None:
                 "total": _signed(first(f"./{ln('GrandTotalAmount')}", m)),
                 "subtotal": _signed(first(f"./{ln('TaxBasisTotalAmount')}", m)),
                 "tax": _signed(first(f"./{ln('TaxTotalAmount')}", m)),
-                "line_items": items,
+                "line_items": _goods_lines(items),
                 "document_type": "credit_note"
                 if type_code in ("381", "261", "396", "532")
                 else "invoice",
@@ -184,7 +190,7 @@ def parse_invoice_xml(xml: bytes) -> dict[str, Any] | None:
                     first(f"//{ln('LegalMonetaryTotal')}/{ln('TaxExclusiveAmount')}")
                 ),
                 "tax": _signed(first(f"//{ln('TaxTotal')}/{ln('TaxAmount')}")),
-                "line_items": items,
+                "line_items": _goods_lines(items),
                 "document_type": "credit_note" if tag == "CreditNote" else "invoice",
             }
         )
