@@ -190,7 +190,9 @@ def main(argv: list[str] | None = None) -> int:
         from docrouter_desktop import commands
 
         handler = getattr(commands, f"cmd_{command.replace('-', '_')}")
-        return handler(args, library_dir) or 0
+        code = handler(args, library_dir) or 0
+        sys.stdout.flush()  # a closed pipe shows here, where it is handled, not at exit
+        return code
     except UsageError as exc:
         print(f"docrouter-desktop: {exc}", file=sys.stderr)
         return 2
@@ -200,6 +202,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``list --json | head``): nothing more to say to it, and Python
+        # must not try again to flush into the closed pipe at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 def _has_display() -> bool:

@@ -38,3 +38,21 @@ def test_missing_ocr_language_fails_the_scan_with_the_package_to_install(tmp_pat
     code, _o, err = run_cli("batch", str(inbox), library=lib)
     assert code == 1
     assert "tesseract-ocr-xyz" in err
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):
+    """``list --json | head``: a reader that goes away is no traceback."""
+    import subprocess
+    import sys
+
+    lib = tmp_path / "lib"
+    for key in ("ocr_languages", "date_order", "workers"):
+        run_cli("config", "get", key, library=lib)
+    cmd = [sys.executable, "-m", "docrouter_desktop", "--library", str(lib), "config", "list"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader goes away before the command writes
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 141
+    assert "Traceback" not in err, err
+    assert "BrokenPipeError" not in err
