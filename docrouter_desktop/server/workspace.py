@@ -7,9 +7,6 @@ pool; the upload reads its body on the event loop and stores it in the pool.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from typing import Annotated, Literal
 
 import anyio
@@ -148,7 +145,7 @@ async def upload_document(request: Request, organization_id: str):
         "document_name": doc.document_name,
         "processor_type": doc.processor_type,
         # as it was stored: the runner may have claimed it since
-        "status": doc.status if outcome.duplicate else outcome.status,
+        "status": doc.status,
         "duplicate": outcome.duplicate,
     }
     if not outcome.duplicate and outcome.status == "queued":
@@ -159,17 +156,13 @@ async def upload_document(request: Request, organization_id: str):
 
 
 def _store(request: Request, org: str, upload):
-    library = _library(request)
+    """Store the upload's file straight from the parsed form (hashed and copied once) and
+    answer with the document as stored, without reading it back."""
     require_organization(request, org)
-    fd, tmp = tempfile.mkstemp(dir=library.root, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            upload.file.file.seek(0)
-            shutil.copyfileobj(upload.file.file, out, 1 << 20)
-        outcome = library.ingest_upload(tmp, upload.name, org, upload.processor_type, upload.tags)
-    finally:
-        os.unlink(tmp)
-    return outcome, _document(request, org, outcome.document_id)
+    upload.file.file.seek(0)
+    return _library(request).add_upload(
+        upload.file.file, upload.name, org, upload.processor_type, upload.tags
+    )
 
 
 @router.get("/documents", response_model=schemas.DocumentList, responses=ERRORS)
