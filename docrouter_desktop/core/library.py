@@ -460,6 +460,39 @@ class Library:
         keys = ("document_id", "organization_id", "status", "error", "updated_at")
         return dict(zip(keys, row, strict=True))
 
+    def status_and_result(
+        self, document_id: str
+    ) -> tuple[str, str, str | None, ResultInfo | None] | None:
+        """``(organization_id, status, error, result or None)`` of one document by its exact
+        id, or None: what a client reads once its document is done, in one plain SELECT."""
+        row = self._read_row(
+            "SELECT documents.organization_id, documents.status, documents.error, "
+            "results.processor_type, results.fields, results.field_details, results.pages, "
+            "results.warnings, results.routing, results.text, results.engine_version, "
+            "results.updated_at FROM documents "
+            "LEFT JOIN results ON results.document_id = documents.id WHERE documents.id = ?",
+            (document_id,),
+        )
+        if row is None:
+            return None
+        org_id, status, error, processor_type, *rest = row
+        if processor_type is None:
+            return org_id, status, error, None
+        fields, details, pages, warnings, routing, text, version, updated_at = rest
+        result = ResultInfo(
+            document_id,
+            processor_type,
+            json.loads(fields),
+            json.loads(details),
+            json.loads(pages),
+            json.loads(warnings),
+            routing,
+            text,
+            version,
+            updated_at,
+        )
+        return org_id, status, error, result
+
     def organization_exists(self, org_id: str) -> bool:
         return self._read_row("SELECT 1 FROM organizations WHERE id = ?", (org_id,)) is not None
 
