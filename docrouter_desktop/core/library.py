@@ -321,7 +321,10 @@ class Library:
             return [_doc_info(d, fields.get(d.id, {})) for d in docs], total
 
     def _fts_ids(self, s, query: str) -> list[str]:
-        terms = [t for t in query.replace('"', " ").split() if t]
+        # Quotes and control characters separate words anyway; a NUL would end the query
+        # string FTS5 is given ("unterminated string").
+        cleaned = "".join(" " if ch == '"' or ch < " " else ch for ch in query)
+        terms = cleaned.split()
         if not terms:
             return []
         match = " ".join(f'"{t}"*' for t in terms)
