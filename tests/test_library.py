@@ -92,3 +92,12 @@ def test_cancel_marks_queued_documents_cancelled(library, inbox):
     # A cancelled document given again is queued again.
     again = library.ingest_file(pdf)
     assert again.duplicate and library.document(outcome.document_id).status == "queued"
+
+
+def test_search_finds_words_and_takes_any_characters(library, inbox):
+    batch, _summary = _run(library, [factories.invoice_pdf(inbox / "a.pdf", number="INV-4242")])
+    doc_id = batch.outcomes[0].document_id
+    assert [d.id for d in library.documents(query="INV-4242")[0]] == [doc_id]
+    assert [d.id for d in library.documents(query='"inv-42\x00')[0]] == [doc_id]
+    for odd in ("\x00", "qqq\x00zzz", '"', "\x07(\x0e)", "*", "NEAR("):
+        assert library.documents(query=odd) == ([], 0), repr(odd)

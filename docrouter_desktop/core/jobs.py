@@ -9,6 +9,7 @@ document's result is written once even if a stale runner wakes up late.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import time
@@ -19,7 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from docrouter_desktop import __version__
-from docrouter_desktop.core.storage.models import Document, Job, Result, utcnow
+from docrouter_desktop.core.storage.models import Document, Job, utcnow
 
 LEASE_SECONDS = 90.0
 MAX_ATTEMPTS = 3
@@ -102,6 +103,44 @@ def enqueue(
     return job
 
 
+def enqueue_new(
+    session: Session, document_id: str, processor_type: str, target: str, now: str
+) -> None:
+    """Queue a document just added (it has no job yet): one plain INSERT."""
+    session.connection().exec_driver_sql(
+        "INSERT INTO jobs (document_id, processor_type, target, discard_corrections, status, "
+        "attempts, pages_done, created_at) VALUES (?, ?, ?, 0, 'queued', 0, 0, ?)",
+        (document_id, processor_type, target, now),
+    )
+
+
+# The claim's statements, as plain SQL: a claim runs for every job (and finds nothing most of
+# the time when the queue is empty), so it skips building statements through the ORM.
+_RUNNABLE = (
+    "SELECT id, document_id, status, attempts, claimed_by, processor_type, "
+    "discard_corrections, target FROM jobs WHERE target = ? AND (status = 'queued' OR "
+    "(status = 'processing' AND lease_expires < ?)) ORDER BY id LIMIT 50"
+)
+_HELD_BY_OTHERS = (
+    "SELECT id, document_id, status, attempts, claimed_by, processor_type, "
+    "discard_corrections, target FROM jobs WHERE target = ? AND status = 'processing' "
+    "AND claimed_by != ? ORDER BY id LIMIT 50"
+)
+_TAKE_JOB = (
+    "UPDATE jobs SET status = 'processing', claimed_by = ?, lease_expires = ?, "
+    "attempts = attempts + 1, pages_done = 0 WHERE id = ? AND status = ? AND attempts = ?"
+)
+_TAKE_DOCUMENT = (
+    "UPDATE documents SET status = 'processing', error = NULL, updated_at = ? WHERE id = ? "
+    "RETURNING document_name, sha256, content_type, pages"
+)
+_GAVE_UP = (
+    "Processing stopped the worker several times (it may have run out of memory or crashed "
+    "on this file). The file is kept; try again with fewer workers, or convert it to PDF and "
+    "add it again."
+)
+
+
 def claim(
     session: Session,
     owner: str,
@@ -109,61 +148,46 @@ def claim(
     target: str = "local",
 ) -> ClaimedJob | None:
     """Claim the oldest runnable job for this target (call inside a write transaction):
-    ``local`` for the worker pool, ``remote:NAME:ORG`` for a remote server's workspace."""
+    ``local`` for the worker pool, ``remote:NAME:ORG`` for a remote server's workspace.
+
+    Cheap whatever the library holds: the candidates are a few columns of the jobs table
+    (indexed by status; no documents, no ORM objects), and the one claimed is updated in
+    place, its document's few columns coming back from the same UPDATE."""
     now = time.time()
-    query = (
-        select(Job, Document)
-        .join(Document, Document.id == Job.document_id)
-        .where(
-            Job.target == target,
-            (Job.status == "queued") | ((Job.status == "processing") & (Job.lease_expires < now)),
+    conn = session.connection()
+    rows = conn.exec_driver_sql(_RUNNABLE, (target, now)).all()
+    others = conn.exec_driver_sql(_HELD_BY_OTHERS, (target, owner)).all()
+    if others:
+        alive: dict[str, bool] = {}
+        for row in others:
+            who = row.claimed_by or ""
+            if who not in alive:
+                alive[who] = _owner_alive(who)
+            if not alive[who]:
+                rows.append(row)
+    for row in rows:
+        if only_documents is not None and row.document_id not in only_documents:
+            continue
+        if row.attempts >= MAX_ATTEMPTS:
+            _fail_ids(session, row.id, row.document_id, _GAVE_UP)
+            continue
+        taken = conn.exec_driver_sql(
+            _TAKE_JOB, (owner, now + LEASE_SECONDS, row.id, row.status, row.attempts)
         )
-        .order_by(Job.id)
-        .limit(50)
-    )
-    stale_candidates = (
-        select(Job, Document)
-        .join(Document, Document.id == Job.document_id)
-        .where(Job.target == target, Job.status == "processing", Job.claimed_by != owner)
-        .order_by(Job.id)
-        .limit(50)
-    )
-    rows = list(session.execute(query))
-    rows += [
-        r for r in session.execute(stale_candidates) if not _owner_alive(r[0].claimed_by or "")
-    ]
-    for job, doc in rows:
-        if only_documents is not None and doc.id not in only_documents:
+        if taken.rowcount != 1:
             continue
-        if job.attempts >= MAX_ATTEMPTS:
-            _fail(
-                session,
-                job,
-                doc,
-                "Processing stopped the worker several times (it may have run "
-                "out of memory or crashed on this file). The file is kept; try again with "
-                "fewer workers, or convert it to PDF and add it again.",
-            )
-            continue
-        job.status = "processing"
-        job.claimed_by = owner
-        job.lease_expires = now + LEASE_SECONDS
-        job.attempts += 1
-        job.pages_done = 0
-        doc.status = "processing"
-        doc.error = None
-        doc.updated_at = utcnow()
+        doc = conn.exec_driver_sql(_TAKE_DOCUMENT, (utcnow(), row.document_id)).one()
         return ClaimedJob(
-            job.id,
-            doc.id,
+            row.id,
+            row.document_id,
             doc.document_name,
             doc.sha256,
             doc.content_type,
             doc.pages,
-            job.processor_type,
-            job.attempts,
-            bool(job.discard_corrections),
-            job.target,
+            row.processor_type,
+            row.attempts + 1,
+            bool(row.discard_corrections),
+            row.target,
         )
     return None
 
@@ -191,67 +215,104 @@ def set_pages(session: Session, owner: str, job_id: int, pages: int | None, done
         job.document.pages = pages
 
 
+_CLAIMED_JOB = (
+    "SELECT jobs.status, jobs.claimed_by, jobs.discard_corrections, documents.id, "
+    "documents.organization_id, documents.document_name FROM jobs "
+    "JOIN documents ON documents.id = jobs.document_id WHERE jobs.id = ?"
+)
+_STORE_RESULT = (
+    "INSERT INTO results (document_id, processor_type, fields, field_details, pages, warnings, "
+    "routing, text, engine_version, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (document_id) DO UPDATE SET processor_type = excluded.processor_type, "
+    "fields = excluded.fields, field_details = excluded.field_details, pages = excluded.pages, "
+    "warnings = excluded.warnings, routing = excluded.routing, text = excluded.text, "
+    "engine_version = excluded.engine_version, updated_at = excluded.updated_at"
+)
+
+
 def complete(session: Session, owner: str, job_id: int, result: dict[str, Any]) -> bool:
-    """Store a result and mark the job and document completed, if the claim is still ours."""
-    job = session.get(Job, job_id)
-    if job is None or job.status != "processing" or job.claimed_by != owner:
+    """Store a result and mark the job and document completed, if the claim is still ours.
+
+    Plain SQL over the session's connection: it runs once per document, in the process that
+    also claims the jobs, and the ORM's unit of work cost several times the statements."""
+    conn = session.connection()
+    row = conn.exec_driver_sql(_CLAIMED_JOB, (job_id,)).first()
+    if row is None or row.status != "processing" or row.claimed_by != owner:
         return False
-    doc = job.document
+    document_id = row.id
     now = utcnow()
-    existing = session.get(Result, doc.id)
     fields = dict(result["fields"])
     details = dict(result["field_details"])
-    if existing is not None and not job.discard_corrections:
-        for name, detail in (existing.field_details or {}).items():
-            if detail.get("source") == "user":
-                fields[name] = existing.fields.get(name)
-                details[name] = detail
-    warnings = list(result["warnings"]) + likely_duplicates(session, doc, fields)
-    values = dict(
-        processor_type=result["processor_type"],
-        fields=fields,
-        field_details=details,
-        pages=result["pages"],
-        warnings=warnings,
-        routing=result.get("routing"),
-        text=result["text"],
-        engine_version=__version__,
-        updated_at=now,
+    if not row.discard_corrections:
+        before = conn.exec_driver_sql(
+            "SELECT fields, field_details FROM results WHERE document_id = ?", (document_id,)
+        ).first()
+        if before is not None:
+            old_fields = json.loads(before.fields) or {}
+            for name, detail in (json.loads(before.field_details) or {}).items():
+                if detail.get("source") == "user":
+                    fields[name] = old_fields.get(name)
+                    details[name] = detail
+    warnings = list(result["warnings"]) + likely_duplicates(
+        session, document_id, row.organization_id, fields
     )
-    if existing is None:
-        session.add(Result(document_id=doc.id, created_at=now, **values))
-    else:
-        for k, v in values.items():
-            setattr(existing, k, v)
-    job.status = "completed"
-    job.finished_at = now
-    job.pages_done = len(result["pages"])
-    doc.status = "completed"
-    doc.error = None
-    doc.pages = len(result["pages"])
-    doc.updated_at = now
-    index_text(session, doc.id, doc.document_name, result["text"])
+    conn.exec_driver_sql(
+        _STORE_RESULT,
+        (
+            document_id,
+            result["processor_type"],
+            json.dumps(fields),
+            json.dumps(details),
+            json.dumps(result["pages"]),
+            json.dumps(warnings),
+            result.get("routing"),
+            result["text"],
+            __version__,
+            now,
+            now,
+        ),
+    )
+    pages = len(result["pages"])
+    conn.exec_driver_sql(
+        "UPDATE jobs SET status = 'completed', finished_at = ?, pages_done = ? WHERE id = ?",
+        (now, pages, job_id),
+    )
+    conn.exec_driver_sql(
+        "UPDATE documents SET status = 'completed', error = NULL, pages = ?, updated_at = ? "
+        "WHERE id = ?",
+        (pages, now, document_id),
+    )
+    index_text(session, document_id, row.document_name, result["text"])
     return True
 
 
-def likely_duplicates(session: Session, doc: Document, fields: dict[str, Any]) -> list[str]:
+# The indexed expression of ``ix_results_invoice_number`` (migration 0001), written out: SQLite
+# uses an expression index only for the very same expression, and the same JSON path passed as
+# a bound parameter is not the same, so the check would read every result of the library.
+_SAME_NUMBER = (
+    "SELECT results.fields, documents.document_name FROM results "
+    "JOIN documents ON documents.id = results.document_id "
+    "WHERE json_extract(results.fields, '$.invoice_number') = ? "
+    "AND results.document_id != ? AND documents.organization_id = ? LIMIT 20"
+)
+
+
+def likely_duplicates(
+    session: Session, document_id: str, organization_id: str, fields: dict[str, Any]
+) -> list[str]:
     """A warning when another document of the organization has the same vendor, number and
-    total: the same invoice scanned twice, or sent again."""
+    total: the same invoice scanned twice, or sent again. A search of the invoice-number
+    index, however large the library."""
     number = fields.get("invoice_number")
     if not number:
         return []
-    rows = session.execute(
-        select(Result.document_id, Result.fields, Document.document_name)
-        .join(Document, Document.id == Result.document_id)
-        .where(
-            func.json_extract(Result.fields, "$.invoice_number") == number,
-            Result.document_id != doc.id,
-            Document.organization_id == doc.organization_id,
-        )
-        .limit(20)
+    rows = session.connection().exec_driver_sql(
+        _SAME_NUMBER, (number, document_id, organization_id)
     )
     out = []
-    for _other_id, other, name in rows:
+    for other_fields, name in rows:
+        other = json.loads(other_fields) or {}
         if _same(other.get("vendor"), fields.get("vendor")) and other.get("total") == fields.get(
             "total"
         ):
@@ -259,6 +320,17 @@ def likely_duplicates(session: Session, doc: Document, fields: dict[str, Any]) -
                 f"Likely a duplicate of '{name}': same vendor, invoice number {number} and total."
             )
     return out[:3]
+
+
+def query_plans() -> dict[str, tuple[str, tuple]]:
+    """The hot queries of the queue with sample parameters, for ``EXPLAIN QUERY PLAN`` (the
+    tests and ``bench/job_queue.py`` check that each searches an index)."""
+    return {
+        "duplicate check": (_SAME_NUMBER, ("INV-1", "doc_x", "org_x")),
+        "claim": (_RUNNABLE, ("local", 0.0)),
+        "claim (jobs of other runners)": (_HELD_BY_OTHERS, ("local", "host:1:0")),
+        "stored result's job": (_CLAIMED_JOB, (1,)),
+    }
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -281,6 +353,16 @@ def fail(session: Session, owner: str, job_id: int, message: str) -> bool:
         return False
     _fail(session, job, job.document, message)
     return True
+
+
+def _fail_ids(session: Session, job_id: int, document_id: str, message: str) -> None:
+    now = utcnow()
+    session.execute(update(Job).where(Job.id == job_id).values(status="failed", finished_at=now))
+    session.execute(
+        update(Document)
+        .where(Document.id == document_id)
+        .values(status="failed", error=message, updated_at=now)
+    )
 
 
 def _fail(session: Session, job: Job, doc: Document, message: str) -> None:

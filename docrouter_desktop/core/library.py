@@ -6,10 +6,11 @@ Every public method opens one session for one operation and returns plain record
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import func, select
 
@@ -175,7 +176,7 @@ class Library:
             return IngestOutcome(
                 shown, None, "failed", error=f"Cannot read the file: {exc.strerror or exc}."
             )
-        return self._register(
+        outcome, _doc = self._register(
             blob,
             Path(path).name,
             str(path),
@@ -186,6 +187,7 @@ class Library:
             requeue_failed,
             target,
         )
+        return outcome
 
     def _register(
         self,
@@ -198,7 +200,7 @@ class Library:
         shown,
         requeue_failed,
         target="local",
-    ) -> IngestOutcome:
+    ) -> tuple[IngestOutcome, DocumentInfo]:
         content_type = sniff(blob.head) if blob.size else "application/octet-stream"
         problem = None
         if blob.size == 0:
@@ -207,43 +209,65 @@ class Library:
             problem = mismatch_error(name, content_type) or unsupported_error(content_type)
         now = utcnow()
         with self.db.write() as s:
-            existing = s.scalars(
-                select(Document).where(
-                    Document.organization_id == org_id, Document.sha256 == blob.sha256
-                )
+            conn = s.connection()
+            found = conn.exec_driver_sql(
+                "SELECT id FROM documents WHERE organization_id = ? AND sha256 = ?",
+                (org_id, blob.sha256),
             ).first()
-            if existing is not None:
+            if found is not None:
+                existing = s.get(Document, found[0])
                 if problem is None and existing.status not in ("queued", "processing"):
                     if target != "local" and not _sent_to(s, existing.id, target):
                         # Asked for remote processing: send it even if it was read locally.
                         jobs.enqueue(s, existing, processor_type, target=target)
                     elif existing.status in ("failed", "cancelled") and requeue_failed:
                         jobs.enqueue(s, existing, processor_type, target=target)
-                return IngestOutcome(
+                s.flush()
+                outcome = IngestOutcome(
                     shown, existing.id, existing.status, True, existing.error, existing.pages
                 )
-            doc = Document(
-                id=new_id("doc_"),
-                organization_id=org_id,
-                document_name=name,
-                source_path=source,
-                sha256=blob.sha256,
-                size=blob.size,
-                content_type=content_type,
-                pages=None,
-                processor_type=processor_type,
-                status="failed" if problem else "queued",
-                error=problem,
-                tags=tags,
-                created_at=now,
-                updated_at=now,
+                return outcome, _doc_info(existing)
+            # A new document, the common case: plain statements, no unit of work to build.
+            doc = DocumentInfo(
+                new_id("doc_"),
+                org_id,
+                name,
+                source,
+                blob.sha256,
+                blob.size,
+                content_type,
+                None,
+                processor_type,
+                "failed" if problem else "queued",
+                problem,
+                list(tags),
+                now,
+                now,
             )
-            s.add(doc)
-            s.flush()
+            conn.exec_driver_sql(
+                "INSERT INTO documents (id, organization_id, document_name, source_path, sha256, "
+                "size, content_type, pages, processor_type, status, error, tags, created_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
+                (
+                    doc.id,
+                    org_id,
+                    name,
+                    source,
+                    blob.sha256,
+                    blob.size,
+                    content_type,
+                    processor_type,
+                    doc.status,
+                    problem,
+                    json.dumps(doc.tags),
+                    now,
+                    now,
+                ),
+            )
             if problem is None:
-                jobs.enqueue(s, doc, processor_type, target=target)
+                jobs.enqueue_new(s, doc.id, processor_type, target, now)
             jobs.index_text(s, doc.id, name, "")
-        return IngestOutcome(shown, doc.id, doc.status, False, problem)
+        return IngestOutcome(shown, doc.id, doc.status, False, problem), doc
 
     # -- documents
 
@@ -302,7 +326,10 @@ class Library:
             return [_doc_info(d, fields.get(d.id, {})) for d in docs], total
 
     def _fts_ids(self, s, query: str) -> list[str]:
-        terms = [t for t in query.replace('"', " ").split() if t]
+        # Quotes and control characters separate words anyway; a NUL would end the query
+        # string FTS5 is given ("unterminated string").
+        cleaned = "".join(" " if ch == '"' or ch < " " else ch for ch in query)
+        terms = cleaned.split()
         if not terms:
             return []
         match = " ".join(f'"{t}"*' for t in terms)
@@ -431,22 +458,63 @@ class Library:
         """The status of one document by its exact id, or None: the hot path of clients that
         poll, so it is one indexed SELECT without the ORM, on a pooled connection or on
         ``conn`` when given (a DB-API connection, e.g. ``Database.reader()``)."""
-        if conn is None:
-            pooled = self.db.engine.raw_connection()
-            try:
-                row = _status_row(pooled, document_id)
-            finally:
-                pooled.close()
-        else:
-            row = _status_row(conn, document_id)
+        row = self._read_row(
+            "SELECT id, organization_id, status, error, updated_at FROM documents WHERE id = ?",
+            (document_id,),
+            conn,
+        )
         if row is None:
             return None
         keys = ("document_id", "organization_id", "status", "error", "updated_at")
         return dict(zip(keys, row, strict=True))
 
+    def status_and_result(
+        self, document_id: str
+    ) -> tuple[str, str, str | None, ResultInfo | None] | None:
+        """``(organization_id, status, error, result or None)`` of one document by its exact
+        id, or None: what a client reads once its document is done, in one plain SELECT."""
+        row = self._read_row(
+            "SELECT documents.organization_id, documents.status, documents.error, "
+            "results.processor_type, results.fields, results.field_details, results.pages, "
+            "results.warnings, results.routing, results.text, results.engine_version, "
+            "results.updated_at FROM documents "
+            "LEFT JOIN results ON results.document_id = documents.id WHERE documents.id = ?",
+            (document_id,),
+        )
+        if row is None:
+            return None
+        org_id, status, error, processor_type, *rest = row
+        if processor_type is None:
+            return org_id, status, error, None
+        fields, details, pages, warnings, routing, text, version, updated_at = rest
+        result = ResultInfo(
+            document_id,
+            processor_type,
+            json.loads(fields),
+            json.loads(details),
+            json.loads(pages),
+            json.loads(warnings),
+            routing,
+            text,
+            version,
+            updated_at,
+        )
+        return org_id, status, error, result
+
     def organization_exists(self, org_id: str) -> bool:
-        with self.db.read() as s:
-            return s.get(Organization, org_id) is not None
+        return self._read_row("SELECT 1 FROM organizations WHERE id = ?", (org_id,)) is not None
+
+    def _read_row(self, sql: str, params: tuple, conn=None):
+        """One row of a plain SELECT, on ``conn`` (a DB-API connection) or a pooled one."""
+        pooled = self.db.engine.raw_connection() if conn is None else None
+        cur = (conn or pooled).cursor()
+        try:
+            cur.execute(sql, params)
+            return cur.fetchone()
+        finally:
+            cur.close()
+            if pooled is not None:
+                pooled.close()
 
     def delete_organization(self, org_id: str) -> None:
         """Delete an organization with its documents (and, by the foreign keys, their jobs,
@@ -479,13 +547,26 @@ class Library:
         processor_type: str = "auto",
         tags: Iterable[str] = (),
     ) -> IngestOutcome:
-        """Copy an uploaded temporary file in under the name the uploader gave; a duplicate
-        (same bytes, same organization) is reported as such and never processed again."""
+        """Copy an uploaded file in under the name the uploader gave; a duplicate (same
+        bytes, same organization) is reported as such and never processed again."""
+        with open(path, "rb") as source:
+            return self.add_upload(source, name, org_id, processor_type, tags)[0]
+
+    def add_upload(
+        self,
+        source: BinaryIO,
+        name: str,
+        org_id: str | None = None,
+        processor_type: str = "auto",
+        tags: Iterable[str] = (),
+    ) -> tuple[IngestOutcome, DocumentInfo]:
+        """``ingest_upload`` from a binary file object, read once from where it stands (the
+        server's parsed form), also returning the document as stored."""
         if processor_type not in PROCESSOR_TYPES:
             raise UsageError(
                 f"Unknown processor '{processor_type}' (choose from {', '.join(PROCESSOR_TYPES)})"
             )
-        blob = self.blobs.add_file(Path(path))
+        blob = self.blobs.add_stream(source)
         return self._register(
             blob,
             name,
@@ -509,18 +590,6 @@ class Library:
                 ):
                     out[d[0]] = (d[1], d[2])
         return out
-
-
-def _status_row(conn, document_id: str):
-    cur = conn.cursor()
-    try:
-        cur.execute(
-            "SELECT id, organization_id, status, error, updated_at FROM documents WHERE id = ?",
-            (document_id,),
-        )
-        return cur.fetchone()
-    finally:
-        cur.close()
 
 
 def _sent_to(s, document_id: str, target: str) -> bool:

@@ -7,9 +7,6 @@ pool; the upload reads its body on the event loop and stores it in the pool.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from typing import Annotated, Literal
 
 import anyio
@@ -17,7 +14,7 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Res
 from fastapi.responses import FileResponse, JSONResponse
 
 from docrouter_desktop.core.errors import NotFoundError
-from docrouter_desktop.core.records import DocumentInfo
+from docrouter_desktop.core.records import DocumentInfo, ResultInfo
 from docrouter_desktop.server import schemas
 from docrouter_desktop.server.account import created_token, revoke_token
 from docrouter_desktop.server.auth import organization_access, require_organization
@@ -148,7 +145,7 @@ async def upload_document(request: Request, organization_id: str):
         "document_name": doc.document_name,
         "processor_type": doc.processor_type,
         # as it was stored: the runner may have claimed it since
-        "status": doc.status if outcome.duplicate else outcome.status,
+        "status": doc.status,
         "duplicate": outcome.duplicate,
     }
     if not outcome.duplicate and outcome.status == "queued":
@@ -159,17 +156,13 @@ async def upload_document(request: Request, organization_id: str):
 
 
 def _store(request: Request, org: str, upload):
-    library = _library(request)
+    """Store the upload's file straight from the parsed form (hashed and copied once) and
+    answer with the document as stored, without reading it back."""
     require_organization(request, org)
-    fd, tmp = tempfile.mkstemp(dir=library.root, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            upload.file.file.seek(0)
-            shutil.copyfileobj(upload.file.file, out, 1 << 20)
-        outcome = library.ingest_upload(tmp, upload.name, org, upload.processor_type, upload.tags)
-    finally:
-        os.unlink(tmp)
-    return outcome, _document(request, org, outcome.document_id)
+    upload.file.file.seek(0)
+    return _library(request).add_upload(
+        upload.file.file, upload.name, org, upload.processor_type, upload.tags
+    )
 
 
 @router.get("/documents", response_model=schemas.DocumentList, responses=ERRORS)
@@ -221,18 +214,23 @@ RESULT_ERRORS = {
 
 
 def _result_or_reply(request: Request, doc: DocumentInfo):
-    if doc.status == "failed":
-        return JSONResponse(
-            {"detail": "Processing failed.", "status": "failed", "error": doc.error}, 422
-        )
     result = _library(request).result(doc.id) if doc.status == "completed" else None
-    if result is None:
+    return _reply_for(doc.status, doc.error, result)
+
+
+def _reply_for(status: str, error: str | None, result: ResultInfo | None):
+    """The result, or the reply that says why there is none yet (409) or ever (422)."""
+    if status == "failed":
+        return JSONResponse(
+            {"detail": "Processing failed.", "status": "failed", "error": error}, 422
+        )
+    if status != "completed" or result is None:
         words = {
             "queued": "The document is queued; poll its status.",
             "processing": "The document is being processed; poll its status.",
             "cancelled": "Processing was cancelled; process the document again.",
-        }.get(doc.status, "The document has no result yet.")
-        return JSONResponse({"detail": words, "status": doc.status}, 409)
+        }.get(status, "The document has no result yet.")
+        return JSONResponse({"detail": words, "status": status}, 409)
     return result
 
 
@@ -241,9 +239,13 @@ def _result_or_reply(request: Request, doc: DocumentInfo):
 )
 def get_results(request: Request, organization_id: str, document_id: str):
     """The extracted fields, with where and how each was found."""
-    doc = _document(request, organization_id, document_id)
-    found = _result_or_reply(request, doc)
-    return found if isinstance(found, JSONResponse) else found.api_dict()
+    # Read by every client once its document is done: the document's state and its result
+    # in one plain SELECT.
+    found = _library(request).status_and_result(document_id)
+    if found is None or found[0] != organization_id:
+        raise HTTPException(404, f"No document '{document_id}'.")
+    reply = _reply_for(*found[1:])
+    return reply if isinstance(reply, JSONResponse) else reply.api_dict()
 
 
 @router.patch(

@@ -108,9 +108,9 @@ def test_workspace_token_reaches_only_its_organization(idle_api, idle_client):
         # another organization's document through one's own organization: 404, not 403
         r = ws.get(f"/v0/orgs/{idle_api.org_id}/documents/{foreign_doc}")
         assert r.status_code == 404
-        assert (
-            ws.get(f"/v0/orgs/{idle_api.org_id}/documents/{foreign_doc}/status").status_code == 404
-        )
+        for tail in ("status", "results"):
+            url = f"/v0/orgs/{idle_api.org_id}/documents/{foreign_doc}/{tail}"
+            assert ws.get(url).status_code == 404, tail
         assert ws.delete(f"/v0/orgs/{idle_api.org_id}/documents/{foreign_doc}").status_code == 404
     # the account token reaches both organizations
     assert idle_client.get(f"/v0/orgs/{other}/documents/{foreign_doc}").status_code == 200

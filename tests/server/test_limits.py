@@ -62,6 +62,8 @@ def test_duplicate_upload_answers_200_with_the_existing_document(idle_api, idle_
     assert again.status_code == 200
     assert again.json()["duplicate"] is True
     assert again.json()["document_id"] == first.json()["document_id"]
+    # the existing document as it is stored, under its first name
+    assert (again.json()["document_name"], again.json()["status"]) == ("a.txt", "queued")
     sha = idle_client.get(f"/v0/orgs/{org}/documents/{first.json()['document_id']}").json()
     same = [d for d in idle_api.library.documents(org_id=org)[0] if d.sha256 == sha["sha256"]]
     assert len(same) == 1
@@ -171,5 +173,6 @@ def test_framework_errors_have_detail_bodies_and_rate_headers(idle_client, idle_
     assert r.status_code == 422 and "name" in r.json()["detail"]
     r = idle_client.post("/v0/account/organizations", content=b"{not json")
     assert r.status_code == 422 and isinstance(r.json()["detail"], str)
-    r = idle_client.get(f"/v0/orgs/{idle_api.org_id}/documents/doc_missing")
-    assert r.status_code == 404 and r.json() == {"detail": "No document 'doc_missing'."}
+    for tail in ("", "/results"):
+        r = idle_client.get(f"/v0/orgs/{idle_api.org_id}/documents/doc_missing{tail}")
+        assert r.status_code == 404 and r.json() == {"detail": "No document 'doc_missing'."}

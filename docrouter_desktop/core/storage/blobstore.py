@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 CHUNK = 1 << 20
 
@@ -37,12 +38,17 @@ class BlobStore:
 
     def add_file(self, source: Path) -> StoredBlob:
         """Copy ``source`` in (reading it once); the source itself is never touched."""
+        with open(source, "rb") as src:
+            return self.add_stream(src)
+
+    def add_stream(self, src: BinaryIO) -> StoredBlob:
+        """Copy a binary file object in from where it stands, reading it once."""
         digest = hashlib.sha256()
         size = 0
         head = b""
         fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
         try:
-            with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:
+            with os.fdopen(fd, "wb") as dst:
                 while chunk := src.read(CHUNK):
                     if not head:
                         head = chunk[:4096]
