@@ -404,8 +404,14 @@ def cancel_document(session: Session, document_id: str) -> str | None:
     return doc.status
 
 
-def cancel_all(session: Session, document_ids: set[str] | None = None) -> int:
+def cancel_all(
+    session: Session, document_ids: set[str] | None = None, org_id: str | None = None
+) -> int:
+    """Cancel the queued or running documents among ``document_ids`` (all when None), only in
+    organization ``org_id`` when given."""
     query = select(Document.id).where(Document.status.in_(("queued", "processing")))
+    if org_id is not None:
+        query = query.where(Document.organization_id == org_id)
     ids = [d for d in session.scalars(query) if document_ids is None or d in document_ids]
     for doc_id in ids:
         cancel_document(session, doc_id)

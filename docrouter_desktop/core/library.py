@@ -429,9 +429,9 @@ class Library:
         with self.db.write() as s:
             return jobs.cancel_document(s, document_id)
 
-    def cancel_all(self, document_ids: set[str] | None = None) -> int:
+    def cancel_all(self, document_ids: set[str] | None = None, org_id: str | None = None) -> int:
         with self.db.write() as s:
-            return jobs.cancel_all(s, document_ids)
+            return jobs.cancel_all(s, document_ids, org_id)
 
     def delete(self, document_id: str) -> None:
         with self.db.write() as s:

@@ -568,7 +568,8 @@ class MainWindow(QMainWindow):
 
     def cancel(self) -> None:
         ids = self.selected_ids()
-        n = self.library.cancel_all(set(ids) if ids else None)
+        # Nothing selected: everything pending in the workspace shown, not in the others.
+        n = self.library.cancel_all(set(ids) if ids else None, org_id=self.org_id)
         for job in self.ingest_jobs:
             job.cancelled.set()
         self.tracker.cancelled(set(ids) if ids else set(self.tracker.pending))

@@ -149,3 +149,21 @@ def test_a_batch_from_the_window_goes_to_the_workspace_shown(
     assert small_library.document(doc_id).organization_id == team.id
     qtbot.waitUntil(lambda: dialog.summary is not None, timeout=120_000)
     dialog.close()
+
+
+def test_cancel_with_nothing_selected_cancels_only_the_workspace_shown(
+    qtbot, quiet_window, small_library, tmp_path
+):
+    w = quiet_window
+    here = small_library.ingest_file(
+        factories.invoice_pdf(tmp_path / "here.pdf", number="H-1"), org_id=w.org_id
+    ).document_id
+    team = small_library.create_organization("Team")
+    there = small_library.ingest_file(
+        factories.invoice_pdf(tmp_path / "there.pdf", number="T-1"), org_id=team.id
+    ).document_id
+    assert small_library.document(here).status == "queued"
+    w.table.clearSelection()
+    w.cancel()
+    assert small_library.document(here).status == "cancelled"
+    assert small_library.document(there).status == "queued"
