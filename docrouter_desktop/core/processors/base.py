@@ -97,8 +97,10 @@ class DocumentView:
         self.date_order = self._decide_date_order()
         # Counted over the whole text at once: the rows are joined by line breaks, which no
         # currency pattern spans, so the count is the rows' own, for one call instead of one
-        # a row.
-        self.currency, self.currency_mentions = cur.dominant_currency([self.text], self._dollar())
+        # a row. Every currency mentioned is kept for the processors (one pass over the text).
+        mentions = cur.currencies_in(self.text, self._dollar())
+        self.currencies = set(mentions)
+        self.currency, self.currency_mentions = cur.most_mentioned(mentions)
 
     def rows_on(self, number: int) -> list[Row]:
         """The rows of page ``number``, top to bottom."""

@@ -614,7 +614,7 @@ def find_currency(view: DocumentView, total: Found | None) -> Found | None:
                         "currency on the total's line",
                     )
     if view.currency:
-        others = set(cur.currencies_in(view.text, view.options.default_currency)) - {view.currency}
+        others = view.currencies - {view.currency}  # the text's, default dollar as the view's
         unambiguous = "$" not in view.text or view.currency != view.options.default_currency
         if others:
             conf = 0.6
