@@ -24,6 +24,7 @@ from docrouter_desktop.core.extraction.extract import (
 )
 from docrouter_desktop.core.extraction.pages import PageContent
 from docrouter_desktop.core.processors.base import ProcessorOptions
+from docrouter_desktop.core.processors.page_analysis import analyse_pages
 from docrouter_desktop.core.processors.run import run_processor
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,15 @@ def inspect_task(path: str, content_type: str):
 
 
 def extract_task(path: str, content_type: str, page_numbers: list[int], options: ExtractOptions):
-    return _guard(extract_pages, path, content_type, page_numbers, options)
+    """Extract a chunk of a long document's pages and, when the processor reads word positions
+    (``options.word_boxes``), build what it reads of each page on its own, here in parallel
+    rather than in the one task that runs the processor over the whole document."""
+
+    def extract():
+        pages = extract_pages(path, content_type, page_numbers, options)
+        return analyse_pages(pages) if options.word_boxes else pages
+
+    return _guard(extract)
 
 
 def analyze_task(

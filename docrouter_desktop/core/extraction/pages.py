@@ -81,6 +81,7 @@ class PageContent:
         "text",
         "ocr_confidence",
         "warning",
+        "layout",
     )
 
     def __init__(
@@ -93,6 +94,7 @@ class PageContent:
         text: str = "",
         ocr_confidence: float | None = None,
         warning: str | None = None,
+        layout=None,
     ):
         self.number = number
         self.width = width
@@ -102,12 +104,15 @@ class PageContent:
         self.text = text
         self.ocr_confidence = ocr_confidence
         self.warning = warning
+        # Its rows as processors read them (``processors.layout.PageLayout``), when they were
+        # built where the page was extracted.
+        self.layout = layout
 
     @property
     def words(self) -> list[Word]:
         if self._words is None:
+            # The packed form stays: the page pickles again without packing its words anew.
             self._words = self._packed.unpack()
-            self._packed = None
         return self._words
 
     @words.setter
@@ -123,7 +128,7 @@ class PageContent:
         return len(self._packed) if self._words is None else len(self._words)
 
     def __getstate__(self):
-        packed = self._packed if self._words is None else PackedWords.pack(self._words)
+        packed = self._packed if self._packed is not None else PackedWords.pack(self._words)
         return (
             self.number,
             self.width,
@@ -133,6 +138,7 @@ class PageContent:
             self.text,
             self.ocr_confidence,
             self.warning,
+            self.layout,
         )
 
     def __setstate__(self, state) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -11,7 +13,7 @@ from docrouter_desktop.core.extraction.pages import PageContent, Word
 from docrouter_desktop.core.processors import amounts as amt
 from docrouter_desktop.core.processors import currency as cur
 from docrouter_desktop.core.processors import dates as dt
-from docrouter_desktop.core.processors.layout import Row, bbox_of, build_rows
+from docrouter_desktop.core.processors.layout import Row, bbox_of, build_rows, rows_from
 
 
 @dataclass(frozen=True)
@@ -63,26 +65,50 @@ class DocumentView:
     def __init__(self, pages: list[PageContent], options: ProcessorOptions):
         self.pages = pages
         self.options = options
-        self.rows: list[Row] = []
+        # A page's rows are built when something first reads them: from the plan made where
+        # the page was extracted (``page.layout``), else from its words. The document's text
+        # and row count come from the plans without building rows.
+        self._page_rows: dict[int, list[Row]] = {}
+        self._offsets: dict[int, int] = {}
+        texts = []
+        count = 0
         for page in pages:
-            self.rows.extend(build_rows(page))
+            layout = page.layout
+            if layout is None:
+                rows = self._page_rows[page.number] = build_rows(page)
+                n, text = len(rows), "\n".join(r.text for r in rows)
+            else:
+                n, text = layout.row_count, layout.text
+            self._offsets[page.number] = count
+            count += n
+            if n:
+                texts.append(text)
+        self.rows = _Rows(self, count)
         self.page_sizes = {p.number: (p.width, p.height) for p in pages}
         self.sources = {p.number: p.text_source for p in pages}
-        self._pos = {id(r): i for i, r in enumerate(self.rows)}
         # Labels of header and totals fields are looked for on the first two and the last three
         # pages: a long document's middle pages hold line items, not its totals.
         numbers = sorted({p.number for p in pages})
         keep = set(numbers[:2] + numbers[-3:])
-        self.label_rows = [r for r in self.rows if r.page in keep]
-        self._row_texts = [r.text for r in self.rows]
-        self.text = "\n".join(self._row_texts)
+        self.label_rows = [r for p in pages if p.number in keep for r in self.rows_on(p.number)]
+        self.text = "\n".join(texts)
         self.lower = self.text.lower()
         self.language = guess_language(self.lower)
         self.date_order = self._decide_date_order()
         # Counted over the whole text at once: the rows are joined by line breaks, which no
         # currency pattern spans, so the count is the rows' own, for one call instead of one
-        # a row.
-        self.currency, self.currency_mentions = cur.dominant_currency([self.text], self._dollar())
+        # a row. Every currency mentioned is kept for the processors (one pass over the text).
+        mentions = cur.currencies_in(self.text, self._dollar())
+        self.currencies = set(mentions)
+        self.currency, self.currency_mentions = cur.most_mentioned(mentions)
+
+    def rows_on(self, number: int) -> list[Row]:
+        """The rows of page ``number``, top to bottom."""
+        rows = self._page_rows.get(number)
+        if rows is None:
+            page = next(p for p in self.pages if p.number == number)
+            rows = self._page_rows[number] = rows_from(page, page.layout)
+        return rows
 
     def _dollar(self) -> str:
         return self.options.default_currency
@@ -127,55 +153,17 @@ class DocumentView:
         return hits
 
     def rows_below(self, row: Row, count: int = 2) -> list[Row]:
-        i = self.pos(row)
-        return [r for r in self.rows[i + 1 : i + 1 + count] if r.page == row.page]
+        """Up to ``count`` rows under ``row`` on its page."""
+        return self.rows_on(row.page)[row.index + 1 : row.index + 1 + count]
 
     def pos(self, row: Row) -> int:
         """The row's place in the whole document, top of the first page first."""
-        return self._pos[id(row)]
+        return self._offsets[row.page] + row.index
 
     # -- values
 
     def amounts_in_words(self, words: list[Word]) -> list[tuple[float, list[Word]]]:
-        """Amounts among words, each with the words it spans (``1 234,56`` is two words).
-
-        OCR slips are tolerated: a currency marker glued to the number, ``O`` for ``0``, and a
-        decimal point followed by a space (``29. 70``). A whole number counts as an amount only
-        with a currency beside it (``Rs 1939``, ``€25``)."""
-        tokens: list[tuple[str, list[Word]]] = []
-        marked: set[int] = set()  # ids of words with a currency mark just before them
-        previous = ""
-        for w in words:
-            t = amt.normalise_token(w[0])
-            if (
-                t != w[0].rstrip("_»«—-:;")
-                and t[:1].isdigit()
-                or _CURRENCY_MARK.fullmatch(previous)
-            ):
-                marked.add(id(w))
-            previous = w[0]
-            if (
-                tokens
-                and re.fullmatch(r"\d{2}", t)
-                and re.search(r"\d[.,]$", tokens[-1][0])
-                and w[1] - tokens[-1][1][-1][3] < 2.0 * max(w[4] - w[2], 1.0)
-            ):
-                tokens[-1] = (tokens[-1][0] + t, tokens[-1][1] + [w])
-                continue
-            tokens.append((t, [w]))
-        out = []
-        text, offsets = _join_texts([t for t, _ in tokens])
-        for value, s, e, has_dec in amt.find_amounts(text):
-            span = [
-                w
-                for (t, ws), (a, b) in zip(tokens, offsets, strict=False)
-                if a < e and b > s
-                for w in ws
-            ]
-            if not has_dec and not (span and id(span[0]) in marked):
-                continue
-            out.append((abs(value), span))
-        return out
+        return amounts_in_words(words)
 
     def dates_in_words(
         self, words: list[Word], ocr: bool = False
@@ -192,6 +180,76 @@ class DocumentView:
             ]
             out.append((m.value, span, m.ambiguous and not self.date_order_settled))
         return out
+
+
+class _Rows(Sequence):
+    """Every row of a view's document, top of the first page first, as a read-only list whose
+    pages are built into rows only when read."""
+
+    def __init__(self, view: DocumentView, count: int):
+        self._view = view
+        self._count = count
+        self._starts = [view._offsets[p.number] for p in view.pages]
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._count))]
+        if i < 0:
+            i += self._count
+        if not 0 <= i < self._count:
+            raise IndexError("row index out of range")
+        k = bisect.bisect_right(self._starts, i) - 1
+        while True:  # pages without rows share their start with the next page
+            page = self._view.pages[k]
+            rows = self._view.rows_on(page.number)
+            if i - self._starts[k] < len(rows):
+                return rows[i - self._starts[k]]
+            k += 1
+
+    def __iter__(self):
+        for page in self._view.pages:
+            yield from self._view.rows_on(page.number)
+
+
+def amounts_in_words(words: list[Word]) -> list[tuple[float, list[Word]]]:
+    """Amounts among words, each with the words it spans (``1 234,56`` is two words).
+
+    OCR slips are tolerated: a currency marker glued to the number, ``O`` for ``0``, and a
+    decimal point followed by a space (``29. 70``). A whole number counts as an amount only
+    with a currency beside it (``Rs 1939``, ``€25``)."""
+    tokens: list[tuple[str, list[Word]]] = []
+    marked: set[int] = set()  # ids of words with a currency mark just before them
+    previous = ""
+    for w in words:
+        t = amt.normalise_token(w[0])
+        if t != w[0].rstrip("_»«—-:;") and t[:1].isdigit() or _CURRENCY_MARK.fullmatch(previous):
+            marked.add(id(w))
+        previous = w[0]
+        if (
+            tokens
+            and re.fullmatch(r"\d{2}", t)
+            and re.search(r"\d[.,]$", tokens[-1][0])
+            and w[1] - tokens[-1][1][-1][3] < 2.0 * max(w[4] - w[2], 1.0)
+        ):
+            tokens[-1] = (tokens[-1][0] + t, tokens[-1][1] + [w])
+            continue
+        tokens.append((t, [w]))
+    out = []
+    text, offsets = _join_texts([t for t, _ in tokens])
+    for value, s, e, has_dec in amt.find_amounts(text):
+        span = [
+            w
+            for (t, ws), (a, b) in zip(tokens, offsets, strict=False)
+            if a < e and b > s
+            for w in ws
+        ]
+        if not has_dec and not (span and id(span[0]) in marked):
+            continue
+        out.append((abs(value), span))
+    return out
 
 
 _CURRENCY_MARK = re.compile(r"(?:rs\.?|rm|inr|eur|usd|gbp|chf|myr|€|\$|£|₹)", re.IGNORECASE)

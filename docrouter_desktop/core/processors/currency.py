@@ -80,9 +80,15 @@ def currencies_in(text: str, default_dollar: str = "USD") -> list[str]:
 
 def dominant_currency(texts: list[str], default_dollar: str = "USD") -> tuple[str | None, int]:
     """The most mentioned currency of a document and how many times it was mentioned."""
-    counts: Counter[str] = Counter()
+    codes: list[str] = []
     for t in texts:
-        counts.update(currencies_in(t, default_dollar))
+        codes.extend(currencies_in(t, default_dollar))
+    return most_mentioned(codes)
+
+
+def most_mentioned(codes: list[str]) -> tuple[str | None, int]:
+    """The most frequent of these currency mentions (the first seen among equals) and its count."""
+    counts = Counter(codes)
     if not counts:
         return None, 0
     code, n = counts.most_common(1)[0]

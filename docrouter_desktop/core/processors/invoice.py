@@ -16,6 +16,7 @@ from docrouter_desktop.core.processors.base import (
     Found,
     LabelHit,
     ProcessorOutput,
+    amounts_in_words,
     clean_value,
     fields_and_details,
 )
@@ -600,13 +601,8 @@ def find_currency(view: DocumentView, total: Found | None) -> Found | None:
     from docrouter_desktop.core.processors.currency import currencies_in
 
     if total is not None and total.page is not None:
-        for row in view.rows:
-            if (
-                row.page == total.page
-                and total.bbox
-                and row.top <= total.bbox[3]
-                and row.bottom >= total.bbox[1]
-            ):
+        for row in view.rows_on(total.page):
+            if total.bbox and row.top <= total.bbox[3] and row.bottom >= total.bbox[1]:
                 codes = currencies_in(row.text, view.options.default_currency)
                 if codes:
                     return Found(
@@ -618,7 +614,7 @@ def find_currency(view: DocumentView, total: Found | None) -> Found | None:
                         "currency on the total's line",
                     )
     if view.currency:
-        others = set(cur.currencies_in(view.text, view.options.default_currency)) - {view.currency}
+        others = view.currencies - {view.currency}  # the text's, default dollar as the view's
         unambiguous = "$" not in view.text or view.currency != view.options.default_currency
         if others:
             conf = 0.6
@@ -740,7 +736,7 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
     sender line above the window address) weighed against names the rest of the document
     gives the seller (bank account holder, legal notice, "sold by", its web address), and
     away from the bill-to block."""
-    first_page = [r for r in view.rows if r.page == (view.rows[0].page if view.rows else 1)]
+    first_page = view.rows_on(view.rows[0].page) if view.rows else []
     if not first_page:
         return None, None
     page_h = view.page_sizes.get(first_page[0].page, (0, 1000))[1] or 1000
@@ -939,10 +935,29 @@ STOP_ROW = re.compile(
 
 
 def find_line_items(view: DocumentView) -> list[dict]:
+    """Table rows under a header, page by page (a header holds on its own page only); a
+    page's may have been found where the page was extracted (``PageLayout.line_items``)."""
+    items: list[dict] = []
+    for page in view.pages:
+        layout = page.layout
+        if layout is not None and layout.line_items is not None:
+            items.extend(layout.line_items)
+        else:
+            items.extend(line_items_on_page(view.rows_on(page.number)))
+        if len(items) >= MAX_LINE_ITEMS:
+            break
+    return items[:MAX_LINE_ITEMS]
+
+
+MAX_LINE_ITEMS = 500
+
+
+def line_items_on_page(rows: list[Row]) -> list[dict]:
+    """The line items among one page's rows: a pure function of the rows."""
     items: list[dict] = []
     header = None
-    for row in view.rows:
-        if header is None or row.page != header[0].page:
+    for row in rows:
+        if header is None:
             cols = {}
             for w in row.words:
                 key = HEADER_WORDS.get(w[0].lower().strip(":."))
@@ -959,7 +974,7 @@ def find_line_items(view: DocumentView) -> list[dict]:
         if STOP_ROW.search(text):
             header = None
             continue
-        amounts = view.amounts_in_words(row.words)
+        amounts = amounts_in_words(row.words)
         if not amounts:
             continue
         hrow, cols = header
@@ -999,7 +1014,7 @@ def find_line_items(view: DocumentView) -> list[dict]:
                         pass
                     break
         items.append(item)
-    return items[:500]
+    return items
 
 
 # --- checks --------------------------------------------------------------------------------

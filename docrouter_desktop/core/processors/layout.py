@@ -6,6 +6,7 @@ between words is wide, so a label and its value in another column stay apart.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 
 from docrouter_desktop.core.extraction.pages import PageContent, Word
@@ -120,3 +121,79 @@ def bbox_of(words: list[Word]) -> list[float]:
         round(max(w[3] for w in words), 2),
         round(max(w[4] for w in words), 2),
     ]
+
+
+class PageLayout:
+    """A page's rows as plain numbers, built where the page was extracted and sent along with
+    it, so the process that runs a processor over a long document only turns the pages it
+    reads back into rows.
+
+    ``order`` lists the page's word indices row by row (each row left to right), ``row_ends``
+    and ``segment_ends`` are offsets into ``order`` where each row and each segment ends,
+    ``text`` is the rows' texts joined by line breaks, and ``line_items`` the invoice table
+    rows found on the page (None when not looked for)."""
+
+    __slots__ = ("order", "row_ends", "segment_ends", "text", "line_items")
+
+    def __init__(
+        self,
+        order: array,
+        row_ends: array,
+        segment_ends: array,
+        text: str,
+        line_items: list[dict] | None = None,
+    ):
+        self.order = order
+        self.row_ends = row_ends
+        self.segment_ends = segment_ends
+        self.text = text
+        self.line_items = line_items
+
+    @property
+    def row_count(self) -> int:
+        return len(self.row_ends)
+
+    def __reduce__(self):
+        return (
+            PageLayout,
+            (self.order, self.row_ends, self.segment_ends, self.text, self.line_items),
+        )
+
+
+def layout_of(page: PageContent, rows: list[Row]) -> PageLayout:
+    """The plan of rows ``build_rows(page)`` returned, to rebuild them with ``rows_from``."""
+    index = {id(w): i for i, w in enumerate(page.words)}
+    order = array("i")
+    row_ends = array("i")
+    segment_ends = array("i")
+    for row in rows:
+        order.extend(index[id(w)] for w in row.words)
+        row_ends.append(len(order))
+        end = row_ends[-1] - len(row.words)
+        for segment in row.segments:
+            end += len(segment.words)
+            segment_ends.append(end)
+    return PageLayout(order, row_ends, segment_ends, "\n".join(r.text for r in rows))
+
+
+def rows_from(page: PageContent, layout: PageLayout) -> list[Row]:
+    """The rows of ``build_rows(page)`` again, from their plan: the same words in the same
+    rows and segments."""
+    words = page.words
+    ordered = [words[i] for i in layout.order]
+    ends = layout.segment_ends
+    rows = []
+    start = 0
+    s = 0
+    for i, end in enumerate(layout.row_ends):
+        row = Row(page.number, i, ordered[start:end])
+        segments = []
+        seg_start = start
+        while s < len(ends) and ends[s] <= end:
+            segments.append(Segment(ordered[seg_start : ends[s]]))
+            seg_start = ends[s]
+            s += 1
+        row.segments = segments
+        rows.append(row)
+        start = end
+    return rows

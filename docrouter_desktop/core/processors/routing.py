@@ -103,7 +103,7 @@ def _narrow_content(view: DocumentView) -> bool:
     if not view.rows:
         return False
     page = view.pages[0]
-    rows = [r for r in view.rows if r.page == page.number]
+    rows = view.rows_on(page.number)
     if not rows:
         return False
     x0 = min(r.x0 for r in rows)

@@ -1,0 +1,24 @@
+"""What a processor reads of each page on its own, built where the pages are extracted.
+
+A long document is extracted in chunks of pages by several workers, then one process runs the
+processor over all its pages. The page-local part of that work, each page's rows and the
+invoice line items under a table header (a header holds on its own page only), is done here
+in the extraction task, in parallel; the processor then only joins the results. A pure
+function of the pages: the processor finds the same as when it builds the rows itself.
+"""
+
+from __future__ import annotations
+
+from docrouter_desktop.core.extraction.pages import PageContent
+from docrouter_desktop.core.processors.invoice import line_items_on_page
+from docrouter_desktop.core.processors.layout import build_rows, layout_of
+
+
+def analyse_pages(pages: list[PageContent]) -> list[PageContent]:
+    """Give each page its ``layout``: the plan of its rows, their text and its line items."""
+    for page in pages:
+        rows = build_rows(page)
+        layout = layout_of(page, rows)
+        layout.line_items = line_items_on_page(rows)
+        page.layout = layout
+    return pages
