@@ -205,3 +205,32 @@ def test_a_trade_word_misread_by_one_letter_is_read_back_on_ocr_pages():
     assert "trade word" in out.field_details["vendor"]["rule"]
     out = ReceiptProcessor().run(_view([*header, "TOTAL RM 9.00"]))
     assert out.fields["vendor"] == "KEDAT RUNCIT MAJU"  # a text layer is taken as printed
+
+
+def test_a_long_document_reads_each_rows_amounts_a_bounded_number_of_times(tmp_path, monkeypatch):
+    """The receipt processor asks on how many rows each candidate total is printed: the rows'
+    amounts are read once per document, not once per candidate (quadratic on long PDFs)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from make_text_pdf import make_text_pdf
+
+    from docrouter_desktop.core.extraction.extract import ExtractOptions, extract_pages
+    from docrouter_desktop.core.processors.base import DocumentView, ProcessorOptions
+    from docrouter_desktop.core.processors.run import run_processor
+
+    pdf = make_text_pdf(tmp_path / "long.pdf", 10)
+    pages = extract_pages(str(pdf), "application/pdf", list(range(1, 11)), ExtractOptions())
+    calls = {"n": 0}
+    original = DocumentView.amounts_in_words
+
+    def counting(self, words):
+        calls["n"] += 1
+        return original(self, words)
+
+    monkeypatch.setattr(DocumentView, "amounts_in_words", counting)
+    result = run_processor("receipt", pages, ProcessorOptions())
+    rows = len(DocumentView(pages, ProcessorOptions()).rows)
+    assert result["fields"]["total"] is not None
+    assert calls["n"] <= 4 * rows, (calls["n"], rows)

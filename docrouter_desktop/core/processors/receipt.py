@@ -267,11 +267,17 @@ def _appears(view: DocumentView, value: float, skip: tuple[re.Pattern, ...] = ()
 
 def _rows_with(view: DocumentView, value: float) -> int:
     """On how many rows an amount is printed."""
-    count = 0
-    for row in view.rows:
-        if any(abs(v - value) < 0.005 for v, _span in view.amounts_in_words(row.words)):
-            count += 1
-    return count
+    return sum(1 for amounts in _row_amounts(view) if any(abs(v - value) < 0.005 for v in amounts))
+
+
+def _row_amounts(view: DocumentView) -> list[list[float]]:
+    """The amounts of every row, read once per document: asked for each candidate total, they
+    would otherwise be read again per candidate (quadratic on long documents)."""
+    cached = getattr(view, "_receipt_row_amounts", None)
+    if cached is None:
+        cached = [[v for v, _span in view.amounts_in_words(row.words)] for row in view.rows]
+        view._receipt_row_amounts = cached
+    return cached
 
 
 def _labelled_row(view: DocumentView, pattern: re.Pattern):
