@@ -13,8 +13,9 @@ from __future__ import annotations
 import ctypes
 import re
 from array import array
-from itertools import repeat
-from operator import sub
+from bisect import bisect_right
+from itertools import count, repeat
+from operator import add, sub
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -109,29 +110,23 @@ def _boxed_words(textpage, text: str, transform, bbox=None) -> PackedWords:
     look-ups per word run in a Python loop; the rest works on whole arrays."""
     texts = _WORD.findall(text)
     n = len(texts)
+    if not n:
+        return PackedWords()
+    starts = [m.start() for m in _WORD.finditer(text)]
+    ends = list(map(add, starts, map(len, texts)))
     handle = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
     box = (ctypes.c_double * 8)()  # left, right, bottom, top of the first and last characters
     at = ctypes.addressof(box)
-    first = tuple(ctypes.c_void_p(at + 8 * i) for i in range(4))
-    last = tuple(ctypes.c_void_p(at + 8 * i) for i in range(4, 8))
+    f0, f1, f2, f3 = (ctypes.c_void_p(at + 8 * i) for i in range(4))
+    l0, l1, l2, l3 = (ctypes.c_void_p(at + 8 * i) for i in range(4, 8))
     get_box = _CHAR_BOX
     raw = array("d")
     keep, view = raw.frombytes, memoryview(box).cast("B")
-    lines = array("i")
-    line = 0
-    for text_line in _TEXT_LINE.finditer(text):
-        a, b = text_line.span()
-        had = len(raw)
-        for word in _WORD.finditer(text, a, b):
-            start, end = word.span()
-            get_box(handle, start, *first)
-            get_box(handle, end - 1, *last)
-            keep(view)
-        if len(raw) > had:
-            # Numbered as before: one more for every line break between two words.
-            if lines or a > 0:
-                line += 1
-            lines.extend(repeat(line, (len(raw) - had) >> 3))
+    for start, end in zip(starts, ends, strict=True):
+        get_box(handle, start, f0, f1, f2, f3)
+        get_box(handle, end - 1, l0, l1, l2, l3)
+        keep(view)
+    lines = _line_numbers(text, starts)
     left_a, right_b = raw[0::8], raw[5::8]
     pdf_top = list(map(max, raw[3::8], raw[7::8]))
     pdf_bottom = list(map(min, raw[2::8], raw[6::8]))
@@ -153,3 +148,15 @@ def _boxed_words(textpage, text: str, transform, bbox=None) -> PackedWords:
             )
     boxes[4::5] = array("d", repeat(1.0, n))
     return PackedWords(SEPARATOR.join(texts), boxes, lines)
+
+
+def _line_numbers(text: str, starts: list[int]) -> array:
+    """Each word's line: the text lines that hold words numbered in order, from 1 when a line
+    break comes before the first of them (else 0)."""
+    breaks = [m.start() for m in _LINE_BREAK.finditer(text)]
+    if not breaks:
+        return array("i", repeat(0, len(starts)))
+    raw = list(map(bisect_right, repeat(breaks, len(starts)), starts))
+    first = 1 if breaks[0] < starts[0] else 0
+    dense = dict(zip(sorted(set(raw)), count(first)))
+    return array("i", map(dense.__getitem__, raw))

@@ -292,25 +292,44 @@ def _totals_triple(view: DocumentView):
             if value > 0:
                 values.append((value, span, row))
     values.sort(key=lambda v: v[0], reverse=True)
-    values = values[:30]
+    return _adding_up(values[:30])
+
+
+def _adding_up(values: list) -> tuple | None:
+    """The first (gross, net, tax) among ``values`` (largest first) with net + tax = gross."""
+    # The values by their amount in cents: the ones within a cent of a wanted amount are
+    # looked up rather than searched for (the same first match as trying each in turn).
+    by_cents: dict[int, list[int]] = {}
+    for i, v in enumerate(values):
+        by_cents.setdefault(round(v[0] * 100), []).append(i)
+
+    def near(amount: float) -> list[int]:
+        c = round(amount * 100)
+        return sorted(i for k in range(c - 2, c + 3) for i in by_cents.get(k, ()))
+
     for z in values:
         for x in values:
             y_value = round(z[0] - x[0], 2)
             if not 0.02 * x[0] <= y_value <= 0.27 * x[0]:
                 continue
-            for y in values:
-                if abs(y[0] - y_value) < 0.011:
-                    return z, x, y
-    # Two tax rates (7% and 19%): net + tax + tax = gross.
+            for j in near(y_value):
+                if abs(values[j][0] - y_value) < 0.011:
+                    return z, x, values[j]
+    # Two tax rates (7% and 19%): net + tax + tax = gross. The pairs by their sum in cents.
+    pairs: dict[int, list[tuple[int, int]]] = {}
+    for i, y1 in enumerate(values):
+        for j in range(i + 1, len(values)):
+            pairs.setdefault(round((y1[0] + values[j][0]) * 100), []).append((i, j))
     for z in values:
         for x in values:
             y_value = round(z[0] - x[0], 2)
             if not 0.02 * x[0] <= y_value <= 0.27 * x[0]:
                 continue
-            for i, y1 in enumerate(values):
-                for y2 in values[i + 1 :]:
-                    if y1 is not x and y2 is not x and abs(y1[0] + y2[0] - y_value) < 0.011:
-                        return z, x, (y_value, y1[1] + y2[1], y1[2])
+            c = round(y_value * 100)
+            for i, j in sorted(p for k in range(c - 2, c + 3) for p in pairs.get(k, ())):
+                y1, y2 = values[i], values[j]
+                if y1 is not x and y2 is not x and abs(y1[0] + y2[0] - y_value) < 0.011:
+                    return z, x, (y_value, y1[1] + y2[1], y1[2])
     return None
 
 
@@ -710,8 +729,43 @@ HEADING_AFFIX = re.compile(
 )
 
 
+# ASCII characters that are not letters or digits: what _fold drops from an ASCII text.
+_ASCII_PUNCTUATION = {c: None for c in range(128) if not chr(c).isalnum()}
+
+
 def _fold(text: str) -> str:
+    if text.isascii():  # the same, at a fraction of the cost on a long document
+        return text.lower().translate(_ASCII_PUNCTUATION)
     return re.sub(r"[\W_]+", "", text.casefold())
+
+
+# Line breaks that str.splitlines knows besides "\n".
+_OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
+
+
+def _lines_with_cues(text: str, lower: str, cue_sets) -> list[str]:
+    """The lines of ``text`` for which ``may_match`` holds with any of ``cue_sets``, in order.
+    In an ASCII text the lines are found from where each cue's first word occurs, rather than
+    by trying every line of a long document."""
+    if not text.isascii() or any(b in text for b in _OTHER_BREAKS):
+        return [line for line in text.splitlines() if any(may_match(line, c) for c in cue_sets)]
+    starts = set()
+    for cues in cue_sets:
+        for cue in cues:
+            pos = 0
+            while (i := lower.find(cue[0], pos)) >= 0:
+                a = lower.rfind("\n", 0, i) + 1
+                b = lower.find("\n", i)
+                b = len(lower) if b < 0 else b
+                line = lower[a:b]
+                if all(w in line for w in cue):
+                    starts.add(a)
+                pos = b + 1
+    lines = []
+    for a in sorted(starts):
+        b = text.find("\n", a)
+        lines.append(text[a : b if b >= 0 else len(text)])
+    return lines
 
 
 def _domain_stems(text: str) -> set[str]:
@@ -812,7 +866,7 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
     # cues the document holds somewhere are looked for in each line.
     seller_cues = [cue for cue in SELLER_CUES if all(w in view.lower for w in cue)]
     legal_cues = [cue for cue in LEGAL_NOTICE_CUES if all(w in view.lower for w in cue)]
-    for line in view.text.splitlines():
+    for line in _lines_with_cues(view.text, view.lower, (seller_cues, legal_cues)):
         if may_match(line, seller_cues):
             for m in SELLER_PHRASES.finditer(line):
                 add(clean_value(m.group("name")), 1.5, None, [], "named as the seller")
