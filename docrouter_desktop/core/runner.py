@@ -2,7 +2,7 @@
 
 Reads like a recipe: claim a job, count the file's pages (a short document is extracted and
 processed in that same task), or else extract its pages in chunks spread over the workers and
-run the processor, then store the result. Workers are processes
+run the processor over them where they are collected, then store the result. Workers are processes
 (the text layer and the processors are pure Python, so threads would share one core); all
 library writes happen here, in the runner's own thread, where results are collected.
 """
@@ -268,19 +268,26 @@ class Runner:
             active.chunks_left -= 1
             self._emit("progress", active)
             if active.chunks_left == 0:
-                pages = [active.pages[n] for n in sorted(active.pages)]
-                active.pages = {}
-                self._submit(
-                    active,
-                    "analyze",
-                    tasks.analyze_task,
-                    active.claim.processor_type,
-                    pages,
-                    active.options,
-                    active.path,
-                    active.claim.content_type,
-                )
+                self._analyze(active)
         else:  # analyze, process
+            self._finish_completed(active, outcome)
+
+    def _analyze(self, active: _Active) -> None:
+        """Run the processor over a long document once all its pages are in. It runs here,
+        where the pages already are: a pass over them costs less than sending them (several
+        MiB for a few hundred pages) to a worker and waiting for its answer, and the next
+        documents' pages are meanwhile read by the workers."""
+        pages = [active.pages[n] for n in sorted(active.pages)]
+        active.pages = {}
+        claim = active.claim
+        outcome = tasks.analyze_task(
+            claim.processor_type, pages, active.options, active.path, claim.content_type
+        )
+        if isinstance(outcome, tasks.TaskError):
+            if outcome.detail:
+                log.error("document %s failed:\n%s", claim.document_id, outcome.detail)
+            self._finish_failed(active, outcome.message)
+        else:
             self._finish_completed(active, outcome)
 
     def _on_inspected(self, active: _Active, pages_total: int) -> None:

@@ -77,7 +77,7 @@ def page_geometry(page: pdfium.PdfPage):
 
 def text_is_usable(text: str) -> bool:
     """A text layer is usable when it has enough letters or digits that are not garbage."""
-    visible = len(text) - sum(len(m) for m in _SPACE.findall(text))
+    visible = len(text) - sum(map(len, _SPACE.findall(text)))
     if visible < MIN_USABLE_CHARS:
         return False
     odd = len(_ODD.findall(text)) + text.count("_")

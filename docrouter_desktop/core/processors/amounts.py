@@ -15,20 +15,29 @@ AMOUNT_RE = re.compile(
 )
 
 
+# Compiled once: these run for every word of every row a processor reads.
+_NOT_NUMBER = re.compile(r"[^\d.,' ’\-−()]")
+_NUMBER = re.compile(r"(\d{1,3}(?:[.,' ’]\d{3})*|\d+)(?:([.,])(\d{1,2}))?")
+_GROUPING = re.compile(r"[.,' ’]")
+_DECIMALS = re.compile(r"[.,]\d{1,2}$")
+_LEADING_MARKS = re.compile(r"^[-»«—:;_~=]*[»«—:;_~=]+(?=-?\d)")
+_DIGIT_LIKE = re.compile(r"[\dOoDQlI|SsB]+[.,][\dOoDQlI|SsB]{2}")
+
+
 def parse_amount(text: str) -> float | None:
     """A number from one written amount, or None. Two decimals are assumed after the last
     separator when it is followed by one or two digits; three digits make it a thousands
     separator."""
     s = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
-    s = re.sub(r"[^\d.,' ’\-−()]", "", s).strip()
+    s = _NOT_NUMBER.sub("", s).strip()
     negative = s.startswith(("-", "−", "(")) or s.endswith("-")
     s = s.strip("-−() ")
     if not s or not any(c.isdigit() for c in s):
         return None
-    m = re.fullmatch(r"(\d{1,3}(?:[.,' ’]\d{3})*|\d+)(?:([.,])(\d{1,2}))?", s)
+    m = _NUMBER.fullmatch(s)
     if not m:
         return None
-    whole = re.sub(r"[.,' ’]", "", m.group(1))
+    whole = _GROUPING.sub("", m.group(1))
     value = float(whole)
     if m.group(3):
         frac = m.group(3)
@@ -41,7 +50,7 @@ def find_amounts(text: str) -> list[tuple[float, int, int, bool]]:
     out = []
     for m in AMOUNT_RE.finditer(text):
         raw = m.group("num")
-        has_dec = bool(re.search(r"[.,]\d{1,2}$", raw))
+        has_dec = bool(_DECIMALS.search(raw))
         value = parse_amount(raw)
         if value is None:
             continue
@@ -83,10 +92,7 @@ def normalise_token(token: str) -> str:
     with decimals."""
     t = _GLUED_PREFIX.sub("", token)
     t = t.rstrip("_»«—-:;")
-    t = re.sub(r"^[-»«—:;_~=]*[»«—:;_~=]+(?=-?\d)", "", t)
-    if (
-        re.fullmatch(r"[\dOoDQlI|SsB]+[.,][\dOoDQlI|SsB]{2}", t)
-        and sum(c.isdigit() for c in t) >= 2
-    ):
+    t = _LEADING_MARKS.sub("", t)
+    if _DIGIT_LIKE.fullmatch(t) and sum(c.isdigit() for c in t) >= 2:
         t = t.translate(_OCR_DIGITS)
     return t

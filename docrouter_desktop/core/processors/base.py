@@ -230,8 +230,8 @@ def amounts_in_words(words: list[Word]) -> list[tuple[float, list[Word]]]:
         previous = w[0]
         if (
             tokens
-            and re.fullmatch(r"\d{2}", t)
-            and re.search(r"\d[.,]$", tokens[-1][0])
+            and _TWO_DIGITS.fullmatch(t)
+            and _ENDS_IN_SEPARATOR.search(tokens[-1][0])
             and w[1] - tokens[-1][1][-1][3] < 2.0 * max(w[4] - w[2], 1.0)
         ):
             tokens[-1] = (tokens[-1][0] + t, tokens[-1][1] + [w])
@@ -252,6 +252,8 @@ def amounts_in_words(words: list[Word]) -> list[tuple[float, list[Word]]]:
     return out
 
 
+_TWO_DIGITS = re.compile(r"\d{2}")
+_ENDS_IN_SEPARATOR = re.compile(r"\d[.,]$")
 _CURRENCY_MARK = re.compile(r"(?:rs\.?|rm|inr|eur|usd|gbp|chf|myr|€|\$|£|₹)", re.IGNORECASE)
 
 

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter, sub
 
 from docrouter_desktop.core.extraction.pages import PageContent, Word
+
+# A word's fields (see extraction.pages): read through these in whole-list passes.
+_TEXT, _X0, _TOP, _X1, _BOTTOM = (itemgetter(i) for i in range(5))
+_LINE = itemgetter(6)
 
 
 @dataclass(eq=False)
@@ -18,7 +24,7 @@ class Segment:
 
     @property
     def text(self) -> str:
-        return " ".join(w[0] for w in self.words)
+        return " ".join(map(_TEXT, self.words))
 
     @property
     def x0(self) -> float:
@@ -39,15 +45,15 @@ class Row:
 
     @property
     def text(self) -> str:
-        return " ".join(w[0] for w in self.words)
+        return " ".join(map(_TEXT, self.words))
 
     @property
     def top(self) -> float:
-        return min(w[2] for w in self.words)
+        return min(map(_TOP, self.words))
 
     @property
     def bottom(self) -> float:
-        return max(w[4] for w in self.words)
+        return max(map(_BOTTOM, self.words))
 
     @property
     def x0(self) -> float:
@@ -69,14 +75,7 @@ class Row:
 
 def build_rows(page: PageContent) -> list[Row]:
     """Rows of one page, top to bottom, each with its words left to right."""
-    lines: dict[int, list[Word]] = {}
-    for w in page.words:
-        lines.setdefault(w[6], []).append(w)
-    boxes = []
-    for words in lines.values():
-        top = min(w[2] for w in words)
-        bottom = max(w[4] for w in words)
-        boxes.append([top, bottom, words])
+    boxes = [[min(map(_TOP, ws)), max(map(_BOTTOM, ws)), ws] for ws in _lines(page.words)]
     boxes.sort(key=lambda b: (b[0] + b[1]) / 2)
     merged: list[list] = []
     for top, bottom, words in boxes:
@@ -92,26 +91,34 @@ def build_rows(page: PageContent) -> list[Row]:
         merged.append([top, bottom, list(words)])
     rows = []
     for i, (_t, _b, words) in enumerate(merged):
-        words.sort(key=lambda w: w[1])
+        words.sort(key=_X0)
         row = Row(page.number, i, words)
         row.segments = _segments(words)
         rows.append(row)
     return rows
 
 
+def _lines(words: list[Word]) -> list[list[Word]]:
+    """The words of each line (words with the same ``line``), lines in order of appearance."""
+    groups = [list(g) for _line, g in groupby(words, _LINE)]
+    if len(groups) == len({g[0][6] for g in groups}):
+        return groups  # each line's words come together, as a text layer gives them
+    lines: dict[int, list[Word]] = {}
+    for w in words:
+        lines.setdefault(w[6], []).append(w)
+    return list(lines.values())
+
+
 def _segments(words: list[Word]) -> list[Segment]:
     if not words:
         return []
-    heights = sorted(w[4] - w[2] for w in words)
+    heights = sorted(map(sub, map(_BOTTOM, words), map(_TOP, words)))
     h = heights[len(heights) // 2] or 1.0
-    segments = [Segment([words[0]])]
-    for prev, word in zip(words, words[1:], strict=False):
-        gap = word[1] - prev[3]
-        if gap > 1.6 * h:
-            segments.append(Segment([word]))
-        else:
-            segments[-1].words.append(word)
-    return segments
+    limit = 1.6 * h
+    # A segment starts after each gap between words wider than the limit.
+    gaps = map(sub, map(_X0, words[1:]), map(_X1, words))
+    cuts = [i for i, gap in enumerate(gaps, 1) if gap > limit]
+    return [Segment(words[a:b]) for a, b in zip([0, *cuts], [*cuts, len(words)], strict=True)]
 
 
 def bbox_of(words: list[Word]) -> list[float]:
@@ -167,7 +174,7 @@ def layout_of(page: PageContent, rows: list[Row]) -> PageLayout:
     row_ends = array("i")
     segment_ends = array("i")
     for row in rows:
-        order.extend(index[id(w)] for w in row.words)
+        order.extend(map(index.__getitem__, map(id, row.words)))
         row_ends.append(len(order))
         end = row_ends[-1] - len(row.words)
         for segment in row.segments:
