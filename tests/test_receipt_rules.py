@@ -9,6 +9,7 @@ from docrouter_desktop.core.processors.base import DocumentView, ProcessorOption
 from docrouter_desktop.core.processors.dates import repair_ocr_dates
 from docrouter_desktop.core.processors.receipt import ReceiptProcessor, repair_business_words
 from docrouter_desktop.core.processors.till_arithmetic import (
+    confusable_variants,
     one_digit_confusion,
     printed_rates,
     tax_amounts,
@@ -305,3 +306,28 @@ def test_a_total_the_printed_tax_fits_wins_a_tie_without_becoming_confident():
     fields, details = _receipt(["Total 21.20", "Amount 24.00", "GST 6% 1.20"])
     assert fields["total"] == 21.2  # 20.00 + 6% GST; 24.00 fits no rate
     assert details["total"]["confidence"] < 0.8
+
+
+def test_a_total_misread_everywhere_is_repaired_when_the_printed_rate_and_tax_fit_one_reading():
+    # Every reading of the total has a 3 read as 8; the tax is 6% of 50.00, so 53.00 is the
+    # only one-digit reading that fits it.
+    lines = ["Date: 02/05/2018 12:40", "Total incl. GST 58.00", "GST 6% : 3.00"]
+    fields, details = _receipt(lines, source="ocr", conf=0.9)
+    assert fields["total"] == 53.0
+    assert "one confusable digit changed" in details["total"]["rule"]
+    assert details["total"]["confidence"] <= 0.5
+    # On a text layer the amounts are as printed.
+    fields, _details = _receipt(lines)
+    assert fields["total"] == 58.0
+    # No rate printed: nothing to repair against.
+    fields, _details = _receipt([*lines[:2], "GST : 3.00"], source="ocr", conf=0.9)
+    assert fields["total"] == 58.0
+    # Cash minus change confirms the total as read: the tax line is the misreading.
+    lines += ["CASH 100.00", "CHANGE 42.00"]
+    fields, _details = _receipt(lines, source="ocr", conf=0.9)
+    assert fields["total"] == 58.0
+
+
+def test_confusable_variants():
+    assert set(confusable_variants(14.0)) == {44.0, 74.0, 11.0, 14.8, 14.08}
+    assert 0.0 not in confusable_variants(80.0)  # no reading with a leading zero

@@ -18,6 +18,7 @@ from docrouter_desktop.core.processors.till_arithmetic import (
     printed_rates,
     tax_amounts,
     tax_rate_fitting,
+    tax_repair,
 )
 
 RECEIPT_FIELDS = ["vendor", "vendor_address", "date", "total", "tax", "currency"]
@@ -248,6 +249,18 @@ def find_receipt_total(view: DocumentView) -> Found | None:
     if best.get("misread_rival"):
         # Chosen over other readings of the same amount: the tax vouches for it, they do not.
         f.confidence = min(f.confidence, 0.7)
+    if f.source == "ocr" and not best["why"]:
+        # Nothing but its labels vouches for the total, and the tax printed fits it at no rate:
+        # every reading of it may share one misread digit. Only the tax vouches for the repair,
+        # so it stays unsure.
+        repaired = tax_repair(f.value, view)
+        if repaired is not None:
+            f.rule += (
+                f"; read as {repaired[0]:.2f}, one confusable digit changed: the tax printed "
+                f"fits it at {repaired[1]:g}%, not {f.value:.2f}"
+            )
+            f.value = repaired[0]
+            f.confidence = min(f.confidence, 0.5)
     if f.source == "ocr" and f.bbox is not None:
         f.confidence *= 1.0  # the OCR word confidence is already in view.found
     if best["why"]:

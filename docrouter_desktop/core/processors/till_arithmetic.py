@@ -25,9 +25,10 @@ CONFUSABLE_DIGITS = ({"1", "4"}, {"1", "7"}, {"0", "8"}, {"3", "8"}, {"5", "6"},
 TAX_SLACK = 0.015
 
 
-def printed_rates(view: DocumentView) -> set[float]:
-    """Tax rates in per cent: the common ones and those printed on the receipt."""
-    rates = set(COMMON_RATES)
+def printed_rates(view: DocumentView, common: bool = True) -> set[float]:
+    """Tax rates in per cent printed on the receipt, and the common ones unless ``common`` is
+    False."""
+    rates = set(COMMON_RATES) if common else set()
     for m in PRINTED_RATE.finditer(view.lower):
         rate = float(m.group(1).replace(",", "."))
         if 0 < rate <= 30:
@@ -76,3 +77,33 @@ def one_digit_confusion(a: float, b: float) -> bool:
         return False
     diff = [(x, y) for x, y in zip(sa, sb, strict=True) if x != y]
     return len(diff) == 1 and {diff[0][0], diff[0][1]} in CONFUSABLE_DIGITS
+
+
+def confusable_variants(value: float) -> list[float]:
+    """The amounts ``value`` reads as with one digit swapped for one OCR confuses it with."""
+    text = f"{value:.2f}"
+    out = []
+    for i, digit in enumerate(text):
+        for group in CONFUSABLE_DIGITS:
+            if digit in group:
+                for other in group - {digit}:
+                    swapped = text[:i] + other + text[i + 1 :]
+                    if not (swapped.startswith("0") and swapped[1:2].isdigit()):
+                        out.append(float(swapped))
+    return out
+
+
+def tax_repair(value: float, view: DocumentView) -> tuple[float, float] | None:
+    """For a total the tax printed on the receipt does not fit, the one reading with a single
+    confusable digit changed that the tax fits at a rate printed on the receipt, with that rate;
+    None when the total fits, when no rate is printed, or when no single reading fits."""
+    taxes = tax_amounts(view)
+    if not taxes or tax_rate_fitting(value, taxes, printed_rates(view)) is not None:
+        return None
+    rates = printed_rates(view, common=False)
+    if not rates:
+        return None
+    fitting = {v: r for v in confusable_variants(value) if (r := tax_rate_fitting(v, taxes, rates))}
+    if len(fitting) != 1:
+        return None
+    return next(iter(fitting.items()))
