@@ -43,7 +43,7 @@ def tax_amounts(view: DocumentView) -> list[float]:
     rows = list(view.rows)
     for i, row in enumerate(rows):
         text = row.text.lower()
-        if SUMMARY_HEADER.search(text) and TAX_ROW.search(text) or "summary" in text:
+        if "summary" in text or (SUMMARY_HEADER.search(text) and TAX_ROW.search(text)):
             for below in rows[i + 1 : i + 4]:
                 amounts = [v for v, _s in view.amounts_in_words(below.words)]
                 if len(amounts) >= 2 and 0 < amounts[-1] < amounts[-2]:
