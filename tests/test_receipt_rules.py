@@ -8,6 +8,13 @@ from docrouter_desktop.core.extraction.pages import PageContent
 from docrouter_desktop.core.processors.base import DocumentView, ProcessorOptions
 from docrouter_desktop.core.processors.dates import repair_ocr_dates
 from docrouter_desktop.core.processors.receipt import ReceiptProcessor, repair_business_words
+from docrouter_desktop.core.processors.till_arithmetic import (
+    confusable_variants,
+    one_digit_confusion,
+    printed_rates,
+    tax_amounts,
+    tax_rate_fitting,
+)
 
 HEADER = [
     "KEDAI RUNCIT MAJU SDN BHD",
@@ -234,3 +241,93 @@ def test_a_long_document_reads_each_rows_amounts_a_bounded_number_of_times(tmp_p
     rows = len(DocumentView(pages, ProcessorOptions()).rows)
     assert result["fields"]["total"] is not None
     assert calls["n"] <= 4 * rows, (calls["n"], rows)
+
+
+def test_tax_rate_fitting_and_one_digit_confusion():
+    rates = {6.0}
+    assert tax_rate_fitting(53.0, [3.0], rates) == 6.0  # 50.00 + 6% = 53.00
+    assert tax_rate_fitting(58.0, [3.0], rates) is None
+    assert tax_rate_fitting(53.01, [3.0], rates) == 6.0  # a cent of rounding is tolerated
+    assert tax_rate_fitting(53.0, [30.0], rates) is None  # a "tax" above half the total
+    assert one_digit_confusion(53.0, 58.0)  # 3 / 8
+    assert one_digit_confusion(17.5, 47.5)  # 1 / 4
+    assert not one_digit_confusion(53.0, 52.0)  # 3 / 2 is no print slip
+    assert not one_digit_confusion(53.0, 88.0)  # two digits
+    assert not one_digit_confusion(53.0, 153.0)
+
+
+def test_tax_amounts_from_tax_lines_and_the_tax_summary():
+    view = _view(
+        [
+            *HEADER,
+            "GST Reg No. 001122334455",
+            "Total Sales Incl GST 53.00",
+            "GST Summary Amount(RM) Tax(RM)",
+            "SR @ 6% 50.00 3.00",
+            "Total GST 6% : 2.00",
+        ]
+    )
+    # Neither the reg number nor the total that includes the tax is a tax amount.
+    assert sorted(tax_amounts(view)) == [2.0, 3.0]
+    assert 6.0 in printed_rates(view)
+
+
+OCR_MISREAD_TOTAL = [
+    "Date: 02/05/2018 12:40",
+    "2 PKT RICE NOODLE 26.50 53.00",
+    "Subtotal : 58.00",
+    "Total incl. of GST 53.00",
+    "Payment : 58.00",
+    "Change Due : 0.00",
+]
+
+
+def test_the_tax_decides_between_totals_read_with_one_digit_confused():
+    # A faint print: the subtotal and the payment read 58.00, the total line 53.00; the GST
+    # summary's tax is the 6% tax of 53.00, not of 58.00.
+    lines = [*OCR_MISREAD_TOTAL, "GST Summary Amount Tax", "SR @ 6% 50.00 3.00"]
+    fields, details = _receipt(lines, source="ocr", conf=0.9)
+    assert fields["total"] == 53.0
+    assert "one digit misread" in details["total"]["rule"]
+    assert details["total"]["confidence"] < 0.8  # other readings disagree
+
+
+def test_without_a_fitting_tax_the_misread_readings_are_left_alone():
+    fields, details = _receipt(OCR_MISREAD_TOTAL, source="ocr", conf=0.9)
+    assert fields["total"] == 58.0
+    assert "one digit misread" not in details["total"]["rule"]
+    # A tax that fits neither reading decides nothing either.
+    lines = [*OCR_MISREAD_TOTAL, "GST Summary Amount Tax", "SR @ 6% 50.00 3.90"]
+    fields, details = _receipt(lines, source="ocr", conf=0.9)
+    assert fields["total"] == 58.0
+
+
+def test_a_total_the_printed_tax_fits_wins_a_tie_without_becoming_confident():
+    fields, details = _receipt(["Total 21.20", "Amount 24.00", "GST 6% 1.20"])
+    assert fields["total"] == 21.2  # 20.00 + 6% GST; 24.00 fits no rate
+    assert details["total"]["confidence"] < 0.8
+
+
+def test_a_total_misread_everywhere_is_repaired_when_the_printed_rate_and_tax_fit_one_reading():
+    # Every reading of the total has a 3 read as 8; the tax is 6% of 50.00, so 53.00 is the
+    # only one-digit reading that fits it.
+    lines = ["Date: 02/05/2018 12:40", "Total incl. GST 58.00", "GST 6% : 3.00"]
+    fields, details = _receipt(lines, source="ocr", conf=0.9)
+    assert fields["total"] == 53.0
+    assert "one confusable digit changed" in details["total"]["rule"]
+    assert details["total"]["confidence"] <= 0.5
+    # On a text layer the amounts are as printed.
+    fields, _details = _receipt(lines)
+    assert fields["total"] == 58.0
+    # No rate printed: nothing to repair against.
+    fields, _details = _receipt([*lines[:2], "GST : 3.00"], source="ocr", conf=0.9)
+    assert fields["total"] == 58.0
+    # Cash minus change confirms the total as read: the tax line is the misreading.
+    lines += ["CASH 100.00", "CHANGE 42.00"]
+    fields, _details = _receipt(lines, source="ocr", conf=0.9)
+    assert fields["total"] == 58.0
+
+
+def test_confusable_variants():
+    assert set(confusable_variants(14.0)) == {44.0, 74.0, 11.0, 14.8, 14.08}
+    assert 0.0 not in confusable_variants(80.0)  # no reading with a leading zero

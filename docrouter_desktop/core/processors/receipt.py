@@ -13,6 +13,13 @@ from docrouter_desktop.core.processors.base import (
     fields_and_details,
 )
 from docrouter_desktop.core.processors.invoice import find_currency
+from docrouter_desktop.core.processors.till_arithmetic import (
+    one_digit_confusion,
+    printed_rates,
+    tax_amounts,
+    tax_rate_fitting,
+    tax_repair,
+)
 
 RECEIPT_FIELDS = ["vendor", "vendor_address", "date", "total", "tax", "currency"]
 
@@ -222,13 +229,16 @@ def find_receipt_total(view: DocumentView) -> Found | None:
         if again > 0:
             c["support"] = 0.5 * min(again, 2)
             c["score"] += c["support"]
+    _weigh_by_tax(view, cands)
     if not cands:
         return None
     best_value = max(cands, key=lambda v: (cands[v]["score"], v))
     best = cands[best_value]
     f = best["found"]
-    # Agreement means labels and arithmetic, not only repetition.
-    agreed = best["score"] - best.get("support", 0.0) >= 4.0 and best["why"]
+    # Agreement means labels and arithmetic, not only repetition or a fitting tax.
+    agreed = (
+        best["score"] - best.get("support", 0.0) - best.get("tax_fit", 0.0) >= 4.0 and best["why"]
+    )
     rivals = [c for v, c in cands.items() if v != best_value and c["score"] >= best["score"] - 1]
     if agreed and not rivals:
         f.confidence = 0.93
@@ -236,11 +246,57 @@ def find_receipt_total(view: DocumentView) -> Found | None:
         f.confidence = f.confidence  # set where the candidate was made
     else:
         f.confidence = 0.72 if not rivals else 0.55
+    if best.get("misread_rival"):
+        # Chosen over other readings of the same amount: the tax vouches for it, they do not.
+        f.confidence = min(f.confidence, 0.7)
+    if f.source == "ocr" and not best["why"]:
+        # Nothing but its labels vouches for the total, and the tax printed fits it at no rate:
+        # every reading of it may share one misread digit. Only the tax vouches for the repair,
+        # so it stays unsure.
+        repaired = tax_repair(f.value, view)
+        if repaired is not None:
+            f.rule += (
+                f"; read as {repaired[0]:.2f}, one confusable digit changed: the tax printed "
+                f"fits it at {repaired[1]:g}%, not {f.value:.2f}"
+            )
+            f.value = repaired[0]
+            f.confidence = min(f.confidence, 0.5)
     if f.source == "ocr" and f.bbox is not None:
         f.confidence *= 1.0  # the OCR word confidence is already in view.found
     if best["why"]:
         f.rule += "; " + "; ".join(dict.fromkeys(best["why"]))
     return f
+
+
+def _weigh_by_tax(view: DocumentView, cands: dict[float, dict]) -> None:
+    """A total whose printed tax is the tax of a common or printed rate gains a little; of two
+    totals written alike but for one digit OCR confuses (``53.00``, ``58.00``), the one the
+    tax fits is the amount, and the other's readings (subtotal, payment) were misread with it."""
+    if not cands:
+        return
+    taxes = tax_amounts(view)
+    if not taxes:
+        return
+    rates = printed_rates(view)
+    fits = {v: tax_rate_fitting(v, taxes, rates) for v in cands}
+    if all(fits.values()):
+        return
+    for value, c in cands.items():
+        if fits[value] is not None:
+            c["tax_fit"] = 0.5
+            c["score"] += 0.5
+    for value, c in cands.items():
+        rate = fits[value]
+        if rate is None:
+            continue
+        for other, o in cands.items():
+            if fits[other] is None and one_digit_confusion(value, other):
+                c["score"] = max(c["score"], o["score"]) + 1.0
+                c["misread_rival"] = True
+                c["why"].append(
+                    f"the tax printed fits it at {rate:g}%; {other:.2f} is the same amount "
+                    "with one digit misread"
+                )
 
 
 def _word_span_of(row, end: int) -> tuple[int, int]:
