@@ -103,3 +103,39 @@ def test_a_view_over_analysed_pages_reads_like_one_over_plain_pages(tmp_path):
     assert lazy.rows[-1].text == plain.rows[-1].text == "Total EUR 1200.00"
     assert [lazy.pos(r) for r in lazy.rows] == list(range(len(plain.rows)))
     assert [r.text for r in lazy.label_rows] == [r.text for r in plain.label_rows]
+
+
+def _mixed_pages(path) -> str:
+    pdf = FPDF(format="A4")
+    pdf.set_font("Helvetica", size=10)
+    lines = [
+        ["Invoice date 04/02/2024", "Paid $ 12.50 and USD 3.00"],
+        ["Delivered 25/03/2024", "Freight 8.00 EUR", "Second $ 1.00"],
+        ["Order of 03/14/2024 noted", "Also 13/01/2024 and 14/01/2024"],
+    ]
+    for page in lines:
+        pdf.add_page()
+        for line in page:
+            pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return str(path)
+
+
+def test_currency_and_date_evidence_counted_per_page_is_that_of_the_whole_text(tmp_path):
+    from docrouter_desktop.core.processors import currency, dates
+
+    path = _mixed_pages(tmp_path / "mixed.pdf")
+    analysed = _analysed(path, [[1], [2, 3]])
+    assert all(p.layout.evidence is not None for p in analysed)
+    assert analysed[0].layout.evidence.currencies == ("$", "USD")
+    for dollar in ("USD", "CAD"):
+        options = ProcessorOptions(default_currency=dollar)
+        lazy = DocumentView(analysed, options)
+        plain = DocumentView(extract_pages(path, PDF, [1, 2, 3], ExtractOptions()), options)
+        whole = currency.currencies_in(plain.text, dollar)
+        assert whole.count(dollar) >= 2  # the bare "$" read as the setting says
+        assert lazy.currency_mentions == plain.currency_mentions == whole.count(lazy.currency)
+        assert lazy.currencies == plain.currencies == set(whole)
+        # Two dates only readable day-first against one month-first: day-first.
+        assert dates.numeric_order_counts(plain.text) == (3, 1)
+        assert lazy.date_order == plain.date_order == "DMY"

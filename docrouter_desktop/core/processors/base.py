@@ -13,6 +13,7 @@ from docrouter_desktop.core.extraction.pages import PageContent, Word
 from docrouter_desktop.core.processors import amounts as amt
 from docrouter_desktop.core.processors import currency as cur
 from docrouter_desktop.core.processors import dates as dt
+from docrouter_desktop.core.processors import evidence as ev
 from docrouter_desktop.core.processors.layout import Row, bbox_of, build_rows, rows_from
 
 
@@ -71,6 +72,7 @@ class DocumentView:
         self._page_rows: dict[int, list[Row]] = {}
         self._offsets: dict[int, int] = {}
         texts = []
+        evidence = []  # of the pages with rows: what they say of currency and date order
         count = 0
         for page in pages:
             layout = page.layout
@@ -83,6 +85,8 @@ class DocumentView:
             count += n
             if n:
                 texts.append(text)
+                known = layout.evidence if layout is not None else None
+                evidence.append(known if known is not None else ev.page_evidence(text))
         self.rows = _Rows(self, count)
         self.page_sizes = {p.number: (p.width, p.height) for p in pages}
         self.sources = {p.number: p.text_source for p in pages}
@@ -94,11 +98,11 @@ class DocumentView:
         self.text = "\n".join(texts)
         self.lower = self.text.lower()
         self.language = guess_language(self.lower)
-        self.date_order = self._decide_date_order()
-        # Counted over the whole text at once: the rows are joined by line breaks, which no
-        # currency pattern spans, so the count is the rows' own, for one call instead of one
-        # a row. Every currency mentioned is kept for the processors (one pass over the text).
-        mentions = cur.currencies_in(self.text, self._dollar())
+        self.date_order = self._decide_date_order(ev.date_order(evidence))
+        # Counted page by page (mostly where the pages were extracted): the rows are joined by
+        # line breaks, which no currency pattern spans, so the count is the rows' own. Every
+        # currency mentioned is kept for the processors.
+        mentions = ev.currency_mentions(evidence, self._dollar())
         self.currencies = set(mentions)
         self.currency, self.currency_mentions = cur.most_mentioned(mentions)
 
@@ -113,8 +117,7 @@ class DocumentView:
     def _dollar(self) -> str:
         return self.options.default_currency
 
-    def _decide_date_order(self) -> str:
-        evidence = dt.numeric_order_evidence(self.text)
+    def _decide_date_order(self, evidence: str | None) -> str:
         # Another date that can only be read one way, or a day-first language, settles the
         # order: an ambiguous date read by it is as sure as an unambiguous one.
         self.date_order_settled = bool(evidence) or self.language in ("de", "fr", "nl")

@@ -170,6 +170,11 @@ def _numeric_dates(text: str):
 
 def numeric_order_evidence(text: str) -> str | None:
     """'DMY' or 'MDY' when some numeric date in the text can only be read one way."""
+    return order_from_counts(*numeric_order_counts(text))
+
+
+def numeric_order_counts(text: str) -> tuple[int, int]:
+    """How many numeric dates in the text can only be read day-first, and month-first."""
     dmy = mdy = 0
     for m in _numeric_dates(text):
         a, b = int(m.group(1)), int(m.group(3))
@@ -177,6 +182,11 @@ def numeric_order_evidence(text: str) -> str | None:
             dmy += 1
         elif b > 12 >= a >= 1:
             mdy += 1
+    return dmy, mdy
+
+
+def order_from_counts(dmy: int, mdy: int) -> str | None:
+    """'DMY' or 'MDY' as the dates only readable one way say, or None when they tie."""
     if dmy > mdy:
         return "DMY"
     if mdy > dmy:

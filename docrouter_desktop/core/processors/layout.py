@@ -137,10 +137,11 @@ class PageLayout:
 
     ``order`` lists the page's word indices row by row (each row left to right), ``row_ends``
     and ``segment_ends`` are offsets into ``order`` where each row and each segment ends,
-    ``text`` is the rows' texts joined by line breaks, and ``line_items`` the invoice table
-    rows found on the page (None when not looked for)."""
+    ``text`` is the rows' texts joined by line breaks, ``line_items`` the invoice table
+    rows found on the page and ``evidence`` what the page says of the document's currency and
+    date order (``evidence.PageEvidence``; each None when not looked for)."""
 
-    __slots__ = ("order", "row_ends", "segment_ends", "text", "line_items")
+    __slots__ = ("order", "row_ends", "segment_ends", "text", "line_items", "evidence")
 
     def __init__(
         self,
@@ -149,12 +150,14 @@ class PageLayout:
         segment_ends: array,
         text: str,
         line_items: list[dict] | None = None,
+        evidence: tuple | None = None,
     ):
         self.order = order
         self.row_ends = row_ends
         self.segment_ends = segment_ends
         self.text = text
         self.line_items = line_items
+        self.evidence = evidence
 
     @property
     def row_count(self) -> int:
@@ -163,7 +166,14 @@ class PageLayout:
     def __reduce__(self):
         return (
             PageLayout,
-            (self.order, self.row_ends, self.segment_ends, self.text, self.line_items),
+            (
+                self.order,
+                self.row_ends,
+                self.segment_ends,
+                self.text,
+                self.line_items,
+                self.evidence,
+            ),
         )
 
 

@@ -1,15 +1,17 @@
 """What a processor reads of each page on its own, built where the pages are extracted.
 
 A long document is extracted in chunks of pages by several workers, then one process runs the
-processor over all its pages. The page-local part of that work, each page's rows and the
-invoice line items under a table header (a header holds on its own page only), is done here
-in the extraction task, in parallel; the processor then only joins the results. A pure
+processor over all its pages. The page-local part of that work, each page's rows, the
+invoice line items under a table header (a header holds on its own page only) and the
+evidence of currency and date order, is done here in the extraction task, in parallel; the
+processor then only joins the results. A pure
 function of the pages: the processor finds the same as when it builds the rows itself.
 """
 
 from __future__ import annotations
 
 from docrouter_desktop.core.extraction.pages import PageContent
+from docrouter_desktop.core.processors.evidence import page_evidence
 from docrouter_desktop.core.processors.invoice import line_items_on_page
 from docrouter_desktop.core.processors.layout import build_rows, layout_of
 
@@ -20,5 +22,6 @@ def analyse_pages(pages: list[PageContent]) -> list[PageContent]:
         rows = build_rows(page)
         layout = layout_of(page, rows)
         layout.line_items = line_items_on_page(rows)
+        layout.evidence = page_evidence(layout.text) if rows else None
         page.layout = layout
     return pages
