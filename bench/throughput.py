@@ -272,11 +272,10 @@ def text_bench(tmp: Path, counts: list[int], repeat: int, checks: list[str]) -> 
     rows += text_stages(pdf, pages, repeat)
     for processor in ("text", "auto"):
         e2e: dict[int, Row] = {}
-        runs = repeat if processor == "text" else max(1, repeat // 2)
         near: dict[int, float] = {}  # the floor measured again next to each engine run
         for n in counts:
             near[n] = best_time(lambda n=n: pdftotext_run(pdf, pages, n), repeat) / pages
-            run, startup = engine([pdf], n, runs, tmp, processor)
+            run, startup = engine([pdf], n, repeat, tmp, processor)
             if processor == "text":
                 what = "engine: pool start-up (once per session)"
                 rows.append(Row("text", what, n, pages, startup))

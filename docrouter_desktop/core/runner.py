@@ -138,6 +138,7 @@ class Runner:
         return self._executor
 
     def start(self) -> None:
+        tasks.tune_collector()  # the results it collects are the workers' kind of objects
         self._thread = threading.Thread(
             target=self._loop, args=(False,), name="docrouter-runner", daemon=True
         )
@@ -156,6 +157,7 @@ class Runner:
         self._shutdown()
 
     def run_until_idle(self) -> None:
+        tasks.tune_collector()
         try:
             self._loop(True)
         finally:

@@ -13,9 +13,8 @@ from __future__ import annotations
 import ctypes
 import re
 from array import array
-from bisect import bisect_right
-from itertools import count, repeat
-from operator import add, sub
+from itertools import accumulate, repeat
+from operator import contains, or_, sub
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -23,6 +22,7 @@ import pypdfium2.raw as pdfium_c
 from docrouter_desktop.core.extraction.pages import SEPARATOR, PackedWords, PageContent
 
 _WORD = re.compile(r"[^\s\x00-\x1f\ufffe\uffff]+")
+_WORD_SPLIT = re.compile(f"({_WORD.pattern})")
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
 _TEXT_LINE = re.compile(r"[^\r\n]+")
 # Visible characters that are not letters, digits or usual punctuation (str.isalnum and \w
@@ -108,12 +108,16 @@ def extract_text_page(page: pdfium.PdfPage, number: int, boxes: bool = True) -> 
 def _boxed_words(textpage, text: str, transform, bbox=None) -> PackedWords:
     """The page's words, each boxed by its first and last characters. Only the two box
     look-ups per word run in a Python loop; the rest works on whole arrays."""
-    texts = _WORD.findall(text)
+    # The text split into its runs of spaces and its words, alternately: the words' offsets
+    # and their lines follow from the lengths and line breaks of the runs, on whole lists.
+    parts = _WORD_SPLIT.split(text)
+    texts = parts[1::2]
     n = len(texts)
     if not n:
         return PackedWords()
-    starts = [m.start() for m in _WORD.finditer(text)]
-    ends = list(map(add, starts, map(len, texts)))
+    offsets = list(accumulate(map(len, parts), initial=0))
+    starts = offsets[1:-1:2]
+    ends = offsets[2::2]
     handle = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
     box = (ctypes.c_double * 8)()  # left, right, bottom, top of the first and last characters
     at = ctypes.addressof(box)
@@ -126,7 +130,7 @@ def _boxed_words(textpage, text: str, transform, bbox=None) -> PackedWords:
         get_box(handle, start, f0, f1, f2, f3)
         get_box(handle, end - 1, l0, l1, l2, l3)
         keep(view)
-    lines = _line_numbers(text, starts)
+    lines = _line_numbers(parts[0::2])
     left_a, right_b = raw[0::8], raw[5::8]
     pdf_top = list(map(max, raw[3::8], raw[7::8]))
     pdf_bottom = list(map(min, raw[2::8], raw[6::8]))
@@ -150,13 +154,11 @@ def _boxed_words(textpage, text: str, transform, bbox=None) -> PackedWords:
     return PackedWords(SEPARATOR.join(texts), boxes, lines)
 
 
-def _line_numbers(text: str, starts: list[int]) -> array:
-    """Each word's line: the text lines that hold words numbered in order, from 1 when a line
-    break comes before the first of them (else 0)."""
-    breaks = [m.start() for m in _LINE_BREAK.finditer(text)]
-    if not breaks:
-        return array("i", repeat(0, len(starts)))
-    raw = list(map(bisect_right, repeat(breaks, len(starts)), starts))
-    first = 1 if breaks[0] < starts[0] else 0
-    dense = dict(zip(sorted(set(raw)), count(first)))
-    return array("i", map(dense.__getitem__, raw))
+def _line_numbers(spaces: list[str]) -> array:
+    """Each word's line from the runs of spaces before each word: the text lines that hold
+    words numbered in order, from 1 when a line break comes before the first word (else 0).
+    A word starts a new line when the run before it holds a line break."""
+    runs = spaces[:-1]  # the last run follows the last word
+    breaks = map(or_, map(contains, runs, repeat("\n")), map(contains, runs, repeat("\r")))
+    first = next(breaks)
+    return array("i", accumulate(breaks, initial=int(first)))

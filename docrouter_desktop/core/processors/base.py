@@ -227,7 +227,9 @@ def amounts_in_words(words: list[Word]) -> list[tuple[float, list[Word]]]:
     marked: set[int] = set()  # ids of words with a currency mark just before them
     previous = ""
     for w in words:
-        t = amt.normalise_token(w[0])
+        # A word of letters alone reads as itself: nothing in it is a number or a glued mark
+        # a number could follow (the glued marks are only taken off before digits).
+        t = w[0] if w[0].isalpha() else amt.normalise_token(w[0])
         if t != w[0].rstrip("_»«—-:;") and t[:1].isdigit() or _CURRENCY_MARK.fullmatch(previous):
             marked.add(id(w))
         previous = w[0]

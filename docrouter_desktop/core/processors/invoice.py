@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import repeat
+from operator import itemgetter
 
 from docrouter_desktop.core.processors import currency as cur
 from docrouter_desktop.core.processors.base import (
@@ -1006,15 +1008,26 @@ def find_line_items(view: DocumentView) -> list[dict]:
 MAX_LINE_ITEMS = 500
 
 
+_NUMERAL = re.compile(r"[\d.,]+")
+_QUANTITY = re.compile(r"\d+(?:[.,]\d+)?")
+
+_TEXT = itemgetter(0)  # a word's text
+
+
 def line_items_on_page(rows: list[Row]) -> list[dict]:
     """The line items among one page's rows: a pure function of the rows."""
     items: list[dict] = []
     header = None
     for row in rows:
         if header is None:
+            # The header words of the row, looked up on the whole row at once; most rows
+            # hold fewer than two and are passed over.
+            forms = map(str.strip, map(str.lower, map(_TEXT, row.words)), repeat(":."))
+            keys = list(map(HEADER_WORDS.get, forms))
+            if len(keys) - keys.count(None) < 2:
+                continue
             cols = {}
-            for w in row.words:
-                key = HEADER_WORDS.get(w[0].lower().strip(":."))
+            for w, key in zip(row.words, keys, strict=True):
                 if key and key not in cols:
                     cols[key] = (w[1], w[3])
             if (
@@ -1034,7 +1047,7 @@ def line_items_on_page(rows: list[Row]) -> list[dict]:
         hrow, cols = header
         first_num_x = amounts[0][1][0][1]
         desc_words = [
-            w for w in row.words if w[3] <= first_num_x - 1 and not re.fullmatch(r"[\d.,]+", w[0])
+            w for w in row.words if w[3] <= first_num_x - 1 and not _NUMERAL.fullmatch(w[0])
         ]
         description = clean_value(" ".join(w[0] for w in desc_words))
         if not description:
@@ -1054,9 +1067,7 @@ def line_items_on_page(rows: list[Row]) -> list[dict]:
         qty_words = [
             w
             for w in row.words
-            if re.fullmatch(r"\d+(?:[.,]\d+)?", w[0])
-            and w[1] > first_num_x - 200
-            and w not in desc_words
+            if _QUANTITY.fullmatch(w[0]) and w[1] > first_num_x - 200 and w not in desc_words
         ]
         if item["quantity"] is None and "quantity" in cols:
             qx = (cols["quantity"][0] + cols["quantity"][1]) / 2
