@@ -207,12 +207,18 @@ def still_ours(session: Session, owner: str, job_id: int) -> bool:
 
 
 def set_pages(session: Session, owner: str, job_id: int, pages: int | None, done: int) -> None:
-    job = session.get(Job, job_id)
-    if job is None or job.claimed_by != owner:
-        return
-    job.pages_done = done
-    if pages is not None and job.document.pages != pages:
-        job.document.pages = pages
+    """Record a claimed job's progress and, when known, its document's page count. Plain SQL:
+    it runs in the runner's thread while the workers wait for their next chunk."""
+    conn = session.connection()
+    claimed = conn.exec_driver_sql(
+        "UPDATE jobs SET pages_done = ? WHERE id = ? AND claimed_by = ? RETURNING document_id",
+        (done, job_id, owner),
+    ).first()
+    if claimed is not None and pages is not None:
+        conn.exec_driver_sql(
+            "UPDATE documents SET pages = ? WHERE id = ? AND pages IS NOT ?",
+            (pages, claimed.document_id, pages),
+        )
 
 
 _CLAIMED_JOB = (

@@ -38,6 +38,7 @@ class TaskError:
 
 
 WORKER_NICE = 5
+SAMPLE_PDF = "invoice-northwind.pdf"  # a one-page text PDF shipped with the app
 
 
 def worker_init(nice: int = WORKER_NICE) -> None:
@@ -67,7 +68,9 @@ def tune_collector() -> None:
     counting; collecting them every 700 allocations, and walking the modules loaded at
     start-up in each full collection, cost several percent of a text page's time
     (bench/throughput.py). The start-up objects are frozen out of collections and the young
-    ones collected less often."""
+    ones collected less often. Once per process: a later call returns at once."""
+    if gc.get_threshold()[0] == YOUNG_COLLECTION_EVERY:
+        return
     gc.collect()
     gc.freeze()
     gc.set_threshold(YOUNG_COLLECTION_EVERY, 20, 20)
@@ -82,13 +85,20 @@ def _exit_with(owner) -> None:
 
 def warm_task(tesseract_path: str, languages: str) -> int:
     """Start-up work a worker would otherwise do on its first document: find Tesseract and
-    list its languages (cached for the process). Returns the worker's pid."""
+    list its languages (cached for the process), and read the bundled sample invoice's text
+    layer, which loads the PDF engine's standard fonts and compiles the patterns the page
+    analysis uses (10 ms or more on a worker's first pages). Returns the worker's pid."""
+    from importlib import resources
+
     from docrouter_desktop.core.extraction import tesseract
 
     try:
         tesseract.check_languages(tesseract.find_tesseract(tesseract_path), languages)
     except Exception:  # no Tesseract, or a missing language: the documents will say so
         pass
+    sample = resources.files("docrouter_desktop") / "resources" / "samples" / SAMPLE_PDF
+    if sample.is_file():
+        extract_task(str(sample), "application/pdf", [1], ExtractOptions())
     time.sleep(0.02)  # hold this worker so the next warm-up task starts another one
     return os.getpid()
 

@@ -75,12 +75,23 @@ def page_geometry(page: pdfium.PdfPage):
     return rotation, w, h, lambda x, y: (x - left, top - y)
 
 
+# For an ASCII text, the same counts by deleting characters (str.translate) rather than by
+# matching them one by one: the spaces, and every character but the odd ones.
+_ASCII_SPACES = {c: None for c in range(128) if chr(c).isspace()}
+_ASCII_NOT_ODD = {c: None for c in range(128) if not _ODD.fullmatch(chr(c))}
+
+
 def text_is_usable(text: str) -> bool:
     """A text layer is usable when it has enough letters or digits that are not garbage."""
-    visible = len(text) - sum(map(len, _SPACE.findall(text)))
+    if text.isascii():
+        visible = len(text.translate(_ASCII_SPACES))
+        odd = len(text.translate(_ASCII_NOT_ODD)) if visible >= MIN_USABLE_CHARS else 0
+    else:
+        visible = len(text) - sum(map(len, _SPACE.findall(text)))
+        odd = len(_ODD.findall(text))
     if visible < MIN_USABLE_CHARS:
         return False
-    odd = len(_ODD.findall(text)) + text.count("_")
+    odd += text.count("_")
     return (visible - odd) / visible > 0.75
 
 

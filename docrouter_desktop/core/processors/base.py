@@ -230,11 +230,14 @@ def amounts_in_words(words: list[Word]) -> list[tuple[float, list[Word]]]:
         # A word of letters alone reads as itself: nothing in it is a number or a glued mark
         # a number could follow (the glued marks are only taken off before digits).
         t = w[0] if w[0].isalpha() else amt.normalise_token(w[0])
-        if t != w[0].rstrip("_»«—-:;") and t[:1].isdigit() or _CURRENCY_MARK.fullmatch(previous):
+        if (t != w[0].rstrip("_»«—-:;") and t[:1].isdigit()) or (
+            len(previous) <= 3 and _CURRENCY_MARK.fullmatch(previous)  # marks are short
+        ):
             marked.add(id(w))
         previous = w[0]
         if (
             tokens
+            and len(t) == 2
             and _TWO_DIGITS.fullmatch(t)
             and _ENDS_IN_SEPARATOR.search(tokens[-1][0])
             and w[1] - tokens[-1][1][-1][3] < 2.0 * max(w[4] - w[2], 1.0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass, field
-from itertools import groupby
+from itertools import accumulate, groupby
 from operator import itemgetter, sub
 
 from docrouter_desktop.core.extraction.pages import PageContent, Word
@@ -41,7 +41,19 @@ class Row:
     page: int
     index: int  # position on its page, top to bottom
     words: list[Word]
-    segments: list[Segment] = field(default_factory=list)
+    # Split from the words when first read (most rows of a long document never are), unless
+    # given by a page's plan.
+    _segments: list[Segment] | None = field(default=None, repr=False)
+
+    @property
+    def segments(self) -> list[Segment]:
+        if self._segments is None:
+            self._segments = _segments(self.words)
+        return self._segments
+
+    @segments.setter
+    def segments(self, value: list[Segment]) -> None:
+        self._segments = value
 
     @property
     def text(self) -> str:
@@ -92,9 +104,7 @@ def build_rows(page: PageContent) -> list[Row]:
     rows = []
     for i, (_t, _b, words) in enumerate(merged):
         words.sort(key=_X0)
-        row = Row(page.number, i, words)
-        row.segments = _segments(words)
-        rows.append(row)
+        rows.append(Row(page.number, i, words))
     return rows
 
 
@@ -112,13 +122,18 @@ def _lines(words: list[Word]) -> list[list[Word]]:
 def _segments(words: list[Word]) -> list[Segment]:
     if not words:
         return []
+    cuts = _segment_cuts(words)
+    return [Segment(words[a:b]) for a, b in zip([0, *cuts], [*cuts, len(words)], strict=True)]
+
+
+def _segment_cuts(words: list[Word]) -> list[int]:
+    """Where a row's words split into segments: after each gap between words wider than 1.6
+    times the row's median word height."""
     heights = sorted(map(sub, map(_BOTTOM, words), map(_TOP, words)))
     h = heights[len(heights) // 2] or 1.0
     limit = 1.6 * h
-    # A segment starts after each gap between words wider than the limit.
     gaps = map(sub, map(_X0, words[1:]), map(_X1, words))
-    cuts = [i for i, gap in enumerate(gaps, 1) if gap > limit]
-    return [Segment(words[a:b]) for a, b in zip([0, *cuts], [*cuts, len(words)], strict=True)]
+    return [i for i, gap in enumerate(gaps, 1) if gap > limit]
 
 
 def bbox_of(words: list[Word]) -> list[float]:
@@ -184,12 +199,16 @@ def layout_of(page: PageContent, rows: list[Row]) -> PageLayout:
     row_ends = array("i")
     segment_ends = array("i")
     for row in rows:
+        start = len(order)
         order.extend(map(index.__getitem__, map(id, row.words)))
         row_ends.append(len(order))
-        end = row_ends[-1] - len(row.words)
-        for segment in row.segments:
-            end += len(segment.words)
-            segment_ends.append(end)
+        if row._segments is not None:  # given, or read already
+            cuts = list(accumulate(len(segment.words) for segment in row._segments))[:-1]
+        else:
+            cuts = _segment_cuts(row.words) if row.words else []
+        segment_ends.extend(start + c for c in cuts)
+        if row.words:
+            segment_ends.append(len(order))
     return PageLayout(order, row_ends, segment_ends, "\n".join(r.text for r in rows))
 
 
