@@ -109,6 +109,8 @@ def _run_one(path: str, processor: str, extract_options, options, cache_dir: str
         cached = Path(cache_dir) / f"{_extraction_key(p, extract_options)}.pickle"
         if cached.exists():
             pages = pickle.loads(cached.read_bytes())
+            for page in pages:  # what was built from the words is built again by this code
+                page.layout = None
             pdf = path if ctype == "application/pdf" else None
             result = run_processor(processor, pages, options, pdf)
             return result, time.perf_counter() - start

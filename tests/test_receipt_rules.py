@@ -331,3 +331,34 @@ def test_a_total_misread_everywhere_is_repaired_when_the_printed_rate_and_tax_fi
 def test_confusable_variants():
     assert set(confusable_variants(14.0)) == {44.0, 74.0, 11.0, 14.8, 14.08}
     assert 0.0 not in confusable_variants(80.0)  # no reading with a leading zero
+
+
+def test_a_currency_sign_on_a_scan_counts_only_beside_an_amount():
+    from docrouter_desktop.core.processors.currency import beside_amount
+    from docrouter_desktop.core.processors.evidence import page_evidence
+
+    assert beside_amount("Total £ 3.50", 6, 7) and beside_amount("3,50 €", 5, 6)
+    assert beside_amount("€12.50", 0, 1) and not beside_amount("NICE DAY ! £", 11, 12)
+    assert not beside_amount("E.&.0.£", 6, 7)
+    text = "THANK YOU, HAVE A NICE DAY ! £\nTOTAL RM 9.00\nPAID 9.00 RM"
+    assert page_evidence(text, ocr=True).currencies == ("MYR", "MYR")
+    assert page_evidence(text, ocr=True).named == ("MYR",)
+    # A text layer has no specks: every sign counts there.
+    assert page_evidence(text, ocr=False).currencies == ("GBP", "MYR", "MYR")
+
+
+def test_a_currency_known_only_by_its_sign_on_a_scan_is_unsure():
+    lines = ["ITEM A 2.00", "TOTAL 9.00", "THANK YOU ¥ 1300"]
+    fields, details = _receipt(lines, source="ocr", conf=0.9)
+    assert fields["currency"] == "JPY"
+    assert details["currency"]["confidence"] < 0.8
+    assert "sign alone on a scan" in details["currency"]["rule"]
+    # Named by a code or a word as well, the same reading is sure.
+    fields, details = _receipt(["TOTAL RM 9.00", "CASH RM 10.00"], source="ocr", conf=0.9)
+    assert fields["currency"] == "MYR" and details["currency"]["confidence"] >= 0.8
+    # A stray sign standing apart from any amount is not a currency at all.
+    fields, _d = _receipt(["TOTAL 9.00", "THANK YOU ! £"], source="ocr", conf=0.9)
+    assert fields["currency"] is None
+    # On a text layer the printed sign is trusted.
+    fields, details = _receipt(["TOTAL 9.00", "ITEM £ 4.00", "ITEM £ 5.00"])
+    assert fields["currency"] == "GBP" and details["currency"]["confidence"] >= 0.8

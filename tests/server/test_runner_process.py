@@ -44,5 +44,8 @@ def test_runner_process_stops_when_the_server_goes_away(library):
     runner.start()
     process = runner._process
     runner._conn.close()  # what the server's death looks like from the child
-    process.join(60)
-    assert not process.is_alive() and process.exitcode == 0
+    # The reading thread reaps the child (two threads waiting for one process race): wait
+    # for it to see the child end, rather than waiting for the child here too.
+    runner._reader.join(60)
+    assert not runner._reader.is_alive()
+    assert process.exitcode == 0

@@ -86,7 +86,8 @@ class DocumentView:
             if n:
                 texts.append(text)
                 known = layout.evidence if layout is not None else None
-                evidence.append(known if known is not None else ev.page_evidence(text))
+                ocr = page.text_source == "ocr"
+                evidence.append(known if known is not None else ev.page_evidence(text, ocr))
         self.rows = _Rows(self, count)
         self.page_sizes = {p.number: (p.width, p.height) for p in pages}
         self.sources = {p.number: p.text_source for p in pages}
@@ -104,6 +105,7 @@ class DocumentView:
         # currency mentioned is kept for the processors.
         mentions = ev.currency_mentions(evidence, self._dollar())
         self.currencies = set(mentions)
+        self.named_currencies = ev.named_currencies(evidence)
         self.currency, self.currency_mentions = cur.most_mentioned(mentions)
 
     def rows_on(self, number: int) -> list[Row]:

@@ -70,29 +70,45 @@ def _after_letter(text: str, i: int, letters=_LETTERS) -> bool:
 
 def currencies_in(text: str, default_dollar: str = "USD") -> list[str]:
     """Every currency mention in a text, as ISO codes, in order."""
-    found: list[tuple[int, str]] = []
+    return [code for _start, _end, code, _symbol in mentions_in(text, default_dollar)]
+
+
+def mentions_in(text: str, default_dollar: str = "USD") -> list[tuple[int, int, str, bool]]:
+    """Every currency mention in a text, in order: ``(start, end, code, by_symbol)``, where
+    ``by_symbol`` is true for a sign (``€``, ``$``) rather than a code or a word."""
+    found: list[tuple[int, int, str, bool]] = []
     for m in _CODE_RE.finditer(text):
         if not _after_letter(text, m.start()):
-            found.append((m.start(), m.group(1)))
+            found.append((m.start(), m.end(), m.group(1), False))
     for m in _WORD_RE.finditer(text):
         if _after_letter(text, m.start()):
             continue
         key = m.group(1)
         code = WORDS.get(key) or WORDS.get(key.lower()) or WORDS.get(key.rstrip("."))
         if code:
-            found.append((m.start(), code))
+            found.append((m.start(), m.end(), code, False))
     for sym, code in SYMBOLS.items():
         start = 0
         while (i := text.find(sym, start)) >= 0:
-            found.append((i, code))
+            found.append((i, i + len(sym), code, True))
             start = i + 1
     start = 0
     while (i := text.find("$", start)) >= 0:  # a bare "$", not "US$" or "S$"
         if not _after_letter(text, i, _BEFORE_DOLLAR):
-            found.append((i, default_dollar))
+            found.append((i, i + 1, default_dollar, True))
         start = i + 1
     found.sort()
-    return [code for _pos, code in found]
+    return found
+
+
+def beside_amount(text: str, start: int, end: int) -> bool:
+    """Whether a digit stands right before or right after ``text[start:end]`` (one space
+    apart at most): where a currency sign is printed, beside the amount it marks."""
+    after = text[end : end + 2]
+    before = text[max(0, start - 2) : start]
+    return (after[:1].isdigit() or after[:1] == " " and after[1:2].isdigit()) or (
+        before[-1:].isdigit() or before[-1:] == " " and before[:1].isdigit()
+    )
 
 
 def dominant_currency(texts: list[str], default_dollar: str = "USD") -> tuple[str | None, int]:

@@ -643,14 +643,12 @@ def find_currency(view: DocumentView, total: Found | None) -> Found | None:
             conf = 0.85
         else:
             conf = 0.7
-        return Found(
-            view.currency,
-            conf,
-            None,
-            None,
-            "text",
-            f"most mentioned currency ({view.currency_mentions}x)",
-        )
+        rule = f"most mentioned currency ({view.currency_mentions}x)"
+        if view.currency not in view.named_currencies and "ocr" in view.sources.values():
+            # Only signs on a scan: a misread letter can come out as one (B -> £, S -> $).
+            conf = min(conf, 0.7)
+            rule += ", by its sign alone on a scan"
+        return Found(view.currency, conf, None, None, "text", rule)
     return None
 
 

@@ -22,6 +22,7 @@ def analyse_pages(pages: list[PageContent]) -> list[PageContent]:
         rows = build_rows(page)
         layout = layout_of(page, rows)
         layout.line_items = line_items_on_page(rows)
-        layout.evidence = page_evidence(layout.text) if rows else None
+        ocr = page.text_source == "ocr"
+        layout.evidence = page_evidence(layout.text, ocr) if rows else None
         page.layout = layout
     return pages
