@@ -8,6 +8,7 @@ import time
 from importlib import resources
 from pathlib import Path
 
+from rich import box
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -206,24 +207,60 @@ def cmd_list(args, library_dir: Path) -> int:
             )
         )
         return 0
-    table = Table(title=f"{len(docs)} of {total} documents")
-    for col in ("id", "name", "status", "processor", "vendor", "date", "total", "pages", "added"):
-        table.add_column(col, overflow="fold")
+    out.print(documents_table(docs, total, out.width))
+    return 0
+
+
+# Below this many columns the listing keeps what identifies a document and its main fields,
+# one line each: a shortened id (any unique start of an id works with show, delete, retry),
+# names cut with an ellipsis, and no processor, page count or date added.
+WIDE_LISTING = 140
+SHORT_ID = 16  # "doc_" and 12 hex digits: unique among millions of documents
+
+
+def documents_table(docs, total: int, width: int) -> Table:
+    """The ``list`` table for a terminal ``width`` columns wide, one line per document."""
+    wide = width >= WIDE_LISTING
+    table = Table(
+        title=f"{len(docs)} of {total} documents",
+        box=box.SIMPLE_HEAD,
+        caption=None if wide else "ids shortened: any unique start of an id works",
+    )
+    columns = ["id", "name", "status", "vendor", "date", "total"]
+    if wide:
+        columns[3:3] = ["processor"]
+        columns += ["pages", "added"]
+    rows = []
     for d in docs:
         f = d.fields
-        table.add_row(
-            d.id,
-            d.document_name,
-            d.status,
-            d.processor_type,
-            str(f.get("vendor") or ""),
-            str(f.get("date") or ""),
-            "" if f.get("total") is None else f"{f['total']:.2f} {f.get('currency') or ''}",
-            str(d.pages or ""),
-            d.created_at[:16].replace("T", " "),
-        )
-    out.print(table)
-    return 0
+        cells = {
+            "id": d.id if wide else d.id[:SHORT_ID],
+            "name": d.document_name,
+            "status": d.status,
+            "processor": d.processor_type or "",
+            "vendor": str(f.get("vendor") or ""),
+            "date": str(f.get("date") or ""),
+            "total": ""
+            if f.get("total") is None
+            else f"{f['total']:.2f} {f.get('currency') or ''}",
+            "pages": str(d.pages or ""),
+            "added": d.created_at[:16].replace("T", " "),
+        }
+        rows.append([cells[c] for c in columns])
+    natural = [max([len(col)] + [len(r[i]) for r in rows]) for i, col in enumerate(columns)]
+    flexible = [i for i, col in enumerate(columns) if col in ("name", "vendor")]
+    # What the fixed columns leave to the names: each cell is padded by a space each side and
+    # set apart by one more, and the table has an edge each side.
+    fixed = sum(w for i, w in enumerate(natural) if i not in flexible) + 3 * len(columns) + 1
+    share = max(6, (width - fixed) // len(flexible))
+    for i, col in enumerate(columns):
+        if i in flexible:  # these give way, cut with an ellipsis
+            table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=share)
+        else:  # these keep their width
+            table.add_column(col, no_wrap=True, min_width=natural[i])
+    for row in rows:
+        table.add_row(*row)
+    return table
 
 
 def cmd_show(args, library_dir: Path) -> int:
