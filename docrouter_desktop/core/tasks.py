@@ -133,7 +133,7 @@ def inspect_task(path: str, content_type: str):
 def extract_task(path: str, content_type: str, page_numbers: list[int], options: ExtractOptions):
     """Extract a chunk of a long document's pages and, when the processor reads word positions
     (``options.word_boxes``), build what it reads of each page on its own, here in parallel
-    rather than in the one task that runs the processor over the whole document."""
+    rather than in the one pass of the processor over the whole document."""
 
     def extract():
         pages = extract_pages(path, content_type, page_numbers, options)
@@ -149,6 +149,8 @@ def analyze_task(
     path: str,
     content_type: str,
 ):
+    """The processor's pass over a document's extracted pages: its Result, or a TaskError.
+    The runner calls it where a long document's pages were collected."""
     pdf = path if content_type == "application/pdf" else None
     return _guard(run_processor, processor_type, pages, options, pdf)
 
