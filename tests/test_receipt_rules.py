@@ -10,6 +10,7 @@ from docrouter_desktop.core.processors.dates import repair_ocr_dates
 from docrouter_desktop.core.processors.receipt import ReceiptProcessor, repair_business_words
 from docrouter_desktop.core.processors.till_arithmetic import (
     confusable_variants,
+    five_cent_rounding,
     one_digit_confusion,
     printed_rates,
     tax_amounts,
@@ -362,3 +363,61 @@ def test_a_currency_known_only_by_its_sign_on_a_scan_is_unsure():
     # On a text layer the printed sign is trusted.
     fields, details = _receipt(["TOTAL 9.00", "ITEM £ 4.00", "ITEM £ 5.00"])
     assert fields["currency"] == "GBP" and details["currency"]["confidence"] >= 0.8
+
+
+def test_five_cent_rounding():
+    assert five_cent_rounding(13.58) == 13.6
+    assert five_cent_rounding(13.52) == 13.5
+    assert five_cent_rounding(13.53) == 13.55
+    assert five_cent_rounding(13.57) == 13.55
+    assert five_cent_rounding(9.99) == 10.0
+    assert five_cent_rounding(4.25) == 4.25
+
+
+def test_an_odd_cent_total_under_an_unreadable_rounding_line_is_rounded_to_five_cents():
+    # The adjustment and the rounded total are smudged; Malaysian tills round cash bills to 5 sen.
+    lines = [
+        "Date: 24-01-2018 12:40",
+        "Total Sales (Inclusive GST) RM 13.58",
+        "Rounding Adjustment RM ~",
+        "Rounded Total RM ~",
+    ]
+    fields, details = _receipt(lines, source="ocr", conf=0.9)
+    assert fields["total"] == 13.6
+    assert details["total"]["confidence"] == 0.6
+    assert "rounded to 5 cents" in details["total"]["rule"]
+    assert "rounding line is unreadable" in details["total"]["rule"]
+    # A readable adjustment that rounds this total: two readings agree, still unsure.
+    agreeing = [*lines[:2], "Rounding Adj RM 0.02"]
+    fields, details = _receipt(agreeing, source="ocr", conf=0.9)
+    assert fields["total"] == 13.6
+    assert 0.6 < details["total"]["confidence"] < 0.8
+    assert "rounding adjustment printed agrees" in details["total"]["rule"]
+
+
+@pytest.mark.parametrize(
+    "lines, kw",
+    [
+        # The till did not round: the adjustment reads 0.00.
+        (["Total Sales RM 13.58", "Rounding Adj RM 0.00"], {"source": "ocr", "conf": 0.9}),
+        # No rounding line at all (a card payment, or a till that does not round).
+        (["Total Sales RM 13.58", "GROUND FLOOR"], {"source": "ocr", "conf": 0.9}),
+        # A text layer is read as printed.
+        (["Total Sales RM 13.58", "Rounded Total RM"], {}),
+        # Cash minus change is the unrounded total: the till took it as it was.
+        (
+            ["Total Sales RM 13.58", "Rounded Total RM", "CASH RM 20.00", "CHANGE RM 6.42"],
+            {"source": "ocr", "conf": 0.9},
+        ),
+    ],
+)
+def test_an_odd_cent_total_stays_when_nothing_says_the_till_rounded_it(lines, kw):
+    fields, details = _receipt(lines, **kw)
+    assert fields["total"] == 13.58
+    assert "rounded to 5 cents" not in details["total"]["rule"]
+
+
+def test_no_five_cent_rounding_where_the_currency_has_one_cent_cash():
+    lines = ["Total EUR 13.58", "Rounded Total EUR"]
+    fields, _details = _receipt(lines, source="ocr", conf=0.9)
+    assert fields["total"] == 13.58
