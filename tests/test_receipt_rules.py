@@ -25,12 +25,16 @@ HEADER = [
 ]
 
 
-def _view(lines: list[str], source: str = "text", conf: float = 1.0) -> DocumentView:
+def _view(
+    lines: list[str], source: str = "text", conf: float = 1.0, unsure: frozenset = frozenset()
+) -> DocumentView:
+    """A one-page receipt; the words in ``unsure`` are read at OCR confidence 0.4."""
     words = []
     for i, line in enumerate(lines):
         x = 0.0
         for token in line.split():
-            words.append((token, x, i * 12.0, x + 6.0 * len(token), i * 12.0 + 10, conf, i))
+            c = 0.4 if token in unsure else conf
+            words.append((token, x, i * 12.0, x + 6.0 * len(token), i * 12.0 + 10, c, i))
             x += 6.0 * (len(token) + 1)
     page = PageContent(1, 300.0, 842.0, source, words, "\n".join(lines))
     return DocumentView([page], ProcessorOptions())
@@ -421,3 +425,26 @@ def test_no_five_cent_rounding_where_the_currency_has_one_cent_cash():
     lines = ["Total EUR 13.58", "Rounded Total EUR"]
     fields, _details = _receipt(lines, source="ocr", conf=0.9)
     assert fields["total"] == 13.58
+
+
+def test_an_unsure_lower_case_fragment_after_a_name_in_capitals_is_left_out():
+    lines = ["RESTORAN MAJU sce", "002043319-W", "NO. 2, JALAN MAWAR 3,", "TOTAL RM 9.00"]
+    view = _view(lines, source="ocr", conf=0.9, unsure=frozenset({"sce"}))
+    out = ReceiptProcessor().run(view)
+    assert out.fields["vendor"] == "RESTORAN MAJU"
+    assert out.field_details["vendor"]["confidence"] < 0.8
+    assert "lower-case fragment" in out.field_details["vendor"]["rule"]
+
+
+@pytest.mark.parametrize(
+    "first, unsure",
+    [
+        ("RESTORAN MAJU sce", frozenset()),  # read surely: kept as read
+        ("Restoran Maju sce", frozenset({"sce"})),  # a name not in capitals: case tells nothing
+        ("RESTORAN MAJU SCE", frozenset({"SCE"})),  # in capitals like the rest of the name
+    ],
+)
+def test_a_last_word_stays_unless_unsure_and_in_lower_case_under_capitals(first, unsure):
+    lines = [first, "002043319-W", "NO. 2, JALAN MAWAR 3,", "TOTAL RM 9.00"]
+    view = _view(lines, source="ocr", conf=0.9, unsure=unsure)
+    assert ReceiptProcessor().run(view).fields["vendor"] == first

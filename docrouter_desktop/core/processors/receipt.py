@@ -602,6 +602,21 @@ def repair_business_words(name: str) -> str:
     return re.sub(r"[^\W_][\w$|!]*", fix, name)
 
 
+def _without_trailing_fragments(name: str, words: list) -> str:
+    """A shop name printed in capitals without the lower-case words OCR was unsure of at its
+    end: what a smudged or oversized last word is read as (``RESTORAN WAN sce``)."""
+    kept = name
+    for w in reversed(words):
+        text = w[0]
+        if not (w[5] < 0.5 and text.isalpha() and text.islower() and kept.endswith(" " + text)):
+            break
+        kept = kept[: -len(text)].rstrip()
+    letters = [c for c in kept if c.isalpha()]
+    if len(letters) < 3 or sum(c.isupper() for c in letters) < 0.9 * len(letters):
+        return name
+    return clean_value(kept)
+
+
 def _shop_name(text: str) -> str:
     name = clean_value(text)
     for pattern, form in _LEGAL_FORM_SLIPS:
@@ -670,6 +685,9 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
         fixed = repair_business_words(name)
         if fixed != name:
             name, rule = fixed, rule + "; a misread letter in a trade word read back"
+        kept = _without_trailing_fragments(name, words)
+        if kept != name:
+            name, rule = kept, rule + "; an unsure lower-case fragment after the name left out"
     vendor = view.found(name, conf, row, words, rule)
     addr_rows = []
     for r in rows[i + 1 :]:
