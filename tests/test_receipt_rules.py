@@ -442,6 +442,7 @@ def test_an_unsure_lower_case_fragment_after_a_name_in_capitals_is_left_out():
         ("RESTORAN MAJU sce", frozenset()),  # read surely: kept as read
         ("Restoran Maju sce", frozenset({"sce"})),  # a name not in capitals: case tells nothing
         ("RESTORAN MAJU SCE", frozenset({"SCE"})),  # in capitals like the rest of the name
+        ("KEDAI MAJU TRADING sdn bhd", frozenset({"sdn", "bhd"})),  # a legal form stays
     ],
 )
 def test_a_last_word_stays_unless_unsure_and_in_lower_case_under_capitals(first, unsure):

@@ -610,6 +610,8 @@ def _without_trailing_fragments(name: str, words: list) -> str:
         text = w[0]
         if not (w[5] < 0.5 and text.isalpha() and text.islower() and kept.endswith(" " + text)):
             break
+        if SHOP_SUFFIX.fullmatch(text):
+            break  # "sdn bhd", "trading": part of the name whatever its case
         kept = kept[: -len(text)].rstrip()
     letters = [c for c in kept if c.isalpha()]
     if len(letters) < 3 or sum(c.isupper() for c in letters) < 0.9 * len(letters):
