@@ -10,6 +10,7 @@ from docrouter_desktop.core.processors.dates import repair_ocr_dates
 from docrouter_desktop.core.processors.receipt import ReceiptProcessor, repair_business_words
 from docrouter_desktop.core.processors.till_arithmetic import (
     confusable_variants,
+    five_cent_rounding,
     one_digit_confusion,
     printed_rates,
     tax_amounts,
@@ -24,12 +25,16 @@ HEADER = [
 ]
 
 
-def _view(lines: list[str], source: str = "text", conf: float = 1.0) -> DocumentView:
+def _view(
+    lines: list[str], source: str = "text", conf: float = 1.0, unsure: frozenset = frozenset()
+) -> DocumentView:
+    """A one-page receipt; the words in ``unsure`` are read at OCR confidence 0.4."""
     words = []
     for i, line in enumerate(lines):
         x = 0.0
         for token in line.split():
-            words.append((token, x, i * 12.0, x + 6.0 * len(token), i * 12.0 + 10, conf, i))
+            c = 0.4 if token in unsure else conf
+            words.append((token, x, i * 12.0, x + 6.0 * len(token), i * 12.0 + 10, c, i))
             x += 6.0 * (len(token) + 1)
     page = PageContent(1, 300.0, 842.0, source, words, "\n".join(lines))
     return DocumentView([page], ProcessorOptions())
@@ -362,3 +367,85 @@ def test_a_currency_known_only_by_its_sign_on_a_scan_is_unsure():
     # On a text layer the printed sign is trusted.
     fields, details = _receipt(["TOTAL 9.00", "ITEM £ 4.00", "ITEM £ 5.00"])
     assert fields["currency"] == "GBP" and details["currency"]["confidence"] >= 0.8
+
+
+def test_five_cent_rounding():
+    assert five_cent_rounding(13.58) == 13.6
+    assert five_cent_rounding(13.52) == 13.5
+    assert five_cent_rounding(13.53) == 13.55
+    assert five_cent_rounding(13.57) == 13.55
+    assert five_cent_rounding(9.99) == 10.0
+    assert five_cent_rounding(4.25) == 4.25
+
+
+def test_an_odd_cent_total_under_an_unreadable_rounding_line_is_rounded_to_five_cents():
+    # The adjustment and the rounded total are smudged; Malaysian tills round cash bills to 5 sen.
+    lines = [
+        "Date: 24-01-2018 12:40",
+        "Total Sales (Inclusive GST) RM 13.58",
+        "Rounding Adjustment RM ~",
+        "Rounded Total RM ~",
+    ]
+    fields, details = _receipt(lines, source="ocr", conf=0.9)
+    assert fields["total"] == 13.6
+    assert details["total"]["confidence"] == 0.6
+    assert "rounded to 5 cents" in details["total"]["rule"]
+    assert "rounding line is unreadable" in details["total"]["rule"]
+    # A readable adjustment that rounds this total: two readings agree, still unsure.
+    agreeing = [*lines[:2], "Rounding Adj RM 0.02"]
+    fields, details = _receipt(agreeing, source="ocr", conf=0.9)
+    assert fields["total"] == 13.6
+    assert 0.6 < details["total"]["confidence"] < 0.8
+    assert "rounding adjustment printed agrees" in details["total"]["rule"]
+
+
+@pytest.mark.parametrize(
+    "lines, kw",
+    [
+        # The till did not round: the adjustment reads 0.00.
+        (["Total Sales RM 13.58", "Rounding Adj RM 0.00"], {"source": "ocr", "conf": 0.9}),
+        # No rounding line at all (a card payment, or a till that does not round).
+        (["Total Sales RM 13.58", "GROUND FLOOR"], {"source": "ocr", "conf": 0.9}),
+        # A text layer is read as printed.
+        (["Total Sales RM 13.58", "Rounded Total RM"], {}),
+        # Cash minus change is the unrounded total: the till took it as it was.
+        (
+            ["Total Sales RM 13.58", "Rounded Total RM", "CASH RM 20.00", "CHANGE RM 6.42"],
+            {"source": "ocr", "conf": 0.9},
+        ),
+    ],
+)
+def test_an_odd_cent_total_stays_when_nothing_says_the_till_rounded_it(lines, kw):
+    fields, details = _receipt(lines, **kw)
+    assert fields["total"] == 13.58
+    assert "rounded to 5 cents" not in details["total"]["rule"]
+
+
+def test_no_five_cent_rounding_where_the_currency_has_one_cent_cash():
+    lines = ["Total EUR 13.58", "Rounded Total EUR"]
+    fields, _details = _receipt(lines, source="ocr", conf=0.9)
+    assert fields["total"] == 13.58
+
+
+def test_an_unsure_lower_case_fragment_after_a_name_in_capitals_is_left_out():
+    lines = ["RESTORAN MAJU sce", "002043319-W", "NO. 2, JALAN MAWAR 3,", "TOTAL RM 9.00"]
+    view = _view(lines, source="ocr", conf=0.9, unsure=frozenset({"sce"}))
+    out = ReceiptProcessor().run(view)
+    assert out.fields["vendor"] == "RESTORAN MAJU"
+    assert out.field_details["vendor"]["confidence"] < 0.8
+    assert "lower-case fragment" in out.field_details["vendor"]["rule"]
+
+
+@pytest.mark.parametrize(
+    "first, unsure",
+    [
+        ("RESTORAN MAJU sce", frozenset()),  # read surely: kept as read
+        ("Restoran Maju sce", frozenset({"sce"})),  # a name not in capitals: case tells nothing
+        ("RESTORAN MAJU SCE", frozenset({"SCE"})),  # in capitals like the rest of the name
+        ("KEDAI MAJU TRADING sdn bhd", frozenset({"sdn", "bhd"})),  # a legal form stays
+    ],
+)
+def test_a_last_word_stays_unless_unsure_and_in_lower_case_under_capitals(first, unsure):
+    lines = [first, "002043319-W", "NO. 2, JALAN MAWAR 3,", "TOTAL RM 9.00"]
+    view = _view(lines, source="ocr", conf=0.9, unsure=unsure)
+    assert ReceiptProcessor().run(view).fields["vendor"] == first

@@ -14,6 +14,8 @@ from docrouter_desktop.core.processors.base import (
 )
 from docrouter_desktop.core.processors.invoice import find_currency
 from docrouter_desktop.core.processors.till_arithmetic import (
+    FIVE_CENT_CURRENCIES,
+    five_cent_rounding,
     one_digit_confusion,
     printed_rates,
     tax_amounts,
@@ -261,11 +263,42 @@ def find_receipt_total(view: DocumentView) -> Found | None:
             )
             f.value = repaired[0]
             f.confidence = min(f.confidence, 0.5)
-    if f.source == "ocr" and f.bbox is not None:
-        f.confidence *= 1.0  # the OCR word confidence is already in view.found
+    _round_to_five_cents(view, f, best, cands)
     if best["why"]:
         f.rule += "; " + "; ".join(dict.fromkeys(best["why"]))
     return f
+
+
+# A rounding line: "Rounding Adj", "Rounded Total", not "ground floor".
+ROUNDING_LINE = re.compile(r"(?<![a-z])round(?:ing|ed)?(?![a-z])")
+
+
+def _round_to_five_cents(view: DocumentView, f: Found, best: dict, cands: dict) -> None:
+    """On a scanned receipt of a country that rounds cash bills to 5 cents, a total in odd cents
+    under a rounding line whose rounded amount OCR could not read is the bill rounded: the
+    adjustment printed, when readable, must agree. Never confident: the rounded amount itself
+    was not read."""
+    rounded = five_cent_rounding(f.value)
+    if (
+        f.source != "ocr"
+        or view.currency not in FIVE_CENT_CURRENCIES
+        or abs(rounded - f.value) < 0.005
+        or round(rounded, 2) in cands  # read, and outweighed
+        or not ROUNDING_LINE.search(view.lower)
+        or f.rule.startswith(("cash minus change", "the amount paid"))
+        or "cash minus change agrees" in best["why"]  # the till took the amount unrounded
+    ):
+        return
+    adj = _labelled(view, ROUNDING_ADJ)
+    if adj is not None and abs(adj) <= 0.025:
+        if abs(abs(adj) - abs(rounded - f.value)) >= 0.005:
+            return  # no rounding (0.00), or an adjustment that does not round this total
+        why, confidence = "the rounding adjustment printed agrees", 0.75
+    else:
+        why, confidence = "the rounding line is unreadable", 0.6
+    f.rule += f"; {f.value:.2f} rounded to 5 cents as the till rounds a cash bill: {why}"
+    f.value = rounded
+    f.confidence = min(f.confidence, confidence)
 
 
 def _weigh_by_tax(view: DocumentView, cands: dict[float, dict]) -> None:
@@ -569,6 +602,23 @@ def repair_business_words(name: str) -> str:
     return re.sub(r"[^\W_][\w$|!]*", fix, name)
 
 
+def _without_trailing_fragments(name: str, words: list) -> str:
+    """A shop name printed in capitals without the lower-case words OCR was unsure of at its
+    end: what a smudged or oversized last word is read as (``RESTORAN WAN sce``)."""
+    kept = name
+    for w in reversed(words):
+        text = w[0]
+        if not (w[5] < 0.5 and text.isalpha() and text.islower() and kept.endswith(" " + text)):
+            break
+        if SHOP_SUFFIX.fullmatch(text):
+            break  # "sdn bhd", "trading": part of the name whatever its case
+        kept = kept[: -len(text)].rstrip()
+    letters = [c for c in kept if c.isalpha()]
+    if len(letters) < 3 or sum(c.isupper() for c in letters) < 0.9 * len(letters):
+        return name
+    return clean_value(kept)
+
+
 def _shop_name(text: str) -> str:
     name = clean_value(text)
     for pattern, form in _LEGAL_FORM_SLIPS:
@@ -637,6 +687,9 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
         fixed = repair_business_words(name)
         if fixed != name:
             name, rule = fixed, rule + "; a misread letter in a trade word read back"
+        kept = _without_trailing_fragments(name, words)
+        if kept != name:
+            name, rule = kept, rule + "; an unsure lower-case fragment after the name left out"
     vendor = view.found(name, conf, row, words, rule)
     addr_rows = []
     for r in rows[i + 1 :]:

@@ -1,5 +1,6 @@
 """Till arithmetic that checks a receipt's total: the tax printed beside it at a sales-tax rate,
-and amounts that differ from one another by one digit OCR confuses (``53.00`` / ``58.00``)."""
+amounts that differ from one another by one digit OCR confuses (``53.00`` / ``58.00``), and the
+rounding of a cash bill to 5 cents."""
 
 from __future__ import annotations
 
@@ -107,3 +108,15 @@ def tax_repair(value: float, view: DocumentView) -> tuple[float, float] | None:
     if len(fitting) != 1:
         return None
     return next(iter(fitting.items()))
+
+
+# Countries whose tills round a bill to the nearest 5 cents (Malaysia since 2008, Australia, New
+# Zealand, Canada, Switzerland): a receipt that prints a rounding line there was rounded so.
+FIVE_CENT_CURRENCIES = frozenset({"MYR", "AUD", "NZD", "CAD", "CHF"})
+
+
+def five_cent_rounding(value: float) -> float:
+    """``value`` rounded to the nearest 5 cents, as a till rounds a cash bill: 13.58 -> 13.60,
+    13.52 -> 13.50 (cents are whole, so no amount lies halfway)."""
+    cents = round(value * 100)
+    return round(5 * round(cents / 5)) / 100
