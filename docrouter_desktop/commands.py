@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from importlib import resources
@@ -416,10 +417,15 @@ def cmd_config(args, library_dir: Path) -> int:
 
 
 def _show_value(value) -> str:
+    """A setting's value as ``config set`` takes it back."""
     if isinstance(value, bool):
         return "on" if value else "off"
-    if isinstance(value, (list, tuple)):
-        return ",".join(value)
+    if isinstance(value, dict) or (
+        isinstance(value, tuple) and value and isinstance(value[0], tuple)
+    ):  # watch_workspaces: folder -> workspace id, as JSON
+        return json.dumps(dict(value), ensure_ascii=False)
+    if isinstance(value, (list, tuple)):  # folders, joined as the setting splits them
+        return os.pathsep.join(value)
     return str(value)
 
 

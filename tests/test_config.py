@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+
 from tests.conftest import run_cli
 
 
@@ -56,3 +59,17 @@ def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):
     assert proc.wait(timeout=60) == 141
     assert "Traceback" not in err, err
     assert "BrokenPipeError" not in err
+
+
+def test_folder_settings_are_shown_as_config_set_takes_them(tmp_path):
+    lib = tmp_path / "lib"
+    folders = os.pathsep.join([str(tmp_path / "a"), str(tmp_path / "b")])
+    assert run_cli("config", "set", "watch_folders", folders, library=lib)[0] == 0
+    shown = run_cli("config", "get", "watch_folders", library=lib)[1].strip()
+    assert shown == folders
+    feeds = '{"%s": "org_x"}' % (tmp_path / "a")
+    assert run_cli("config", "set", "watch_workspaces", feeds, library=lib)[0] == 0
+    shown = run_cli("config", "get", "watch_workspaces", library=lib)[1].strip()
+    assert json.loads(shown) == {str(tmp_path / "a"): "org_x"}
+    code, _o, err = run_cli("config", "set", "watch_workspaces", "[1, 2]", library=lib)
+    assert code == 2 and "watch_workspaces" in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -84,6 +85,15 @@ def _folder_list(value: Any) -> list[str]:
     return [p for p in text.split(os.pathsep) if p] if text else []
 
 
+def _folder_workspaces(value: Any) -> dict[str, str]:
+    """Watched folder -> the id of the workspace it adds to, as a mapping or its JSON."""
+    if isinstance(value, str):
+        value = json.loads(value) if value.strip() else {}
+    if not isinstance(value, dict):
+        raise ValueError('expected {"FOLDER": "WORKSPACE_ID", ...}')
+    return {str(k): str(v) for k, v in value.items()}
+
+
 @dataclass(frozen=True)
 class SettingSpec:
     key: str
@@ -123,6 +133,12 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("tesseract_path", "", _path_or_empty, "Tesseract program (empty: search)"),
         SettingSpec("notifications", True, _bool, "desktop notifications when a batch ends"),
         SettingSpec("watch_folders", [], _folder_list, "folders the window watches"),
+        SettingSpec(
+            "watch_workspaces",
+            {},
+            _folder_workspaces,
+            "the workspace each watched folder adds to (others: the default workspace)",
+        ),
         SettingSpec("serve_api", False, _bool, "the window serves the local API (on/off)"),
         SettingSpec("serve_host", "127.0.0.1", _host, "address the window's local API binds"),
         SettingSpec("serve_port", 8765, _int_range(1, 65535), "port of the window's local API"),
@@ -154,6 +170,7 @@ class Settings:
     tesseract_path: str = ""
     notifications: bool = True
     watch_folders: tuple[str, ...] = ()
+    watch_workspaces: tuple[tuple[str, str], ...] = ()  # (folder, workspace id)
     serve_api: bool = False
     serve_host: str = "127.0.0.1"
     serve_port: int = 8765
@@ -163,4 +180,5 @@ class Settings:
         merged = {k: s.default for k, s in SPECS.items()}
         merged.update({k: v for k, v in values.items() if k in SPECS})
         merged["watch_folders"] = tuple(merged["watch_folders"])
+        merged["watch_workspaces"] = tuple(sorted(dict(merged["watch_workspaces"]).items()))
         return cls(**merged)

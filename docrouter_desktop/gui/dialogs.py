@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -327,9 +328,14 @@ class BatchDialog(QDialog):
 class PreferencesDialog(QDialog):
     """User settings (kept in the library) and the watched folders."""
 
-    def __init__(self, library, parent: QWidget | None = None, local_api=None):
+    def __init__(
+        self, library, parent: QWidget | None = None, local_api=None, org_id: str | None = None
+    ):
         super().__init__(parent)
         self.library = library
+        # A folder added here feeds the workspace shown in the window.
+        self.org_id = org_id or library.default_org_id()
+        self.workspace_names = {o.id: o.name for o in library.organizations()}
         self.setWindowTitle("Preferences")
         self.resize(560, 480 if local_api is None else 610)
         s = library.settings()
@@ -370,9 +376,18 @@ class PreferencesDialog(QDialog):
         loc.addWidget(open_button)
         form.addRow("Library", loc)
         layout.addLayout(form)
-        layout.addWidget(QLabel("Watched folders (new files there are processed)"))
+        shown = self.workspace_names.get(self.org_id, "")
+        watched_label = QLabel(
+            "Watched folders: new files there are processed into the workspace after the "
+            f"arrow (a folder added now: “{shown}”)"
+        )
+        watched_label.setWordWrap(True)
+        layout.addWidget(watched_label)
         self.folders = QListWidget()
-        self.folders.addItems(list(s.watch_folders))
+        feeds = dict(s.watch_workspaces)
+        default = library.default_org_id()  # where a folder from before workspaces adds to
+        for folder in s.watch_folders:
+            self.add_folder(folder, feeds.get(folder, default))
         layout.addWidget(self.folders, 1)
         fb = QHBoxLayout()
         add, remove = QPushButton("Add folder…"), QPushButton("Remove")
@@ -403,13 +418,26 @@ class PreferencesDialog(QDialog):
         if chosen:
             self.add_folder(chosen)
 
-    def add_folder(self, folder: str) -> None:
-        existing = [self.folders.item(i).text() for i in range(self.folders.count())]
-        if folder not in existing:
-            self.folders.addItem(folder)
+    def add_folder(self, folder: str, org_id: str | None = None) -> None:
+        """List ``folder`` as watched, feeding ``org_id`` (default: the workspace shown)."""
+        if folder in self.watched():
+            return
+        if org_id not in self.workspace_names:  # a new folder, or its workspace is gone
+            org_id = self.org_id if org_id is None else self.library.default_org_id()
+        item = QListWidgetItem(f"{folder}  →  {self.workspace_names.get(org_id, org_id)}")
+        item.setData(Qt.ItemDataRole.UserRole, (folder, org_id))
+        item.setToolTip(f"New files in {folder} are added to this workspace")
+        self.folders.addItem(item)
+
+    def _entries(self) -> list[tuple[str, str]]:
+        items = (self.folders.item(i) for i in range(self.folders.count()))
+        return [tuple(item.data(Qt.ItemDataRole.UserRole)) for item in items]
 
     def watched(self) -> list[str]:
-        return [self.folders.item(i).text() for i in range(self.folders.count())]
+        return [folder for folder, _org in self._entries()]
+
+    def watched_workspaces(self) -> dict[str, str]:
+        return dict(self._entries())
 
     def save(self) -> None:
         from docrouter_desktop.core.errors import UsageError
@@ -422,6 +450,7 @@ class PreferencesDialog(QDialog):
             "confidence_threshold": round(self.threshold.value(), 2),
             "notifications": self.notifications.isChecked(),
             "watch_folders": self.watched(),
+            "watch_workspaces": self.watched_workspaces(),
         }
         try:
             for key, value in values.items():

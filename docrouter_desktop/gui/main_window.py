@@ -466,12 +466,18 @@ class MainWindow(QMainWindow):
 
     def start_watchers(self) -> None:
         self.stop_watchers()
-        for folder in self.library.settings().watch_folders:
+        settings = self.library.settings()
+        feeds = dict(settings.watch_workspaces)
+        workspaces = {o.id for o in self.library.organizations()}
+        for folder in settings.watch_folders:
             if not Path(folder).is_dir():
                 continue
+            org_id = feeds.get(folder)
             w = FolderWatcher(
                 self.library,
                 Path(folder),
+                # The workspace the folder was added for; the default one if it is gone.
+                org_id=org_id if org_id in workspaces else None,
                 processor_type=None,
                 on_added=self._watch_signals.added.emit,
                 on_queued=self.bridge.notify,
@@ -718,7 +724,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_preferences(self) -> PreferencesDialog:
-        dialog = PreferencesDialog(self.library, self, local_api=self.local_api)
+        dialog = PreferencesDialog(self.library, self, local_api=self.local_api, org_id=self.org_id)
         dialog.accepted.connect(self._on_preferences_saved)
         dialog.show()
         self.preferences = dialog

@@ -125,3 +125,39 @@ def test_files_in_a_watched_folder_appear_in_the_window(qtbot, small_library, tm
         assert window.model.row_at(0).total == 42.0
     finally:
         window.shutdown()
+
+
+def test_a_watched_folder_feeds_the_workspace_it_was_added_for(qtbot, small_library, tmp_path):
+    from docrouter_desktop.gui.main_window import MainWindow
+
+    clients = small_library.create_organization("Clients")
+    older, watched = tmp_path / "older", tmp_path / "clients-inbox"
+    older.mkdir()
+    watched.mkdir()
+    small_library.set_setting("watch_folders", [str(older)])  # from before workspaces
+    dialog = PreferencesDialog(small_library, org_id=clients.id)
+    qtbot.addWidget(dialog)
+    assert dialog.folders.item(0).text().endswith("→  Personal")  # with its workspace
+    dialog.add_folder(str(watched))
+    assert dialog.folders.item(1).text().endswith("→  Clients")
+    dialog.save()
+    s = small_library.settings()
+    assert s.watch_folders == (str(older), str(watched))
+    default = small_library.default_org_id()
+    assert dict(s.watch_workspaces) == {str(older): default, str(watched): clients.id}
+
+    window = MainWindow(small_library)
+    qtbot.addWidget(window)
+    try:
+        assert len(window.watchers) == 2
+        factories.invoice_pdf(watched / "for-clients.pdf", number="INV-CL-1")
+
+        def in_clients() -> list:
+            docs, _total = small_library.documents(clients.id)
+            return docs
+
+        qtbot.waitUntil(lambda: len(in_clients()) == 1, timeout=30_000)
+        assert in_clients()[0].document_name == "for-clients.pdf"
+        assert small_library.documents(default)[1] == 0
+    finally:
+        window.shutdown()
