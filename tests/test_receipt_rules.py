@@ -7,7 +7,8 @@ import pytest
 from docrouter_desktop.core.extraction.pages import PageContent
 from docrouter_desktop.core.processors.base import DocumentView, ProcessorOptions
 from docrouter_desktop.core.processors.dates import repair_ocr_dates
-from docrouter_desktop.core.processors.receipt import ReceiptProcessor, repair_business_words
+from docrouter_desktop.core.processors.receipt import ReceiptProcessor
+from docrouter_desktop.core.processors.receipt_vendor import repair_business_words
 from docrouter_desktop.core.processors.till_arithmetic import (
     confusable_variants,
     five_cent_rounding,

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from docrouter_desktop.core.extraction.pages import PageContent
 from docrouter_desktop.core.processors.evidence import page_evidence
-from docrouter_desktop.core.processors.invoice import line_items_on_page
 from docrouter_desktop.core.processors.layout import build_rows, layout_of
+from docrouter_desktop.core.processors.line_items import line_items_on_page
 
 
 def analyse_pages(pages: list[PageContent]) -> list[PageContent]:

@@ -1,0 +1,110 @@
+"""An invoice's date and due date: by their labels, with the title, or the first date at the top."""
+
+from __future__ import annotations
+
+import re
+
+from docrouter_desktop.core.processors.base import DocumentView, Found, LabelHit
+from docrouter_desktop.core.processors.invoice_number import TITLE_NUMBER
+
+DATE_LABELS = re.compile(
+    r"invoice\s*date|date\s*of\s*(?:invoice|issue)|issue\s*date|date\s*issued|billing\s*date|"
+    r"rechnungsdatum|belegdatum|ausstellungsdatum|datum\s*der\s*rechnung|"
+    r"date\s*de\s*(?:la\s*)?facture|date\s*d['’]?\s*[ée]mission|date\s*de\s*facturation|"
+    r"factuurdatum|factuur\s*datum|(?<![a-z])date(?![a-z])|(?<![a-z])datum(?![a-z])|(?<![a-z])le(?=\s*\d)|"
+    r"(?<=\d\s)du(?=\s*\d)"
+)
+NOT_INVOICE_DATE = re.compile(
+    r"due|f[äa]llig|[ée]ch[ée]ance|verval|order|bestell|commande|delivery|liefer|livraison|"
+    r"leverings|ship|versand|payment|zahlung|paiement|betaal|period|zeitraum|p[ée]riode|"
+    r"service|leistung|start|end|from|to|bis|von|expir|valid|print"
+)
+DUE_LABELS = re.compile(
+    r"due\s*date|payment\s*due|date\s*due|pay\s*by|f[äa]llig(?:keitsdatum|\s*am|\s*bis)?|zahlbar\s*bis|"
+    r"zahlungsziel|date\s*d['’]?\s*[ée]ch[ée]ance|[ée]ch[ée]ance|vervaldatum|vervaldag|te\s*betalen\s*voor"
+)
+
+
+def _title_date(view: DocumentView) -> Found | None:
+    """ "Rechnung Nr. 471102 vom 05.03.2018": the date printed with the title and number."""
+    for row in view.rows[:40]:
+        m = TITLE_NUMBER.match(row.text)
+        if m and m.group("date"):
+            ds = view.dates_in_words(row.words)
+            if ds:
+                d, span, amb = ds[-1]
+                return view.found(d, 0.85 if not amb else 0.7, row, span, "date after the title")
+    return None
+
+
+def find_dates(view: DocumentView) -> tuple[Found | None, Found | None]:
+    due = None
+    for hit in view.find_labels(DUE_LABELS):
+        got = _date_near(view, hit)
+        if got:
+            d, span, row, where, amb = got
+            due = view.found(
+                d, 0.85 if not amb else 0.75, row, span, f"label '{hit.label.strip()}' {where}"
+            )
+            break
+    inv = None
+    for hit in view.find_labels(DATE_LABELS, view.rows[:120]):
+        label_ctx = hit.row.text.lower()
+        label_at = label_ctx.find(hit.label)
+        label_start = max(0, label_at - 14)
+        # "Date limite de paiement le 05 ...": the words up to the date (or the next label)
+        # say which date it is.
+        tail = re.split(r"[:\d]", label_ctx[label_at + len(hit.label) :], maxsplit=1)[0]
+        context = label_ctx[label_start : label_at + len(hit.label)] + tail
+        if NOT_INVOICE_DATE.search(context):
+            continue
+        got = _date_near(view, hit)
+        if not got:
+            continue
+        d, span, row, where, amb = got
+        strength = (
+            0.9
+            if "date" in hit.label
+            and len(hit.label) > 5
+            or "datum" in hit.label
+            and len(hit.label) > 6
+            else 0.8
+        )
+        if amb:
+            strength -= 0.1
+        inv = view.found(d, strength, row, span, f"label '{hit.label.strip()}' {where}")
+        break
+    if inv is None or inv.confidence < 0.8:
+        inv = _title_date(view) or inv
+    if inv is None:
+        for row in view.rows[:60]:
+            text = row.text.lower()
+            if NOT_INVOICE_DATE.search(text):
+                continue
+            ds = view.dates_in_words(row.words)
+            if ds:
+                d, span, amb = ds[0]
+                inv = view.found(
+                    d,
+                    0.55 if not amb else 0.45,
+                    row,
+                    span,
+                    "first date near the top of the document",
+                )
+                break
+    return inv, due
+
+
+def _date_near(view: DocumentView, hit: LabelHit):
+    ds = view.dates_in_words(hit.row.words[hit.after :])
+    if ds:
+        d, span, amb = ds[0]
+        return d, span, hit.row, "on the same line", amb
+    lx0 = hit.row.words[hit.first_word][1]
+    for row in view.rows_below(hit.row, 2):
+        near = [w for w in row.words if w[3] >= lx0 - 10 and w[1] <= lx0 + 200]
+        ds = view.dates_in_words(near)
+        if ds:
+            d, span, amb = ds[0]
+            return d, span, row, "below the label", amb
+    return None

@@ -1,0 +1,169 @@
+"""An invoice's number: after its label, with the title, or under a column title."""
+
+from __future__ import annotations
+
+import re
+
+from docrouter_desktop.core.processors.base import DocumentView, Found, LabelHit
+
+NUMBER_LABELS = re.compile(
+    r"(?<![a-z])(?:invoice\s*(?:no\.?|number|num\.?|nr\.?|#|id|n°|no:)|invoice\s*:|bill\s*(?:no\.?|number|#)|"
+    r"rechnungs?\s*-?\s*(?:nummer|nr\.?|no\.?)|rechnung\s*nr\.?|beleg\s*-?\s*nr\.?|"
+    r"facture\s*(?:n[°o]\.?|num[ée]ro)|n[°o]\s*(?:de\s*)?facture|num[ée]ro\s*de\s*facture|"
+    r"factuur\s*-?\s*(?:nummer|nr\.?|no\.?)|factuurnr\.?|document\s*(?:no\.?|number)|"
+    r"credit\s*note\s*(?:no\.?|number|#)|gutschrift\s*-?\s*(?:nr\.?|nummer)|avoir\s*n[°o]|"
+    r"receipt\s*(?:no\.?|number|#)|ref(?:erence)?\s*(?:no\.?|number)?\s*:)"
+)
+NUMBER_LABEL_WEAK = re.compile(r"(?<![a-z])(?:no\.?|nr\.?|n°|#)\s*:?")
+
+
+_ID_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9]$|^\d$")
+
+
+def _id_candidate(token: str) -> bool:
+    t = token.strip(":#.,;()")
+    if not t or not _ID_TOKEN.match(t) or not any(c.isdigit() for c in t):
+        return False
+    if re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}", t):  # a date
+        return False
+    return len(t) <= 30
+
+
+TITLE_NUMBER = re.compile(
+    r"^\s*(?:(?:tax\s*|commercial\s*)?invoice|\w*rechnung|facture|factuur|avoir|credit\s*note|"
+    r"gutschrift)\s*(?:\(\d{3}\))?\s*(?:#|no\.?|nr\.?|n°|number|nummer)?\s*:?\s*"
+    r"(?P<id>[A-Za-z0-9][\w\-/.]*\d[\w\-/.]*)\s*"
+    r"(?:(?:vom|du|dated|of|van|from|le)\s+(?P<date>.{6,24}))?$",
+    re.IGNORECASE,
+)
+
+
+def find_invoice_number(view: DocumentView) -> Found | None:
+    titled = _title_number(view)
+    if titled is not None:
+        return titled
+    for strength, pattern in ((0.9, NUMBER_LABELS),):
+        for hit in view.find_labels(pattern, view.rows[:80]):
+            after = hit.row.words[hit.after : hit.after + 4]
+            inside = _rest_of_word(hit)
+            if inside and _id_candidate(inside):
+                w = hit.row.words[hit.after - 1]
+                return view.found(
+                    inside.strip(":#.,;()"),
+                    strength,
+                    hit.row,
+                    [w],
+                    f"label '{hit.label.strip()}' on the same line",
+                )
+            for w in after:
+                token = w[0].strip(":#")
+                if not token:
+                    continue
+                if token.lower() in (
+                    "no",
+                    "no.",
+                    "nr",
+                    "nr.",
+                    "number",
+                    "n°",
+                    "#",
+                    ":",
+                    "de",
+                    "date",
+                ):
+                    continue
+                if _id_candidate(token):
+                    return view.found(
+                        token.strip(":#.,;()"),
+                        strength,
+                        hit.row,
+                        [w],
+                        f"label '{hit.label.strip()}' on the same line",
+                    )
+                break
+            lx0 = hit.row.words[hit.first_word][1]
+            for row in view.rows_below(hit.row, 2):
+                near = [
+                    w
+                    for w in row.words
+                    if abs(w[1] - lx0) < 60 or (w[1] >= lx0 - 5 and w[1] <= lx0 + 150)
+                ]
+                for w in near[:2]:
+                    if _id_candidate(w[0]):
+                        return view.found(
+                            w[0].strip(":#.,;()"),
+                            strength - 0.1,
+                            row,
+                            [w],
+                            f"label '{hit.label.strip()}' above it",
+                        )
+    column = _column_number(view)
+    if column is not None:
+        return column
+    # weak: "No." / "Nr." followed by an id on a row that mentions invoice words
+    for hit in view.find_labels(NUMBER_LABEL_WEAK, view.rows[:40]):
+        if not re.search(r"invoice|rechnung|facture|factuur|bill", hit.row.text.lower()):
+            continue
+        for w in hit.row.words[hit.after : hit.after + 2]:
+            if _id_candidate(w[0]):
+                return view.found(
+                    w[0].strip(":#.,;()"),
+                    0.6,
+                    hit.row,
+                    [w],
+                    f"'{hit.label.strip()}' after an invoice word",
+                )
+    return None
+
+
+def _rest_of_word(hit: LabelHit) -> str:
+    """What follows the label inside its last word ("n°562044387" after "n°")."""
+    if hit.after == 0:
+        return ""
+    word = hit.row.words[hit.after - 1][0]
+    low = word.lower()
+    tail = hit.label.split()[-1] if hit.label.split() else ""
+    i = low.rfind(tail) if tail else -1
+    if i < 0 or i + len(tail) >= len(word):
+        return ""
+    return word[i + len(tail) :].strip(":#")
+
+
+COLUMN_TITLE = re.compile(
+    r"^(?:invoice|rechnung|facture|factuur)(?:\s*(?:no\.?|nr\.?|n°|#|number|nummer))?$",
+    re.IGNORECASE,
+)
+
+
+def _column_number(view: DocumentView) -> Found | None:
+    """A header row ("Klant  Order  Factuur datum  Factuur") with the number under its title."""
+    for row in view.rows[:60]:
+        if len(row.segments or []) < 3:
+            continue
+        for seg in row.segments:
+            if not COLUMN_TITLE.match(seg.text.strip(" :")):
+                continue
+            for below in view.rows_below(row, 1):
+                for w in below.words:
+                    overlap = min(w[3], seg.x1) - max(w[1], seg.x0)
+                    if overlap > 0 and _id_candidate(w[0]) and re.search(r"\d{4,}", w[0]):
+                        return view.found(
+                            w[0].strip(":#.,;()"),
+                            0.7,
+                            below,
+                            [w],
+                            f"under the column title '{seg.text.strip()}'",
+                        )
+    return None
+
+
+def _title_number(view: DocumentView) -> Found | None:
+    """ "Invoice FA-2017-0008", "Avoir AV-2017-0005": the number printed with the title."""
+    for row in view.rows[:40]:
+        m = TITLE_NUMBER.match(row.text)
+        if m and _id_candidate(m.group("id")) and re.search(r"\d{3,}", m.group("id")):
+            words = [w for w in row.words if m.group("id") in w[0]] or row.words
+            return view.found(
+                m.group("id").strip(":#.,;()"), 0.85, row, words[:1], "number after the title"
+            )
+    return None

@@ -1,0 +1,263 @@
+"""An invoice's total, subtotal and tax: by their labels, weighed by net + tax = gross."""
+
+from __future__ import annotations
+
+import re
+
+from docrouter_desktop.core.processors.base import DocumentView, Found, LabelHit
+from docrouter_desktop.core.processors.layout import Row
+
+# Totals, strongest first. Each is (pattern, strength).
+TOTAL_LABELS = [
+    (
+        r"grand\s*total|total\s*amount\s*due|amount\s*due|balance\s*due|total\s*due|amount\s*payable",
+        0.95,
+    ),
+    (
+        r"total\s*\(?(?:incl|inc\.|including)[^\n\d]{0,20}|total\s*ttc|montant\s*ttc|net\s*[àa]\s*payer|total\s*[àa]\s*payer",
+        0.95,
+    ),
+    (
+        r"gesamtbetrag|rechnungsbetrag|endbetrag|bruttobetrag|bruttosumme|gesamtsumme|zu\s*zahlen|zahlbetrag|summe\s*brutto|brutto\s*summe|rechnungssumme",
+        0.95,
+    ),
+    (r"totaal\s*(?:incl|inclusief)[^\n\d]{0,12}|te\s*betalen|totaalbedrag|totaal\s*bedrag", 0.95),
+    (
+        r"invoice\s*total|total\s*invoice|total\s*eur|total\s*usd|total\s*amount|totaal|total|summe|gesamt|montant\s*total",
+        0.8,
+    ),
+]
+NOT_TOTAL = re.compile(
+    r"sub\s*-?\s*total|zwischensumme|sous[\s-]*total|subtotaal|total\s*(?:excl|ex\.|exclusive|net|ht|hors)|"
+    r"totaal\s*excl|net\s*total|summe\s*netto|nettobetrag|total\s*(?:tax|vat|tva|gst|mwst)|"
+    r"total\s*(?:qty|quantity|items|pages|weight|hours|discount)|tax\s*total|montant\s*ht|"
+    r"total\s*(?:tva|btw)|totaal\s*btw|rabatt|discount|zuschl[äa]g|abschl[äa]g|anzahlung|skonto|"
+    r"(?:summe|betrag)\s*(?:ohne|exkl|excl|netto)|ohne\s*(?:ust|mwst)|prepaid|acompte|vorauszahlung"
+)
+SUBTOTAL_LABELS = re.compile(
+    r"sub\s*-?\s*total|zwischensumme|sous[\s-]*total|subtotaal|total\s*(?:excl\.?|exclusive|ex\.?)\s*(?:vat|tax|btw|gst)?|"
+    r"totaal\s*excl\.?(?:\s*btw)?|net\s*(?:total|amount)|summe\s*netto|nettobetrag|netto\s*betrag|"
+    r"gesamt\s*netto|nettosumme|total\s*ht|montant\s*ht|total\s*hors\s*taxes|net\s*value|"
+    r"(?:rechnungs)?summe\s*(?:ohne|exkl\.?|excl\.?)\s*(?:ust|mwst)\.?|net\s*total|total\s*net"
+)
+TAX_LABELS = re.compile(
+    r"(?<![a-z])(?:total\s*)?(?:vat|tax|sales\s*tax|gst|sst|mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer|"
+    r"tva|btw|igst|cgst|sgst)(?![a-z])(?:\s*(?:amount|total|betrag|\d{1,2}(?:[.,]\d{1,2})?\s*%))?|"
+    r"steuerbetrag|(?:ust|mwst)\.?-?betrag|montant\s*(?:de\s*la\s*)?tva|btw\s*bedrag|tax\s*amount"
+)
+
+
+def compile_labels(specs):
+    return [(re.compile(p), s) for p, s in specs]
+
+
+TOTAL_PATTERNS = compile_labels(TOTAL_LABELS)
+
+
+CROWDED = "on a line crowded with other amounts"
+
+
+def _amount_after(view: DocumentView, hit: LabelHit, below: bool = True):
+    """The amount that belongs to a label: on its row to the right, else just below it."""
+    words = hit.row.words[hit.after :]
+    amounts = view.amounts_in_words(words)
+    if amounts:
+        if len(amounts) <= 3:
+            value, span = amounts[-1]
+            return value, span, hit.row, "on the same line"
+        # Many figures on one line (a flattened table): which one is the label's is unclear.
+        value, span = amounts[0]
+        return value, span, hit.row, CROWDED
+    if below:
+        lx0 = hit.row.words[hit.first_word][1]
+        lx1 = hit.row.words[max(hit.first_word, hit.after - 1)][3]
+        for row in view.rows_below(hit.row, 2):
+            near = [w for w in row.words if w[3] >= lx0 - 5 and w[1] <= lx1 + 120]
+            found = view.amounts_in_words(near)
+            if found:
+                value, span = found[0]
+                return value, span, row, "below the label"
+    return None
+
+
+def find_totals(view: DocumentView) -> dict[str, Found | None]:
+    candidates: list[tuple[float, float, Found]] = []  # (score, order, found)
+    n_rows = len(view.rows) or 1
+    for pattern, strength in TOTAL_PATTERNS:
+        for hit in view.find_labels(pattern):
+            label_text = hit.row.text.lower()
+            if NOT_TOTAL.search(hit.label) or _excluded_total(label_text, hit):
+                continue
+            got = _amount_after(view, hit)
+            if not got:
+                continue
+            value, span, row, where = got
+            value = _signed(view, row, span, value)
+            position = view.pos(hit.row) / n_rows
+            if where == CROWDED:
+                strength = min(strength, 0.6)
+            score = strength + 0.1 * position
+            rule = f"label '{hit.row.words[hit.first_word][0]}{_rest(hit)}' {where}"
+            candidates.append((score, position, view.found(value, strength, row, span, rule)))
+    subtotal = _labelled_amount(view, SUBTOTAL_LABELS, "subtotal")
+    tax = _labelled_amount(
+        view,
+        TAX_LABELS,
+        "tax",
+        exclude=re.compile(
+            r"tax\s*(?:id|no|number|code|reg)|vat\s*(?:id|no|number|reg)|ust\s*-?id|btw\s*-?nr|tva\s*intra|%\s*$"
+        ),
+    )
+    total = None
+    if candidates:
+        candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
+        total = candidates[0][2]
+        if subtotal and tax:
+            for _s, _p, cand in candidates:
+                if abs(subtotal.value + tax.value - cand.value) < 0.011:
+                    total = cand
+                    break
+    agrees = total and subtotal and tax and abs(subtotal.value + tax.value - total.value) < 0.011
+    if not agrees:
+        triple = _totals_triple(view)
+        if triple is not None:
+            z, x, y = triple
+            if total is None or abs(total.value - z[0]) > 0.011:
+                same = [c for _s, _p, c in candidates if abs(c.value - z[0]) < 0.011]
+                total = (
+                    same[0]
+                    if same
+                    else view.found(
+                        z[0], 0.75, z[2], z[1], "the sum of net and tax amounts in the totals block"
+                    )
+                )
+            subtotal = view.found(x[0], 0.75, x[2], x[1], "net amount in the totals block")
+            tax = view.found(y[0], 0.75, y[2], y[1], "tax amount in the totals block")
+    if total is None and subtotal and tax:
+        value = round(subtotal.value + tax.value, 2)
+        total = Found(value, 0.55, subtotal.page, None, subtotal.source, "subtotal + tax")
+    if total is not None:
+        by_arithmetic = "in the totals block" in total.rule
+        if by_arithmetic:
+            pass  # found by the sum itself: the agreement is no extra evidence
+        elif subtotal and tax and abs(subtotal.value + tax.value - total.value) < 0.011:
+            total.confidence = min(0.99, total.confidence + 0.1)
+            total.rule += "; subtotal + tax agree"
+            subtotal.confidence = min(0.99, subtotal.confidence + 0.1)
+            tax.confidence = min(0.99, tax.confidence + 0.1)
+        elif subtotal and abs(subtotal.value - total.value) < 0.011 and not tax:
+            total.rule += "; equals the subtotal (no tax)"
+        elif subtotal and tax:
+            # The printed figures contradict each other: one of them was misread.
+            for f in (total, subtotal, tax):
+                f.confidence = min(f.confidence, 0.6)
+            total.rule += "; subtotal + tax do not agree"
+        else:
+            total.confidence *= 0.9
+    return {"total": total, "subtotal": subtotal, "tax": tax}
+
+
+def _signed(view: DocumentView, row: Row, span: list, value: float) -> float:
+    """The amount with the minus sign printed before it (a corrective invoice's negative
+    total); credit notes are turned into magnitudes afterwards."""
+    first = span[0]
+    i = row.words.index(first) if first in row.words else -1
+    before = row.words[i - 1][0] if i > 0 else ""
+    if first[0].lstrip().startswith(("-", "−")) or before in ("-", "−"):
+        return -value
+    return value
+
+
+def _totals_triple(view: DocumentView):
+    """Net, tax and gross amounts that add up (net + tax = gross, tax 2-27% of net) on the rows
+    that carry total or tax labels: arithmetic evidence when the labels are ambiguous."""
+    values = []
+    for row in view.label_rows:
+        text = row.text.lower()
+        if not (
+            any(p.search(text) for p, _s in TOTAL_PATTERNS)
+            or SUBTOTAL_LABELS.search(text)
+            or TAX_LABELS.search(text)
+        ):
+            continue
+        for value, span in view.amounts_in_words(row.words):
+            if value > 0:
+                values.append((value, span, row))
+    values.sort(key=lambda v: v[0], reverse=True)
+    return _adding_up(values[:30])
+
+
+def _adding_up(values: list) -> tuple | None:
+    """The first (gross, net, tax) among ``values`` (largest first) with net + tax = gross."""
+    # The values by their amount in cents: the ones within a cent of a wanted amount are
+    # looked up rather than searched for (the same first match as trying each in turn).
+    by_cents: dict[int, list[int]] = {}
+    for i, v in enumerate(values):
+        by_cents.setdefault(round(v[0] * 100), []).append(i)
+
+    def near(amount: float) -> list[int]:
+        c = round(amount * 100)
+        return sorted(i for k in range(c - 2, c + 3) for i in by_cents.get(k, ()))
+
+    for z in values:
+        for x in values:
+            y_value = round(z[0] - x[0], 2)
+            if not 0.02 * x[0] <= y_value <= 0.27 * x[0]:
+                continue
+            for j in near(y_value):
+                if abs(values[j][0] - y_value) < 0.011:
+                    return z, x, values[j]
+    # Two tax rates (7% and 19%): net + tax + tax = gross. The pairs by their sum in cents.
+    pairs: dict[int, list[tuple[int, int]]] = {}
+    for i, y1 in enumerate(values):
+        for j in range(i + 1, len(values)):
+            pairs.setdefault(round((y1[0] + values[j][0]) * 100), []).append((i, j))
+    for z in values:
+        for x in values:
+            y_value = round(z[0] - x[0], 2)
+            if not 0.02 * x[0] <= y_value <= 0.27 * x[0]:
+                continue
+            c = round(y_value * 100)
+            for i, j in sorted(p for k in range(c - 2, c + 3) for p in pairs.get(k, ())):
+                y1, y2 = values[i], values[j]
+                if y1 is not x and y2 is not x and abs(y1[0] + y2[0] - y_value) < 0.011:
+                    return z, x, (y_value, y1[1] + y2[1], y1[2])
+    return None
+
+
+def _rest(hit: LabelHit) -> str:
+    words = hit.row.words[hit.first_word + 1 : hit.after]
+    return (" " + " ".join(w[0] for w in words)) if words else ""
+
+
+def _excluded_total(row_text: str, hit: LabelHit) -> bool:
+    before = row_text[: row_text.find(hit.label)] if hit.label in row_text else ""
+    return bool(re.search(r"sub\s*-?$|zwischen$|sous[\s-]*$", before.strip()))
+
+
+def _labelled_amount(
+    view: DocumentView, pattern: re.Pattern, name: str, exclude=None
+) -> Found | None:
+    best = None
+    for hit in view.find_labels(pattern):
+        if exclude and exclude.search(
+            hit.row.text.lower()[hit.row.text.lower().find(hit.label) :][: len(hit.label) + 12]
+        ):
+            continue
+        if (
+            name == "tax"
+            and NOT_TOTAL.search(hit.row.text.lower()) is None
+            and re.search(r"total|summe|gesamt|totaal", hit.row.text.lower())
+            and not re.search(r"vat|tax|tva|btw|mwst|ust|gst", hit.label)
+        ):
+            continue
+        got = _amount_after(view, hit)
+        if not got:
+            continue
+        value, span, row, where = got
+        value = _signed(view, row, span, value)
+        rule = f"label '{hit.label.strip()}' {where}"
+        f = view.found(value, 0.75, row, span, rule)
+        if best is None or view.pos(hit.row) > view.pos(best[0]):
+            best = (hit.row, f)
+    return best[1] if best else None

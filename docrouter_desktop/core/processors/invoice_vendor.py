@@ -1,0 +1,307 @@
+"""An invoice's seller and its address: names at the top weighed against names the rest of
+the document gives the seller (bank account holder, legal notice, "sold by", web address).
+"""
+
+from __future__ import annotations
+
+import re
+
+from docrouter_desktop.core.processors import currency as cur
+from docrouter_desktop.core.processors.base import DocumentView, Found, clean_value
+
+BILL_TO = re.compile(
+    r"bill(?:ed)?\s*to|ship(?:ped)?\s*to|sold\s*to|deliver\s*to|customer|client|recipient|"
+    r"rechnungsempf[äa]nger|lieferanschrift|kunde|empf[äa]nger|factur[ée]\s*[àa]|adresse\s*de\s*livraison|"
+    r"destinataire|klant|afleveradres|factuuradres"
+)
+COMPANY_SUFFIX = re.compile(
+    r"\b(gmbh|ag|kg|ohg|ug|e\.k\.|ltd|limited|llc|l\.l\.c|inc|corp|corporation|co\.|company|plc|"
+    r"b\.v\.|bv|n\.v\.|nv|sarl|sas|s\.a\.s|s\.a\.|sa|eurl|pvt|private|sdn\.?\s*bhd|bhd|pte|oy|ab|as|s\.r\.l|srl|"
+    r"gbr|mbh)(?!\w)",
+    re.IGNORECASE,
+)
+HEADING_WORDS = re.compile(
+    r"^(invoice|tax\s*invoice|rechnung|facture|factuur|credit\s*note|gutschrift|avoir|receipt|"
+    r"page|seite|original|copy|duplicate|bill|statement|quote|angebot|devis|offerte)\b",
+    re.IGNORECASE,
+)
+
+
+# Phrases that name the seller anywhere on the page: the account holder of the bank details,
+# "sold by", the legal notice of a French company, a copyright line.
+SELLER_PHRASES = re.compile(
+    r"(?:sold\s*by|verkauft\s*von|vendu\s*par|verkocht\s*door|titulaire\s*du\s*compte|"
+    r"kontoinhaber|account\s*(?:holder|name)|beneficiary|beg[üu]nstigter|rekeninghouder|"
+    r"ten\s*name\s*van|t\.n\.v\.|payable\s*to|payment\s*received\s*by|©|\(c\)\s*\d{4}|"
+    r"(?:seller|supplier|vendor|verk[äa]ufer|lieferant|fournisseur|vendeur|leverancier)\s*:)"
+    r"\s*:?\s*(?P<name>[A-Za-zÀ-ÿ0-9&.,' -]{2,60}?)\s*(?=$|[,;–|(]|\s-\s|\s{2}|\s(?:paid|iban|bic)\b)",
+    re.IGNORECASE,
+)
+# What each of the SELLER_PHRASES needs in a line (lower case): an ASCII line that has none of
+# these holds no seller phrase, and the slow search is skipped (for ASCII text, IGNORECASE is
+# the same as comparing in lower case).
+SELLER_CUES = (
+    ("sold", "by"), ("verkauft", "von"), ("vendu", "par"), ("verkocht", "door"),
+    ("titulaire", "compte"), ("kontoinhaber",), ("account", "holder"), ("account", "name"),
+    ("beneficiary",), ("begunstigter",), ("rekeninghouder",), ("ten", "name", "van"),
+    ("t.n.v.",), ("payable", "to"), ("payment", "received", "by"), ("(c)",),
+    ("seller", ":"), ("supplier", ":"), ("vendor", ":"), ("verkaufer", ":"), ("lieferant", ":"),
+    ("fournisseur", ":"), ("vendeur", ":"), ("leverancier", ":"),
+)  # fmt: skip
+
+
+def may_match(line: str, cues) -> bool:
+    """False only for an ASCII line that holds none of the cues (each a tuple of words the
+    line must all hold, in lower case): a pattern needing one of them cannot match it."""
+    if not line.isascii():
+        return True
+    low = line.lower()
+    return any(all(w in low for w in cue) for cue in cues)
+
+
+# "Free SAS au capital de ...", "QualityHosting AG Vorstand: ...": a legal notice in a footer.
+LEGAL_NOTICE = re.compile(
+    r"^(?P<name>[A-Za-zÀ-ÿ0-9&.' -]{2,40}?\s(?:SAS|SARL|SA|SASU|EURL|GmbH|AG|KG|B\.V\.|BV|N\.V\.|"
+    r"Ltd\.?|Limited|Inc\.?|LLC|Pvt\.?\s*Ltd\.?))\s+(?:au\s*capital|mit\s*sitz|vorstand|"
+    r"gesch[äa]ftsf[üu]hr|handelsregister|registered|kvk|si[èe]ge|rcs|is\s*registered)",
+    re.IGNORECASE,
+)
+LEGAL_NOTICE_CUES = (
+    ("capital",), ("sitz",), ("vorstand",), ("gesch",), ("handelsregister",), ("registered",),
+    ("kvk",), ("siege",), ("rcs",),
+)  # fmt: skip
+NAME_WITH_FORM = re.compile(
+    r"(?:[A-ZÀ-Ý][\w&'’.-]*\s+){1,4}?(?:B\.V\.|N\.V\.|GmbH(?:\s*&\s*Co\.?\s*KG)?|AG|Ltd\.?|"
+    r"Limited|Inc\.?|LLC|SARL|SAS|S\.A\.|BV|NV|Pvt\.?\s*Ltd\.?|PLC|plc)(?!\w)"
+)
+SENDER_LINE = re.compile(r"\s(?:-|–|·|•|\|)\s")
+WEBMAIL = {
+    "gmail",
+    "googlemail",
+    "yahoo",
+    "hotmail",
+    "outlook",
+    "live",
+    "gmx",
+    "web",
+    "icloud",
+    "example",
+    "fake",
+    "aol",
+    "mail",
+    "protonmail",
+    "orange",
+    "wanadoo",
+    "t-online",
+}
+HEADING_AFFIX = re.compile(
+    r"^(?:(?:tax\s*)?invoice|rechnung|facture|factuur|credit\s*note|gutschrift|receipt|quittung)"
+    r"[\s.:#-]*|[\s.:#-]*(?:(?:tax\s*)?invoice|rechnung|facture|factuur)$",
+    re.IGNORECASE,
+)
+
+
+# ASCII characters that are not letters or digits: what _fold drops from an ASCII text.
+_ASCII_PUNCTUATION = {c: None for c in range(128) if not chr(c).isalnum()}
+
+
+def _fold(text: str) -> str:
+    if text.isascii():  # the same, at a fraction of the cost on a long document
+        return text.lower().translate(_ASCII_PUNCTUATION)
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+# Line breaks that str.splitlines knows besides "\n".
+_OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
+
+
+def _lines_with_cues(text: str, lower: str, cue_sets) -> list[str]:
+    """The lines of ``text`` for which ``may_match`` holds with any of ``cue_sets``, in order.
+    In an ASCII text the lines are found from where each cue's first word occurs, rather than
+    by trying every line of a long document."""
+    if not text.isascii() or any(b in text for b in _OTHER_BREAKS):
+        return [line for line in text.splitlines() if any(may_match(line, c) for c in cue_sets)]
+    starts = set()
+    for cues in cue_sets:
+        for cue in cues:
+            pos = 0
+            while (i := lower.find(cue[0], pos)) >= 0:
+                a = lower.rfind("\n", 0, i) + 1
+                b = lower.find("\n", i)
+                b = len(lower) if b < 0 else b
+                line = lower[a:b]
+                if all(w in line for w in cue):
+                    starts.add(a)
+                pos = b + 1
+    lines = []
+    for a in sorted(starts):
+        b = text.find("\n", a)
+        lines.append(text[a : b if b >= 0 else len(text)])
+    return lines
+
+
+def _domain_stems(text: str) -> set[str]:
+    stems = set()
+    for m in re.finditer(r"(?:@|www\.|https?://)([a-z0-9.-]+)\.[a-z]{2,6}\b", text.lower()):
+        labels = [x for x in m.group(1).split(".") if x and x != "www"]
+        if labels:
+            stem = labels[-1].replace("-", "")
+            if len(stem) >= 3 and stem not in WEBMAIL:
+                stems.add(stem)
+    return stems
+
+
+def _vendor_name(text: str) -> str:
+    text = re.sub(r"\S+@\S+|(?:https?://|www\.)\S+", " ", text)
+    name = clean_value(HEADING_AFFIX.sub("", clean_value(text)))
+    return clean_value(HEADING_AFFIX.sub("", name))
+
+
+def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
+    """The seller: names at the top of the first page (large type, a company suffix, the
+    sender line above the window address) weighed against names the rest of the document
+    gives the seller (bank account holder, legal notice, "sold by", its web address), and
+    away from the bill-to block."""
+    first_page = view.rows_on(view.rows[0].page) if view.rows else []
+    if not first_page:
+        return None, None
+    page_h = view.page_sizes.get(first_page[0].page, (0, 1000))[1] or 1000
+    bill_to_rows = set()
+    for hit in view.find_labels(BILL_TO, first_page):
+        i = first_page.index(hit.row)
+        for r in first_page[i : i + 5]:
+            bill_to_rows.add(id(r))
+    folded_doc = _fold(view.text)
+    stems = _domain_stems(view.text)
+    # name -> (score, row or None, words, rule)
+    cands: dict[str, list] = {}
+
+    def add(name: str, score: float, row, words, rule: str) -> None:
+        key = _fold(name)
+        if len(key) < 2 or not re.search(r"[A-Za-zÀ-ÿ]{2}", name):
+            return
+        c = cands.get(key)
+        if c is None or score > c[0]:
+            cands[key] = [score, row, words, rule, name]
+
+    for i, row in enumerate(first_page[:40]):
+        if row.top > page_h * 0.45:
+            break
+        for seg in row.segments or []:
+            text = clean_value(seg.text)
+            name = _vendor_name(text)
+            if len(name) < 2:
+                continue
+            score = 0.0
+            if HEADING_WORDS.match(text) and not name:
+                continue
+            if re.search(r"\d{3,}|tel|fax|phone|iban|bic|vat|ust|page|seite", name.lower()):
+                score -= 1.5
+            if id(row) in bill_to_rows:
+                score -= 2.5
+            if re.search(r"invoice|rechnung|facture|factuur|date|datum|:", name.lower()):
+                score -= 1.0
+            if re.search(r"\d", name):
+                score -= 1.0
+            if re.fullmatch(r"[A-Z]{2,3}", name) or name.upper() in cur.CODES:
+                score -= 1.5
+            if "_" in name or not re.match(r"[\w(\"'@]", name):
+                score -= 2.0
+            tokens = name.split()
+            singles = sum(len(t.strip(".,")) == 1 and t[0].isalpha() for t in tokens)
+            if len(tokens) >= 3 and singles * 2 >= len(tokens):
+                score -= 2.0  # letters spaced out by OCR ("FACTU U R."), not a name
+            if len(row.segments or []) >= 3:  # a table header or a line of labels
+                score -= 1.5
+            if (
+                len(name.split()) == 1
+                and name[:1].isupper()
+                and name[1:].islower()
+                and len(name) > 3
+            ):
+                score -= 0.5  # a single capitalised word is more often a label than a name
+            score += min(row.height / 8.0, 2.5)
+            score -= i * 0.08
+            add(name, score, row, seg.words, "name at the top of the first page")
+            # "FACTU U R. Coolblue B.V.": the capitalised words that end in a legal form.
+            for m in NAME_WITH_FORM.finditer(text):
+                if text[m.end() :].strip(" ,;.-"):
+                    continue  # only junk before the name is cut ("Rohstoff AG Salzgitter" stays)
+                company = re.split(r"(?<=\b[A-Z]\.)\s+(?=[A-Z][a-z])", m.group(0))[-1]
+                if company != name:
+                    add(company, score + 0.3, row, seg.words, "company name at the top")
+        parts = SENDER_LINE.split(row.text)
+        if len(parts) >= 3 and any(re.search(r"\d{4,5}", p) for p in parts[1:]):
+            name = clean_value(parts[0])
+            add(name, 2.5, row, row.words, "sender line above the address")
+    # Lines that cannot hold a seller phrase or a legal notice are skipped quickly; only the
+    # cues the document holds somewhere are looked for in each line.
+    seller_cues = [cue for cue in SELLER_CUES if all(w in view.lower for w in cue)]
+    legal_cues = [cue for cue in LEGAL_NOTICE_CUES if all(w in view.lower for w in cue)]
+    for line in _lines_with_cues(view.text, view.lower, (seller_cues, legal_cues)):
+        if may_match(line, seller_cues):
+            for m in SELLER_PHRASES.finditer(line):
+                add(clean_value(m.group("name")), 1.5, None, [], "named as the seller")
+        m = LEGAL_NOTICE.match(line.strip()) if may_match(line, legal_cues) else None
+        if m:
+            add(clean_value(m.group("name")), 1.5, None, [], "the company's legal notice")
+    if not cands:
+        return None, None
+    for key, c in cands.items():
+        name = c[4]
+        if COMPANY_SUFFIX.search(name):
+            c[0] += 1.5
+        core = _fold(COMPANY_SUFFIX.sub("", name)) or key
+        key = core
+        repeats = folded_doc.count(core) - 1 if len(core) >= 3 else 0
+        if repeats > 0:
+            c[0] += min(repeats, 3) * 0.8
+            c.append("named again further on")
+        if any(stem in key or (len(key) >= 4 and key in stem) for stem in stems):
+            c[0] += 2.0
+            c.append("matches its web or e-mail address")
+        if c[1] is not None and id(c[1]) in bill_to_rows:
+            c[0] -= 1.0
+    ranked = sorted(cands.values(), key=lambda c: c[0], reverse=True)
+    score, row, words, rule, name, *why = ranked[0]
+    margin = score - ranked[1][0] if len(ranked) > 1 else score
+    corroborated = bool(why) or rule != "name at the top of the first page"
+    # A name at the top, with a legal form, that the document repeats further on.
+    letterhead = (
+        rule == "name at the top of the first page"
+        and COMPANY_SUFFIX.search(name)
+        and "named again further on" in why
+        and margin > 1.0
+    )
+    if (score > 5.5 and margin > 2.0 and corroborated) or letterhead:
+        conf = 0.85
+    else:
+        conf = 0.7 if score > 2.5 else 0.5
+    rule = "; ".join(
+        [rule + (" with a company suffix" if COMPANY_SUFFIX.search(name) else "")] + why
+    )
+    if row is None:
+        vendor = Found(name, conf, None, None, view.source(first_page[0].page), rule)
+        return vendor, None
+    vendor = view.found(name, conf, row, words, rule)
+    # Address: the next rows below, left-aligned with the name, until a blank gap.
+    addr_rows = []
+    i = first_page.index(row)
+    for r in first_page[i + 1 : i + 5]:
+        if r.top - (addr_rows[-1].bottom if addr_rows else row.bottom) > 2.5 * max(r.height, 1):
+            break
+        t = r.text.lower()
+        if re.search(r"tel|fax|phone|@|www|iban|vat|ust|invoice|rechnung|facture", t):
+            break
+        addr_rows.append(r)
+    address = None
+    if addr_rows and any(re.search(r"\d", r.text) for r in addr_rows):
+        words = [w for r in addr_rows for w in r.words]
+        address = view.found(
+            ", ".join(clean_value(r.text) for r in addr_rows),
+            0.5,
+            addr_rows[0],
+            words,
+            "lines under the vendor name",
+        )
+    return vendor, address

@@ -1,0 +1,152 @@
+"""An invoice's line items: the table rows under a header of description and amount columns."""
+
+from __future__ import annotations
+
+import re
+from itertools import repeat
+from operator import itemgetter
+
+from docrouter_desktop.core.processors.base import DocumentView, amounts_in_words, clean_value
+from docrouter_desktop.core.processors.layout import Row
+
+HEADER_WORDS = {
+    "description": "description",
+    "item": "description",
+    "items": "description",
+    "product": "description",
+    "article": "description",
+    "beschreibung": "description",
+    "bezeichnung": "description",
+    "artikel": "description",
+    "leistung": "description",
+    "désignation": "description",
+    "designation": "description",
+    "libellé": "description",
+    "omschrijving": "description",
+    "product/dienst": "description",
+    "service": "description",
+    "details": "description",
+    "qty": "quantity",
+    "quantity": "quantity",
+    "menge": "quantity",
+    "anzahl": "quantity",
+    "quantité": "quantity",
+    "qté": "quantity",
+    "aantal": "quantity",
+    "units": "quantity",
+    "hours": "quantity",
+    "price": "unit_price",
+    "rate": "unit_price",
+    "unit": "unit_price",
+    "preis": "unit_price",
+    "einzelpreis": "unit_price",
+    "prix": "unit_price",
+    "prijs": "unit_price",
+    "p.u.": "unit_price",
+    "stückpreis": "unit_price",
+    "amount": "amount",
+    "total": "amount",
+    "betrag": "amount",
+    "gesamt": "amount",
+    "gesamtpreis": "amount",
+    "montant": "amount",
+    "bedrag": "amount",
+    "totaal": "amount",
+    "summe": "amount",
+    "net": "amount",
+}
+STOP_ROW = re.compile(
+    r"sub\s*-?total|zwischensumme|sous[\s-]*total|subtotaal|^total|^totaal|^summe|^gesamt|net\s*total|vat|tax|mwst|tva|btw"
+)
+
+
+def find_line_items(view: DocumentView) -> list[dict]:
+    """Table rows under a header, page by page (a header holds on its own page only); a
+    page's may have been found where the page was extracted (``PageLayout.line_items``)."""
+    items: list[dict] = []
+    for page in view.pages:
+        layout = page.layout
+        if layout is not None and layout.line_items is not None:
+            items.extend(layout.line_items)
+        else:
+            items.extend(line_items_on_page(view.rows_on(page.number)))
+        if len(items) >= MAX_LINE_ITEMS:
+            break
+    return items[:MAX_LINE_ITEMS]
+
+
+MAX_LINE_ITEMS = 500
+
+
+_NUMERAL = re.compile(r"[\d.,]+")
+_QUANTITY = re.compile(r"\d+(?:[.,]\d+)?")
+
+_TEXT = itemgetter(0)  # a word's text
+
+
+def line_items_on_page(rows: list[Row]) -> list[dict]:
+    """The line items among one page's rows: a pure function of the rows."""
+    items: list[dict] = []
+    header = None
+    for row in rows:
+        if header is None:
+            # The header words of the row, looked up on the whole row at once; most rows
+            # hold fewer than two and are passed over.
+            forms = map(str.strip, map(str.lower, map(_TEXT, row.words)), repeat(":."))
+            keys = list(map(HEADER_WORDS.get, forms))
+            if len(keys) - keys.count(None) < 2:
+                continue
+            cols = {}
+            for w, key in zip(row.words, keys, strict=True):
+                if key and key not in cols:
+                    cols[key] = (w[1], w[3])
+            if (
+                len(cols) >= 2
+                and "description" in cols
+                and ("amount" in cols or "unit_price" in cols)
+            ):
+                header = (row, cols)
+            continue
+        text = row.text.lower()
+        if STOP_ROW.search(text):
+            header = None
+            continue
+        amounts = amounts_in_words(row.words)
+        if not amounts:
+            continue
+        hrow, cols = header
+        first_num_x = amounts[0][1][0][1]
+        desc_words = [
+            w for w in row.words if w[3] <= first_num_x - 1 and not _NUMERAL.fullmatch(w[0])
+        ]
+        description = clean_value(" ".join(w[0] for w in desc_words))
+        if not description:
+            continue
+        item = {"description": description, "quantity": None, "unit_price": None, "amount": None}
+        for value, span in amounts:
+            cx = (span[0][1] + span[-1][3]) / 2
+            best = min(
+                (k for k in cols if k != "description"),
+                key=lambda k: abs((cols[k][0] + cols[k][1]) / 2 - cx),
+                default=None,
+            )
+            if best and item.get(best) is None:
+                item[best] = value
+        if item["amount"] is None:
+            item["amount"] = amounts[-1][0]
+        qty_words = [
+            w
+            for w in row.words
+            if _QUANTITY.fullmatch(w[0]) and w[1] > first_num_x - 200 and w not in desc_words
+        ]
+        if item["quantity"] is None and "quantity" in cols:
+            qx = (cols["quantity"][0] + cols["quantity"][1]) / 2
+            for w in qty_words:
+                if abs((w[1] + w[3]) / 2 - qx) < 40:
+                    try:
+                        item["quantity"] = float(w[0].replace(",", "."))
+                    except ValueError:
+                        pass
+                    break
+        items.append(item)
+    return items

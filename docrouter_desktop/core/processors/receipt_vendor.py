@@ -1,0 +1,241 @@
+"""A receipt's shop: its name at the top, OCR slips in trade words read back, and its address."""
+
+from __future__ import annotations
+
+import re
+
+from docrouter_desktop.core.processors.base import DocumentView, Found, clean_value
+
+ADDRESS_STOP = re.compile(
+    r"(?<![a-z])(tel|fax|phone|mobile|whatsapps?|h/p|hp|gst|sst|tax|reg|receipt|invoice|cashier|date|time|table|doc|bill|www|e-?mail|@|c[o0]\.\s*n[o0])(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+SHOP_SUFFIX = re.compile(
+    r"(?<![a-z])(sdn\.?\s*bh[a-z]?d?|bhd|s/b|enterprise|trading|restaurant|restoran|mart|store|"
+    r"shop|market|supermarket|pharmacy|bakeries|bakery|cafe|kedai|ltd|limited|gmbh|inc|llc|"
+    r"b\.v\.|s\.a\.r\.l|sarl|plc|pte|co\.)(?![a-z])",
+    re.IGNORECASE,
+)
+LEGAL_FORM = re.compile(
+    r"(?<![a-z])(sdn\.?\s*bh[a-z]?d?|bhd|s/b|ltd|limited|gmbh|inc|llc|b\.v\.|sarl|plc|pte)(?![a-z])",
+    re.IGNORECASE,
+)
+REG_NUMBER = re.compile(
+    r"[\(\[]?\s*(?:co\.?\s*)?(?:reg|company)?\.?\s*(?:no\.?)?[:\s]*\d[\d\s]{4,}\s*-?\s*[a-z]?\s*[\)\]]?\W*$",
+    re.IGNORECASE,
+)
+
+
+ADDRESS_WORDS = re.compile(
+    r"^(no\.?\s*\d|lot\s|\d+\s*,)|(?<![a-z])(jalan|jln|road|rd|street|st|strasse|straße|rue|"
+    r"straat|weg|avenue|ave|lorong|persiaran|taman|tmn|bandar|floor|flr|building|plaza)(?![a-z])|"
+    r"(?<!\d)\d{5}(?!\d)|^(?:malaysia|singapore|indonesia|thailand|germany|deutschland|france|"
+    r"nederland|netherlands|belgi[eë]|belgique|united\s*kingdom|india)\W*$"
+)
+
+
+# Five digits end an address as its postcode, but not the lot or house number that starts one
+# ("LOT 26151 BANDAR SG LONG", "LOT P.T. 33198, BATU 4").
+POSTCODE = re.compile(r"(?<![\d-])(?<!\d )\d{5}(?![\d-])")
+LOT_NUMBER = re.compile(
+    r"(?:^|\b)(?:lot|no|unit|plot)\b[\s.:#]*(?:[a-z]{1,2}\.\s*){0,2}\d{5}\b", re.I
+)
+
+
+def _has_postcode(text: str) -> bool:
+    """Whether a line holds a postcode: five digits other than a lot or house number."""
+    return bool(POSTCODE.search(LOT_NUMBER.sub("", text)))
+
+
+def _readable(row) -> bool:
+    """Whether OCR read a row as words rather than as a logo or smudge."""
+    tokens = [w[0] for w in row.words]
+    wordlike = [t for t in tokens if re.fullmatch(r"[\W]*[A-Za-z][A-Za-z'.&/-]+[\W]*", t)]
+    long = [t for t in wordlike if sum(c.isalpha() for c in t) >= 3]
+    if not long or (len(wordlike) < 0.6 * len(tokens) and len(long) < 2):
+        return False
+    conf = sum(w[5] for w in row.words) / len(row.words)
+    return conf >= 0.55 or view_is_text(row)
+
+
+def view_is_text(row) -> bool:
+    return all(w[5] >= 0.999 for w in row.words)
+
+
+# OCR slips in legal forms, read back to the form: "SDN BH0", "SON BHD", "SDN BEITD".
+_LEGAL_FORM_SLIPS = [
+    (re.compile(r"\bS[DO0][NM]\.?\s*B[A-Z]{1,3}[DO0]?\b"), "SDN BHD"),
+    (re.compile(r"(?<=\s)[5S]/[B8]\b"), "S/B"),
+    (re.compile(r"(?<=[A-Z.])¥|¥(?=[A-Z.])"), "Y"),
+]
+
+
+# Words that name a kind of business, as shops print them (English, Malay, German, French,
+# Dutch). A vendor word one OCR slip away from one of them is read back to it: "KEDAT" -> "KEDAI".
+BUSINESS_WORDS = frozenset(
+    """kedai runcit restoran restaurant bakery bakeries hardware electrical stationery trading
+    enterprise enterprises marketing international supermarket minimarket pharmacy farmasi
+    service services station syarikat perniagaan bookstore furniture market distributor
+    industries holdings corporation company printing electronics boutique bistro kitchen
+    catering motors engineering supplies supply trader traders store stores mart
+    bäckerei apotheke metzgerei getränke boulangerie pharmacie librairie épicerie
+    bakkerij apotheek slagerij""".split()
+)
+# Letters OCR takes for one another in print (upper case, as receipts print their names).
+_OCR_CONFUSABLE = [
+    set(g)
+    for g in ("IT1L|J!", "O0DQUC", "UV", "A4", "S5$", "B8ER", "G6C", "Z2", "MHNW", "EF", "PF")
+]
+
+
+def _confusable(a: str, b: str) -> bool:
+    return any(a in g and b in g for g in _OCR_CONFUSABLE)
+
+
+def repair_business_words(name: str) -> str:
+    """A shop name whose trade words OCR misread by one confusable letter, read back:
+    ``KEDAT RUNCIT`` -> ``KEDAI RUNCIT``. Other words and the case stay as they are."""
+
+    def fix(m: re.Match) -> str:
+        word = m.group(0)
+        if len(word) < 5 or word.lower() in BUSINESS_WORDS:
+            return word
+        upper = word.upper()
+        for known in BUSINESS_WORDS:
+            if len(known) != len(word):
+                continue
+            diff = [(a, b) for a, b in zip(upper, known.upper(), strict=True) if a != b]
+            if len(diff) == 1 and _confusable(*diff[0]):
+                return known.upper() if word.isupper() else known.capitalize()
+        return word
+
+    return re.sub(r"[^\W_][\w$|!]*", fix, name)
+
+
+def _without_trailing_fragments(name: str, words: list) -> str:
+    """A shop name printed in capitals without the lower-case words OCR was unsure of at its
+    end: what a smudged or oversized last word is read as (``RESTORAN WAN sce``)."""
+    kept = name
+    for w in reversed(words):
+        text = w[0]
+        if not (w[5] < 0.5 and text.isalpha() and text.islower() and kept.endswith(" " + text)):
+            break
+        if SHOP_SUFFIX.fullmatch(text):
+            break  # "sdn bhd", "trading": part of the name whatever its case
+        kept = kept[: -len(text)].rstrip()
+    letters = [c for c in kept if c.isalpha()]
+    if len(letters) < 3 or sum(c.isupper() for c in letters) < 0.9 * len(letters):
+        return name
+    return clean_value(kept)
+
+
+def _shop_name(text: str) -> str:
+    name = clean_value(text)
+    for pattern, form in _LEGAL_FORM_SLIPS:
+        name = pattern.sub(form, name)
+    cut = re.sub(
+        r"\s*[\(\[]?\s*(?:co\.?\s*)?(?:reg\.?\s*)?(?:no\.?\s*)?:?\s*\d{5,}[\s-]*[A-Za-z]?\s*[\)\]]?\W*$",
+        "",
+        name,
+    )
+    return clean_value(cut) or name
+
+
+def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
+    """The shop: a readable line at the top, preferring one that names a business (Sdn Bhd,
+    Enterprise, Restaurant, Ltd...), and the address lines printed under it."""
+    first_page = view.rows[0].page if view.rows else 1
+    rows = [r for r in view.rows if r.page == first_page][:15]
+    candidates = []
+    for i, row in enumerate(rows):
+        text = clean_value(row.text)
+        low = text.lower()
+        if ADDRESS_STOP.search(text) or view.dates_in_words(row.words):
+            if candidates:
+                break
+            continue
+        if not _readable(row) or re.search(r"receipt|invoice|welcome|copy|tax", low):
+            continue
+        if ADDRESS_WORDS.search(low) and not SHOP_SUFFIX.search(text):
+            continue
+        candidates.append((i, row, text))
+        if len(candidates) >= 4:
+            break
+    if not candidates:
+        return None, None
+    named = [c for c in candidates if SHOP_SUFFIX.search(c[2])]
+    # The legal entity ("... SDN BHD") over a trading name above it ("KIKU RESTAURANT").
+    legal = [c for c in named if LEGAL_FORM.search(c[2])]
+    i, row, text = (legal or named or candidates)[0]
+    words = list(row.words)
+    # A name carried on two lines ("... HARDWARE &" / "ELECTRICAL", "... SDN" / "BHD")
+    if i + 1 < len(rows) and row.text.rstrip().endswith(("&", " -", " AND", " and")):
+        text = text + " " + clean_value(rows[i + 1].text)
+        words += rows[i + 1].words
+        i += 1
+    elif (
+        i + 1 < len(rows)
+        and re.fullmatch(
+            r"\(?[\w\s.&()-]*(sdn\.?\s*bhd|bhd|ltd|gmbh|inc)\.?\)?",
+            rows[i + 1].text.strip(),
+            re.IGNORECASE,
+        )
+        and not SHOP_SUFFIX.search(text)
+    ):
+        text = text + " " + clean_value(rows[i + 1].text)
+        words += rows[i + 1].words
+        i += 1
+    ocr = view.sources.get(row.page) == "ocr"
+    conf = 0.82 if named else 0.6
+    if ocr:
+        conf = min(conf, 0.75)
+    rule = (
+        "business name at the top of the receipt" if named else "first readable line of the receipt"
+    )
+    name = _shop_name(text)
+    if ocr:
+        fixed = repair_business_words(name)
+        if fixed != name:
+            name, rule = fixed, rule + "; a misread letter in a trade word read back"
+        kept = _without_trailing_fragments(name, words)
+        if kept != name:
+            name, rule = kept, rule + "; an unsure lower-case fragment after the name left out"
+    vendor = view.found(name, conf, row, words, rule)
+    addr_rows = []
+    for r in rows[i + 1 :]:
+        t = r.text.strip()
+        if not addr_rows and (REG_NUMBER.fullmatch(t) or re.fullmatch(r"[\W\d]*", t)):
+            continue
+        if ADDRESS_STOP.search(t) or view.dates_in_words(r.words):
+            if addr_rows and any(ADDRESS_WORDS.search(a.text.lower()) for a in addr_rows):
+                break
+            addr_rows = []  # a branch name or a slogan, not the address: look further down
+            continue
+        if not addr_rows and not _readable(r) and not re.search(r"\d", t):
+            continue
+        addr_rows.append(r)
+        if len(addr_rows) >= 5:
+            break
+        if _has_postcode(t):
+            # The postcode line ends an address, unless a state or country follows on its own.
+            nxt = rows[rows.index(r) + 1] if rows.index(r) + 1 < len(rows) else None
+            if (
+                nxt is not None
+                and re.fullmatch(r"[A-Za-z .]{3,30}", nxt.text.strip())
+                and not ADDRESS_STOP.search(nxt.text)
+            ):
+                addr_rows.append(nxt)
+            break
+    address = None
+    if addr_rows:
+        words = [w for r in addr_rows for w in r.words]
+        address = view.found(
+            ", ".join(clean_value(r.text) for r in addr_rows),
+            0.5,
+            addr_rows[0],
+            words,
+            "lines under the shop name",
+        )
+    return vendor, address
