@@ -367,7 +367,7 @@ class Runner:
             self._last_renew = now
 
     def _emit(self, kind: str, active: _Active, error: str | None = None) -> None:
-        done = active.pages_total if kind == "completed" else sum(1 for _ in active.pages)
+        done = active.pages_total if kind == "completed" else len(active.pages)
         try:
             self.on_event(
                 JobEvent(
