@@ -174,22 +174,51 @@ def cmd_samples(args, library_dir: Path) -> int:
 
 
 def _print_results_table(rows: list[ExportRow]) -> None:
-    table = Table(title="Results", show_lines=False)
-    for col in ("file", "status", "processor", "vendor", "number", "date", "total", "currency"):
-        table.add_column(col, overflow="fold")
+    """The samples' results, one line each. The status column shows only when a document did
+    not complete (its reason follows in the summary)."""
+    columns = ["file", "status", "processor", "vendor", "number", "date", "total"]
+    cells = []
     for r in rows:
         f = r.result.fields if r.result else {}
-        table.add_row(
-            Path(r.file).name,
-            r.status if not r.error else f"{r.status}: {r.error}",
-            r.result.processor_type if r.result else "",
-            str(f.get("vendor") or ""),
-            str(f.get("invoice_number") or ""),
-            str(f.get("date") or ""),
-            f"{f['total']:.2f}" if isinstance(f.get("total"), (int, float)) else "",
-            str(f.get("currency") or ""),
+        total = f.get("total")
+        cells.append(
+            [
+                Path(r.file).name,
+                r.status,
+                r.result.processor_type if r.result else "",
+                str(f.get("vendor") or ""),
+                str(f.get("invoice_number") or ""),
+                str(f.get("date") or ""),
+                f"{total:.2f} {f.get('currency') or ''}".strip()
+                if isinstance(total, (int, float))
+                else "",
+            ]
         )
-    out.print(table)
+    if all(r.status == "completed" for r in rows):
+        columns.remove("status")
+        cells = [c[:1] + c[2:] for c in cells]
+    out.print(fitted_table("Results", columns, cells, ("file", "vendor"), out.width))
+
+
+def fitted_table(title: str, columns, rows, flexible, width: int, caption=None) -> Table:
+    """A table of one line per row within ``width`` columns: every column keeps the width of
+    its longest cell but the ``flexible`` ones, which share what is left and cut their cells
+    with an ellipsis."""
+    table = Table(title=title, box=box.SIMPLE_HEAD, caption=caption)
+    natural = [max([len(col)] + [len(r[i]) for r in rows]) for i, col in enumerate(columns)]
+    shrink = [i for i, col in enumerate(columns) if col in flexible]
+    # Each cell is padded by a space each side and set apart by one more, and the table has
+    # an edge each side.
+    fixed = sum(w for i, w in enumerate(natural) if i not in shrink) + 3 * len(columns) + 1
+    share = max(6, (width - fixed) // max(1, len(shrink)))
+    for i, col in enumerate(columns):
+        if i in shrink:
+            table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=share)
+        else:
+            table.add_column(col, no_wrap=True, min_width=natural[i])
+    for row in rows:
+        table.add_row(*row)
+    return table
 
 
 # --- library commands ----------------------------------------------------------------------
@@ -222,11 +251,6 @@ SHORT_ID = 16  # "doc_" and 12 hex digits: unique among millions of documents
 def documents_table(docs, total: int, width: int) -> Table:
     """The ``list`` table for a terminal ``width`` columns wide, one line per document."""
     wide = width >= WIDE_LISTING
-    table = Table(
-        title=f"{len(docs)} of {total} documents",
-        box=box.SIMPLE_HEAD,
-        caption=None if wide else "ids shortened: any unique start of an id works",
-    )
     columns = ["id", "name", "status", "vendor", "date", "total"]
     if wide:
         columns[3:3] = ["processor"]
@@ -248,20 +272,9 @@ def documents_table(docs, total: int, width: int) -> Table:
             "added": d.created_at[:16].replace("T", " "),
         }
         rows.append([cells[c] for c in columns])
-    natural = [max([len(col)] + [len(r[i]) for r in rows]) for i, col in enumerate(columns)]
-    flexible = [i for i, col in enumerate(columns) if col in ("name", "vendor")]
-    # What the fixed columns leave to the names: each cell is padded by a space each side and
-    # set apart by one more, and the table has an edge each side.
-    fixed = sum(w for i, w in enumerate(natural) if i not in flexible) + 3 * len(columns) + 1
-    share = max(6, (width - fixed) // len(flexible))
-    for i, col in enumerate(columns):
-        if i in flexible:  # these give way, cut with an ellipsis
-            table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=share)
-        else:  # these keep their width
-            table.add_column(col, no_wrap=True, min_width=natural[i])
-    for row in rows:
-        table.add_row(*row)
-    return table
+    caption = None if wide else "ids shortened: any unique start of an id works"
+    title = f"{len(docs)} of {total} documents"
+    return fitted_table(title, columns, rows, ("name", "vendor"), width, caption)
 
 
 def cmd_show(args, library_dir: Path) -> int:

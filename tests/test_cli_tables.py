@@ -1,4 +1,4 @@
-"""The ``list`` table in a terminal of any width: one line per document, within the width."""
+"""The command line's tables in a terminal of any width: one line per document, within it."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from tests import factories
 from tests.conftest import run_cli
 
 
-def _list(library, columns: int) -> list[str]:
-    cmd = [sys.executable, "-m", "docrouter_desktop", "--library", str(library), "list"]
+def _list(library, columns: int, command: str = "list") -> list[str]:
+    cmd = [sys.executable, "-m", "docrouter_desktop", "--library", str(library), command]
     env = dict(os.environ, COLUMNS=str(columns))
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env, check=True)
     return proc.stdout.splitlines()
@@ -45,3 +45,16 @@ def test_list_fits_the_terminal_and_its_short_ids_work(tmp_path, inbox):
     assert max(len(line.rstrip()) for line in wide) <= 200
     assert all(any(doc_id in line for line in wide) for doc_id in ids)
     assert any("processor" in line and "added" in line for line in wide)
+
+
+def test_the_samples_table_fits_80_columns(tmp_path):
+    """What ``./scripts/run`` prints on a machine without a display."""
+    lines = _list(tmp_path / "lib", 80, "samples")
+    assert max(len(line.rstrip()) for line in lines) <= 80
+    rows = [line for line in lines if "GBP" in line or "EUR" in line]
+    assert len(rows) == 3  # one line per sample
+    invoice = next(r for r in rows if r.split()[0].startswith("invoi"))
+    assert "INV-2024-0117" in invoice and "302.16 GBP" in invoice and " invoice " in invoice
+    assert any(" receipt " in r and "11.70 GBP" in r for r in rows)
+    assert any("RE-8841" in r and "348.08 EUR" in r for r in rows)
+    assert not any("status" in line for line in lines)  # all completed: no status column
