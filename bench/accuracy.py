@@ -6,7 +6,8 @@ Usage:
 
 DIR holds only documents; its ground truth is ``DIR.truth.json`` beside it:
 ``{file_name: {"kind": "invoice"|"receipt", "fields": {...}}}``. Every document runs through the
-real pipeline (``tasks.process_task``: extraction, OCR, processor) in a process pool.
+real pipeline (``tasks.extract_task`` then ``tasks.analyze_task``: extraction, OCR, processor)
+in a process pool.
 ``--all`` runs every set under the evaluation root (e-invoices with embedded data on and off)
 and prints the combined confident-precision, coverage and routing figures.
 ``--cache DIR`` keeps extracted pages between runs, keyed by the file and the extraction code,

@@ -2,9 +2,10 @@
 
 Reads like a recipe: claim a job, count the file's pages (a short document is extracted and
 processed in that same task), or else extract its pages in chunks spread over the workers and
-run the processor over them where they are collected, then store the result. Workers are processes
-(the text layer and the processors are pure Python, so threads would share one core); all
-library writes happen here, in the runner's own thread, where results are collected.
+run the processor over them where they are collected, then store the result. Workers are
+processes (the text layer and the processors are pure Python, so threads would share one
+core); all library writes happen here, in the runner's own thread, where results are
+collected.
 """
 
 from __future__ import annotations
@@ -255,25 +256,20 @@ class Runner:
         except Exception as exc:  # a task should never raise; treat it as a failure
             outcome = tasks.TaskError(f"Unexpected error: {exc}")
         if isinstance(outcome, tasks.TaskError):
-            if outcome.detail:
-                log.error("document %s failed:\n%s", active.claim.document_id, outcome.detail)
-            self._finish_failed(active, outcome.message)
-            return
-        if stage == "start":
+            self._finish(active, outcome)
+        elif stage == "start":
             pages_total, result = outcome
             if result is not None:  # a short document, processed in one go
-                self._finish_completed(active, result)
+                self._finish(active, result)
             else:
                 self._on_inspected(active, pages_total)
-        elif stage == "extract":
+        else:  # a chunk of a long document's pages
             for page in outcome:
                 active.pages[page.number] = page
             active.chunks_left -= 1
             self._emit("progress", active)
             if active.chunks_left == 0:
                 self._analyze(active)
-        else:  # analyze, process
-            self._finish_completed(active, outcome)
 
     def _analyze(self, active: _Active) -> None:
         """Run the processor over a long document once all its pages are in. It runs here,
@@ -283,12 +279,18 @@ class Runner:
         pages = [active.pages[n] for n in sorted(active.pages)]
         active.pages = {}
         claim = active.claim
-        outcome = tasks.analyze_task(
-            claim.processor_type, pages, active.options, active.path, claim.content_type
+        self._finish(
+            active,
+            tasks.analyze_task(
+                claim.processor_type, pages, active.options, active.path, claim.content_type
+            ),
         )
+
+    def _finish(self, active: _Active, outcome) -> None:
+        """Store a document's Result, or its failure (a TaskError)."""
         if isinstance(outcome, tasks.TaskError):
             if outcome.detail:
-                log.error("document %s failed:\n%s", claim.document_id, outcome.detail)
+                log.error("document %s failed:\n%s", active.claim.document_id, outcome.detail)
             self._finish_failed(active, outcome.message)
         else:
             self._finish_completed(active, outcome)

@@ -188,18 +188,3 @@ def start_task(
         return pages, run_processor(processor_type, extracted, options, pdf)
 
     return _guard(start)
-
-
-def process_task(
-    path: str,
-    content_type: str,
-    page_numbers: list[int],
-    processor_type: str,
-    extract_options: ExtractOptions,
-    options: ProcessorOptions,
-):
-    """Extract every page and run the processor in one go (documents of a few pages)."""
-    pages = extract_task(path, content_type, page_numbers, extract_options)
-    if isinstance(pages, TaskError):
-        return pages
-    return analyze_task(processor_type, pages, options, path, content_type)
