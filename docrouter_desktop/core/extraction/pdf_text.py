@@ -24,7 +24,6 @@ from docrouter_desktop.core.extraction.pages import SEPARATOR, PackedWords, Page
 _WORD = re.compile(r"[^\s\x00-\x1f\ufffe\uffff]+")
 _WORD_SPLIT = re.compile(f"({_WORD.pattern})")
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
-_TEXT_LINE = re.compile(r"[^\r\n]+")
 # Visible characters that are not letters, digits or usual punctuation (str.isalnum and \w
 # agree except for "_", counted apart).
 _ODD = re.compile(r"[^\s\w.,:;\-/()%€$£#@&'\"+*]")
