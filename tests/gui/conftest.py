@@ -45,6 +45,17 @@ def window(qtbot, small_library):
     w.shutdown()
 
 
+@pytest.fixture
+def quiet_window(qtbot, small_library):
+    """A window without its job runner or watchers, for tests of what it serves and shows."""
+    from docrouter_desktop.gui.main_window import MainWindow
+
+    w = MainWindow(small_library, start_runner=False, watch=False, remember_layout=False)
+    qtbot.addWidget(w)
+    yield w
+    w.shutdown()
+
+
 def process_now(library) -> None:
     """Process every queued job in this thread (no worker processes)."""
     Runner(library, workers=0).run_until_idle()

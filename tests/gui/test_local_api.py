@@ -8,19 +8,9 @@ import os
 import socket
 
 import httpx
-import pytest
 
 from docrouter_desktop.gui.main_window import MainWindow
 from docrouter_desktop.server.serve import free_port
-
-
-@pytest.fixture
-def quiet_window(qtbot, small_library):
-    """A window without its job runner or watchers: these tests only serve."""
-    w = MainWindow(small_library, start_runner=False, watch=False, remember_layout=False)
-    qtbot.addWidget(w)
-    yield w
-    w.shutdown()
 
 
 def refused(url: str) -> bool:

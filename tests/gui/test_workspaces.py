@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 
-import pytest
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from docrouter_desktop.core.runner import JobEvent
@@ -15,14 +14,6 @@ from docrouter_desktop.gui.workspaces import NEW_WORKSPACE
 from tests import factories
 from tests.gui.conftest import fill_library
 from tests.gui.test_window import drop_files
-
-
-@pytest.fixture
-def quiet_window(qtbot, small_library):
-    w = MainWindow(small_library, start_runner=False, watch=False, remember_layout=False)
-    qtbot.addWidget(w)
-    yield w
-    w.shutdown()
 
 
 def combo_labels(window) -> list[str]:

@@ -146,6 +146,13 @@ class DocumentView:
             value, conf, row.page, bbox_of(words) if words else None, self.source(row.page), rule
         )
 
+    def rows_found(self, rows: list[Row], confidence: float, rule: str) -> Found:
+        """The text of ``rows`` joined by commas (an address under a name), boxed by all
+        their words."""
+        words = [w for r in rows for w in r.words]
+        text = ", ".join(clean_value(r.text) for r in rows)
+        return self.found(text, confidence, rows[0], words, rule)
+
     # -- label search
 
     def find_labels(self, pattern: re.Pattern, rows: list[Row] | None = None) -> list[LabelHit]:

@@ -296,12 +296,5 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
         addr_rows.append(r)
     address = None
     if addr_rows and any(re.search(r"\d", r.text) for r in addr_rows):
-        words = [w for r in addr_rows for w in r.words]
-        address = view.found(
-            ", ".join(clean_value(r.text) for r in addr_rows),
-            0.5,
-            addr_rows[0],
-            words,
-            "lines under the vendor name",
-        )
+        address = view.rows_found(addr_rows, 0.5, "lines under the vendor name")
     return vendor, address

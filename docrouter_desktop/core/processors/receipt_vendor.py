@@ -230,12 +230,5 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
             break
     address = None
     if addr_rows:
-        words = [w for r in addr_rows for w in r.words]
-        address = view.found(
-            ", ".join(clean_value(r.text) for r in addr_rows),
-            0.5,
-            addr_rows[0],
-            words,
-            "lines under the shop name",
-        )
+        address = view.rows_found(addr_rows, 0.5, "lines under the shop name")
     return vendor, address
