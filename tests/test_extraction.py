@@ -139,3 +139,43 @@ def test_without_word_boxes_a_text_layer_keeps_its_text_and_scans_still_get_ocr(
     scan = factories.scanned_pdf(tmp_path / "scan.pdf", factories.RECEIPT_LINES)
     (page,) = extract_pages(str(scan), "application/pdf", [1], ExtractOptions(word_boxes=False))
     assert page.text_source == "ocr" and "BAKERY" in _words(page)
+
+
+def _open_paths() -> set[str]:
+    import os
+
+    out = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            out.add(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:
+            pass
+    return out
+
+
+def test_chunks_of_one_pdf_reuse_the_open_document_and_hold_no_file_handle(tmp_path):
+    """A worker reads a long PDF's chunks one after another from one parsed copy, loaded from
+    memory: the library's file can be deleted meanwhile, and a changed file is read anew."""
+    from docrouter_desktop.core.extraction import pdf_cache
+
+    pdf = factories.invoice_pdf(tmp_path / "a.pdf", number="INV-1")
+    pdf_cache.forget()
+    (first,) = extract_pages(str(pdf), "application/pdf", [1], OPTS)
+    cached = pdf_cache._pdf
+    assert cached is not None
+    assert str(pdf) not in _open_paths()  # read into memory, not held open
+    (again,) = extract_pages(str(pdf), "application/pdf", [1], OPTS)
+    assert pdf_cache._pdf is cached  # the same parsed document
+    assert again.text == first.text
+
+    factories.invoice_pdf(pdf, number="INV-2")  # the file changes: read anew
+    (changed,) = extract_pages(str(pdf), "application/pdf", [1], OPTS)
+    assert pdf_cache._pdf is not cached
+    assert "INV-2" in changed.text and "INV-1" not in changed.text
+
+    pdf.unlink()  # deleting the file while its copy is cached is fine
+    other = factories.invoice_pdf(tmp_path / "b.pdf", number="INV-3")
+    (page,) = extract_pages(str(other), "application/pdf", [1], OPTS)
+    assert "INV-3" in page.text
+    pdf_cache.forget()
+    assert pdf_cache._pdf is None

@@ -23,6 +23,7 @@ from docrouter_desktop.core.errors import (
 )
 from docrouter_desktop.core.extraction import ocr_prep, tesseract
 from docrouter_desktop.core.extraction.pages import PageContent, Word
+from docrouter_desktop.core.extraction.pdf_cache import pdf_document
 from docrouter_desktop.core.extraction.pdf_text import extract_text_page, page_geometry
 
 MAX_IMAGE_PIXELS = 150_000_000
@@ -49,9 +50,10 @@ class DocumentInfo:
 # --- inspection ----------------------------------------------------------------------------
 
 
-def open_pdf(path: str) -> pdfium.PdfDocument:
+def open_pdf(source: str | bytes) -> pdfium.PdfDocument:
+    """A PDF from its path or its bytes; a damaged or protected one raises a DocumentError."""
     try:
-        return pdfium.PdfDocument(path)
+        return pdfium.PdfDocument(source)
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code in (pdfium_err("PASSWORD"), pdfium_err("SECURITY")):
@@ -99,11 +101,8 @@ def inspect_document(path: str, content_type: str) -> DocumentInfo:
     if size == 0:
         raise DocumentError("The file is empty (0 bytes): there is nothing to read.")
     if content_type == "application/pdf":
-        pdf = open_pdf(path)
-        try:
+        with pdf_document(path, open_pdf) as pdf:
             pages = len(pdf)
-        finally:
-            pdf.close()
         if pages == 0:
             raise DamagedFileError("The PDF has no pages.")
         return DocumentInfo(pages)
@@ -151,9 +150,8 @@ def extract_pages(
 
 
 def _extract_pdf(path: str, page_numbers: list[int], options: ExtractOptions) -> list[PageContent]:
-    pdf = open_pdf(path)
     out: list[PageContent] = []
-    try:
+    with pdf_document(path, open_pdf) as pdf:
         for number in page_numbers:
             page = pdf[number - 1]
             try:
@@ -163,8 +161,6 @@ def _extract_pdf(path: str, page_numbers: list[int], options: ExtractOptions) ->
             finally:
                 page.close()
             out.append(content)
-    finally:
-        pdf.close()
     return out
 
 
