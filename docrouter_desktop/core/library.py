@@ -115,9 +115,10 @@ class Library:
     # -- settings
 
     def settings(self) -> Settings:
+        # Plain SQL: the runner reads the settings for every job it claims.
         with self.db.read() as s:
-            values = {row.key: row.value for row in s.scalars(select(Setting))}
-        return Settings.from_mapping(values)
+            rows = s.connection().exec_driver_sql("SELECT key, value FROM settings").all()
+        return Settings.from_mapping({k: _json_value(v) for k, v in rows})
 
     def get_setting(self, key: str) -> Any:
         if key not in SPECS:
@@ -581,15 +582,21 @@ class Library:
     def statuses(self, document_ids: list[str]) -> dict[str, tuple[str, str | None]]:
         out = {}
         with self.db.read() as s:
+            conn = s.connection()
             for i in range(0, len(document_ids), 500):
                 chunk = document_ids[i : i + 500]
-                for d in s.execute(
-                    select(Document.id, Document.status, Document.error).where(
-                        Document.id.in_(chunk)
-                    )
+                marks = ", ".join("?" * len(chunk))
+                for d in conn.exec_driver_sql(
+                    f"SELECT id, status, error FROM documents WHERE id IN ({marks})", tuple(chunk)
                 ):
                     out[d[0]] = (d[1], d[2])
         return out
+
+
+def _json_value(stored: Any) -> Any:
+    """A JSON column's value as SQLite returns it: JSON text, or a number (the column's type
+    gives numeric affinity, so a number written as JSON text is stored as a number)."""
+    return json.loads(stored) if isinstance(stored, str | bytes) else stored
 
 
 def _sent_to(s, document_id: str, target: str) -> bool:

@@ -11,6 +11,7 @@ documents with a message that says what to do. Local work is never held up.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -382,9 +383,15 @@ class RoutingRule:
 
 
 def rules(library) -> list[RoutingRule]:
+    # Plain SQL: every batch reads the rules when it ends.
     with library.db.read() as s:
-        row = s.get(Setting, RULES_KEY)
-        return [RoutingRule(**r) for r in (row.value if row and row.value else [])]
+        row = (
+            s.connection()
+            .exec_driver_sql("SELECT value FROM settings WHERE key = ?", (RULES_KEY,))
+            .first()
+        )
+    value = json.loads(row[0]) if row and isinstance(row[0], str) else None
+    return [RoutingRule(**r) for r in (value or [])]
 
 
 def save_rules(library, new_rules: list[RoutingRule]) -> None:
