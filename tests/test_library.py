@@ -6,6 +6,7 @@ import sqlite3
 
 from docrouter_desktop.core.batch import Batch
 from docrouter_desktop.core.library import Library
+from docrouter_desktop.core.runner import Runner
 from tests import factories
 from tests.conftest import run_cli
 
@@ -59,9 +60,28 @@ def test_an_older_library_is_migrated_when_opened(tmp_path):
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001")
+        # A document of that version, indexed twice by its id (the newest row wins).
+        conn.exec_driver_sql(
+            "INSERT INTO organizations (id, name, created_at) VALUES ('org_1', 'Old', 'x')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO documents (id, organization_id, document_name, sha256, size, "
+            "content_type, processor_type, status, tags, created_at, updated_at) VALUES "
+            "('doc_old', 'org_1', 'old.pdf', 'abc', 1, 'application/pdf', 'auto', "
+            "'completed', '[]', 'x', 'x')"
+        )
+        for text in ("stale words", "quarterly invoice"):
+            conn.exec_driver_sql(
+                "INSERT INTO documents_fts (document_id, document_name, text) "
+                "VALUES ('doc_old', 'old.pdf', ?)",
+                (text,),
+            )
     engine.dispose()
     lib = Library(path)
     lib.default_org_id()
+    assert [d.id for d in lib.documents(query="quarterly")[0]] == ["doc_old"]
+    assert lib.documents(query="stale")[0] == []
+    lib.delete("doc_old")
     lib.close()
     from alembic.script import ScriptDirectory
 
@@ -69,6 +89,40 @@ def test_an_older_library_is_migrated_when_opened(tmp_path):
     with sqlite3.connect(path / "library.sqlite3") as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("SELECT count(*) FROM documents_fts").fetchone()[0] == 0
+
+
+def test_each_document_keeps_one_row_of_the_text_index_found_by_its_rowid(library, inbox):
+    """Reprocessing replaces a document's indexed text in place and deleting it removes its
+    row, both by the rowid kept on the document (never a read of the whole index)."""
+    factories.invoice_pdf(inbox / "a.pdf", number="ALPHA-1", vendor="Alpha Supplies")
+    factories.invoice_pdf(inbox / "b.pdf", number="BETA-2", vendor="Beta Traders")
+    batch, summary = _run(library, [inbox / "a.pdf", inbox / "b.pdf"])
+    assert summary.completed == 2
+    a, b = (o.document_id for o in batch.outcomes)
+
+    def index():
+        with library.db.read() as s:
+            conn = s.connection()
+            rows = dict(conn.exec_driver_sql("SELECT rowid, document_id FROM documents_fts").all())
+            kept = dict(conn.exec_driver_sql("SELECT id, fts_rowid FROM documents").all())
+        return rows, kept
+
+    rows, kept = index()
+    assert sorted(rows.values()) == sorted([a, b])
+    assert rows[kept[a]] == a and rows[kept[b]] == b
+    assert [d.id for d in library.documents(query="alpha")[0]] == [a]
+
+    library.reprocess(a)
+    Runner(library, workers=0).run_until_idle()
+    assert library.document(a).status == "completed"
+    rows_after, kept_after = index()
+    assert rows_after == rows and kept_after == kept  # replaced in place, not added
+
+    library.delete(a)
+    rows, _kept = index()
+    assert list(rows.values()) == [b]
+    assert [d.id for d in library.documents(query="beta")[0]] == [b]
 
 
 def test_retry_processes_failed_documents_again(tmp_path, inbox):

@@ -438,9 +438,10 @@ class Library:
         with self.db.write() as s:
             doc = s.get(Document, document_id) or self._by_prefix(s, document_id, None)
             sha = doc.sha256
-            s.connection().exec_driver_sql(
-                "DELETE FROM documents_fts WHERE document_id = ?", (doc.id,)
-            )
+            if doc.fts_rowid is not None:
+                s.connection().exec_driver_sql(
+                    "DELETE FROM documents_fts WHERE rowid = ?", (doc.fts_rowid,)
+                )
             s.delete(doc)
             s.flush()
             still_used = s.scalar(
@@ -528,8 +529,8 @@ class Library:
                 raise NotFoundError(f"No organization '{org_id}'.")
             shas = set(s.scalars(select(Document.sha256).where(Document.organization_id == org_id)))
             s.connection().exec_driver_sql(
-                "DELETE FROM documents_fts WHERE document_id IN "
-                "(SELECT id FROM documents WHERE organization_id = ?)",
+                "DELETE FROM documents_fts WHERE rowid IN "
+                "(SELECT fts_rowid FROM documents WHERE organization_id = ?)",
                 (org_id,),
             )
             s.delete(org)

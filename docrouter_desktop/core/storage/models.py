@@ -52,6 +52,7 @@ class Document(Base):
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[str] = mapped_column(String(40))
     updated_at: Mapped[str] = mapped_column(String(40))
+    fts_rowid: Mapped[int | None] = mapped_column(Integer)  # its row in documents_fts
 
     organization: Mapped[Organization] = relationship(back_populates="documents")
     result: Mapped[Result | None] = relationship(
