@@ -129,7 +129,10 @@ class Runner:
         self._thread: threading.Thread | None = None
         self._last_renew = time.monotonic()
         self._queue_empty_at: float | None = None  # when a claim last found nothing
-        self._last_cancel_check = 0.0
+        # The first check for cancelled jobs comes RECHECK_EVERY after the first claim, not
+        # while the workers are being handed a new document's first tasks.
+        self._last_cancel_check = time.monotonic()
+        self._finished: set[str] = set()  # documents this runner completed or failed
 
     # -- lifecycle
 
@@ -207,11 +210,13 @@ class Runner:
         return empty is None or time.monotonic() - empty >= RECHECK_EVERY
 
     def _claim_next(self) -> bool:
-        settings = self.library.settings()
+        if self.only_documents is not None and self.only_documents <= self._finished:
+            return False  # every document it was given is done: nothing to ask the queue
         with self.library.db.write() as s:
             claim = jobs.claim(s, self.owner, self.only_documents)
         if claim is None:
             return False
+        settings = self.library.settings()
         active = _Active(
             claim,
             str(self.library.blobs.path_for(claim.sha256)),
@@ -264,6 +269,9 @@ class Runner:
             else:
                 self._on_inspected(active, pages_total)
         else:  # a chunk of a long document's pages
+            if not active.pages:
+                with self.library.db.write() as s:
+                    jobs.set_pages(s, self.owner, active.claim.job_id, active.pages_total, 0)
             for page in outcome:
                 active.pages[page.number] = page
             active.chunks_left -= 1
@@ -288,6 +296,7 @@ class Runner:
 
     def _finish(self, active: _Active, outcome) -> None:
         """Store a document's Result, or its failure (a TaskError)."""
+        self._finished.add(active.claim.document_id)
         if isinstance(outcome, tasks.TaskError):
             if outcome.detail:
                 log.error("document %s failed:\n%s", active.claim.document_id, outcome.detail)
@@ -310,9 +319,9 @@ class Runner:
                 chunk,
                 active.extract_options,
             )
-        # Recorded while the workers already read the pages.
-        with self.library.db.write() as s:
-            jobs.set_pages(s, self.owner, claim.job_id, pages_total, 0)
+        # The page count is recorded when the first chunk is in, not now: the pool's threads
+        # in this process are handing the chunks to the workers, and a write here held them up
+        # (a worker waited 2-4 ms for its first chunk).
         self._emit("progress", active)
 
     def _finish_completed(self, active: _Active, result: dict) -> None:
