@@ -152,19 +152,21 @@ def fill(library, n: int) -> None:
             }
             docs.append(
                 (doc_id, org, name, None, f"{i:064x}", 1000, "application/pdf", 1, "auto",
-                 "completed", None, "[]", created, created)
+                 "completed", None, "[]", created, created, i + 1)
             )  # fmt: skip
             results.append(
                 (doc_id, "invoice", json.dumps(fields), "{}", "[]", "[]", None, "", "bench",
                  created, created)
             )  # fmt: skip
-            fts.append((doc_id, name, f"Vendor {i % 997} invoice {i}"))
+            fts.append((i + 1, doc_id, name, f"Vendor {i % 997} invoice {i}"))
         with library.db.write() as s:
             c = s.connection()
-            c.exec_driver_sql("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", docs)
+            c.exec_driver_sql("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", docs)
             c.exec_driver_sql("INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?)", results)
             c.exec_driver_sql(
-                "INSERT INTO documents_fts (document_id, document_name, text) VALUES (?,?,?)", fts
+                "INSERT INTO documents_fts (rowid, document_id, document_name, text) "
+                "VALUES (?,?,?,?)",
+                fts,
             )
 
 

@@ -92,6 +92,7 @@ def fill_library(library, n: int, start: int = 0) -> list[str]:
                 "[]",
                 created,
                 created,
+                i + 1,  # its row in the text index
             )
         )
         results.append(
@@ -109,12 +110,13 @@ def fill_library(library, n: int, start: int = 0) -> list[str]:
                 created,
             )
         )
-        fts.append((doc_id, name, f"Vendor {i % 97} text of document {i}"))
+        fts.append((i + 1, doc_id, name, f"Vendor {i % 97} text of document {i}"))
     with library.db.write() as s:
         c = s.connection()
-        c.exec_driver_sql("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", docs)
+        c.exec_driver_sql("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", docs)
         c.exec_driver_sql("INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?)", results)
         c.exec_driver_sql(
-            "INSERT INTO documents_fts (document_id, document_name, text) VALUES (?,?,?)", fts
+            "INSERT INTO documents_fts (rowid, document_id, document_name, text) VALUES (?,?,?,?)",
+            fts,
         )
     return ids
