@@ -72,6 +72,8 @@ class DocumentView:
         self._page_rows: dict[int, list[Row]] = {}
         self._offsets: dict[int, int] = {}
         texts = []
+        # Each page's text (its rows' joined by line breaks; empty without rows), in page order.
+        self.page_texts: list[str] = []
         evidence = []  # of the pages with rows: what they say of currency and date order
         count = 0
         for page in pages:
@@ -83,6 +85,7 @@ class DocumentView:
                 n, text = layout.row_count, layout.text
             self._offsets[page.number] = count
             count += n
+            self.page_texts.append(text)
             if n:
                 texts.append(text)
                 known = layout.evidence if layout is not None else None
