@@ -123,6 +123,10 @@ class SellerClues(NamedTuple):
     domain_stems: tuple[str, ...]  # of its web and e-mail addresses, webmail left out
 
 
+# What most pages say: one object, which a chunk's pages pickle as one.
+NO_CLUES = SellerClues((), ())
+
+
 def pages_seller_clues(texts: list[str]) -> list[SellerClues]:
     """The clues of each page's text (its rows joined by line breaks).
 
@@ -154,7 +158,8 @@ def _page_seller_clues(text: str, lower: str, seller_cues, legal_cues) -> Seller
         m = LEGAL_NOTICE.match(line.strip()) if may_match(line, legal_cues) else None
         if m:
             names.append((clean_value(m.group("name")), LEGAL_NOTICE_RULE))
-    return SellerClues(tuple(names), domain_stems(lower))
+    stems = domain_stems(lower)
+    return SellerClues(tuple(names), stems) if names or stems else NO_CLUES
 
 
 def domain_stems(lower: str) -> tuple[str, ...]:
