@@ -70,6 +70,19 @@ def _view(lines: list[str], options: ProcessorOptions | None = None) -> Document
     return DocumentView([page], options or ProcessorOptions())
 
 
+def test_plain_amounts_read_as_parse_amount_reads_them():
+    # find_amounts reads an amount of digits and up to two decimals itself: the same value,
+    # and the same "has decimals", as the full reading of the written amount.
+    written = ["0", "7", "42", "473", "9923", "12345678", "0,5", "12.5", "473,09", "9923.15"]
+    written += ["007,10", "1.234,56", "1,234.56", "1 234,56", "1'234", "12.345", "(12,50)"]
+    for raw in written:
+        (value, _start, _end, has_dec), *_ = amounts.find_amounts(raw)
+        assert abs(value) == amounts.parse_amount(raw.strip("()")), raw
+        assert has_dec == bool(amounts._DECIMALS.search(raw.strip("()"))), raw
+    for token in ["473,09", "9923", "12.", ",5", "", "1.2.3"]:
+        assert amounts.normalise_token(token) == token  # nothing to clean in digits and marks
+
+
 def test_amount_split_by_ocr_space_is_joined():
     view = _view(["Total Sales RM 29. 70"])
     found = view.amounts_in_words(view.rows[0].words)

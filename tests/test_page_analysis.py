@@ -139,3 +139,40 @@ def test_currency_and_date_evidence_counted_per_page_is_that_of_the_whole_text(t
         # Two dates only readable day-first against one month-first: day-first.
         assert dates.numeric_order_counts(plain.text) == (3, 1)
         assert lazy.date_order == plain.date_order == "DMY"
+
+
+def _seller_pages(path) -> str:
+    pdf = FPDF(format="A4")
+    pdf.set_font("Helvetica", size=10)
+    pages = [
+        ["Acme Widgets Ltd", "INVOICE   Invoice No: AW-77", "Bill to: Example Customer GmbH"],
+        ["Widget 2 x 10.00 20.00", "Total 20.00"],
+        ["Account holder: Acme Widgets Ltd", "Web: www.acme-widgets.com, mail: info@gmail.com"],
+        ["Rohstoff AG Vorstand: Jane Smith"],
+    ]
+    for lines in pages:
+        pdf.add_page()
+        for line in lines:
+            pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return str(path)
+
+
+def test_seller_clues_found_per_page_are_those_the_processor_finds_itself(tmp_path):
+    from docrouter_desktop.core.processors.seller_clues import document_seller_clues
+
+    path = _seller_pages(tmp_path / "seller.pdf")
+    analysed = _analysed(path, [[1, 2], [3, 4]])
+    plain = extract_pages(path, PDF, [1, 2, 3, 4], ExtractOptions())
+    assert [p.layout.seller_clues for p in analysed] == document_seller_clues(
+        DocumentView(plain, ProcessorOptions())
+    )
+    clues = analysed[2].layout.seller_clues
+    assert clues.names == (("Acme Widgets Ltd", "named as the seller"),)
+    assert clues.domain_stems == ("acmewidgets",)  # the webmail address left out
+    assert analysed[3].layout.seller_clues.names == (("Rohstoff AG", "the company's legal notice"),)
+    assert analysed[1].layout.seller_clues == ((), ())
+    found = run_processor("invoice", analysed, ProcessorOptions(), path)
+    assert found == run_processor("invoice", plain, ProcessorOptions(), path)
+    assert found["fields"]["vendor"] == "Acme Widgets Ltd"
+    assert "matches its web or e-mail address" in found["field_details"]["vendor"]["rule"]

@@ -156,7 +156,7 @@ def test_flattened_totals_table_with_two_tax_rates_is_solved_by_arithmetic(tmp_p
 
 
 def test_the_quick_line_checks_let_every_seller_phrase_and_legal_notice_through():
-    from docrouter_desktop.core.processors.invoice_vendor import (
+    from docrouter_desktop.core.processors.seller_clues import (
         LEGAL_NOTICE,
         LEGAL_NOTICE_CUES,
         SELLER_CUES,

@@ -22,6 +22,10 @@ _GROUPING = re.compile(r"[.,' ’]")
 _DECIMALS = re.compile(r"[.,]\d{1,2}$")
 _LEADING_MARKS = re.compile(r"^[-»«—:;_~=]*[»«—:;_~=]+(?=-?\d)")
 _DIGIT_LIKE = re.compile(r"[\dOoDQlI|SsB]+[.,][\dOoDQlI|SsB]{2}")
+# An amount without a thousands grouping or a sign: digits, then up to two decimals.
+_PLAIN = re.compile(r"(\d+)(?:[.,](\d{1,2}))?")
+# What a word of nothing but digits and decimal marks holds: normalise_token leaves it as it is.
+_DIGITS_AND_MARKS = "0123456789.,"
 
 
 def parse_amount(text: str) -> float | None:
@@ -50,10 +54,18 @@ def find_amounts(text: str) -> list[tuple[float, int, int, bool]]:
     out = []
     for m in AMOUNT_RE.finditer(text):
         raw = m.group("num")
-        has_dec = bool(_DECIMALS.search(raw))
-        value = parse_amount(raw)
-        if value is None:
-            continue
+        plain = _PLAIN.fullmatch(raw)
+        if plain:  # most amounts: read as parse_amount reads them, without its clean-up
+            whole, frac = plain.groups()
+            has_dec = frac is not None
+            value = float(whole)
+            if frac:
+                value += int(frac) / (10 ** len(frac))
+        else:
+            has_dec = bool(_DECIMALS.search(raw))
+            value = parse_amount(raw)
+            if value is None:
+                continue
         if m.group("sign") in ("(",) and m.group("close"):
             value = -value
         elif m.group("sign") in ("-", "−", "–"):
@@ -90,6 +102,8 @@ def normalise_token(token: str) -> str:
     punctuation dropped, and in OCR text the letters that look like digits read as digits
     (``RM3O.00`` -> ``30.00``, ``l5.90`` -> ``15.90``) when the rest of the word is a number
     with decimals."""
+    if not token.strip(_DIGITS_AND_MARKS):
+        return token  # no mark, punctuation or letter to take off or read back
     t = _GLUED_PREFIX.sub("", token)
     t = t.rstrip("_»«—-:;")
     t = _LEADING_MARKS.sub("", t)

@@ -72,6 +72,8 @@ class DocumentView:
         self._page_rows: dict[int, list[Row]] = {}
         self._offsets: dict[int, int] = {}
         texts = []
+        # Each page's text (its rows' joined by line breaks; empty without rows), in page order.
+        self.page_texts: list[str] = []
         evidence = []  # of the pages with rows: what they say of currency and date order
         count = 0
         for page in pages:
@@ -83,12 +85,17 @@ class DocumentView:
                 n, text = layout.row_count, layout.text
             self._offsets[page.number] = count
             count += n
+            self.page_texts.append(text)
             if n:
                 texts.append(text)
                 known = layout.evidence if layout is not None else None
                 ocr = page.text_source == "ocr"
                 evidence.append(known if known is not None else ev.page_evidence(text, ocr))
         self.rows = _Rows(self, count)
+        # Made when first read: rows' texts in lower case (by id: a row stays in its page's
+        # list as long as the view) and the hits of each pattern looked for on the label rows.
+        self._lower_texts: dict[int, str] = {}
+        self._label_hits: dict[re.Pattern, list[LabelHit]] = {}
         self.page_sizes = {p.number: (p.width, p.height) for p in pages}
         self.sources = {p.number: p.text_source for p in pages}
         # Labels of header and totals fields are looked for on the first two and the last three
@@ -156,13 +163,29 @@ class DocumentView:
     # -- label search
 
     def find_labels(self, pattern: re.Pattern, rows: list[Row] | None = None) -> list[LabelHit]:
+        """Every match of ``pattern`` in the rows' text in lower case (by default the label
+        rows', whose hits are kept: several fields look for the same labels there)."""
+        if rows is None:
+            known = self._label_hits.get(pattern)
+            if known is None:
+                known = self._label_hits[pattern] = self._find_labels(pattern, self.label_rows)
+            return list(known)
+        return self._find_labels(pattern, rows)
+
+    def _find_labels(self, pattern: re.Pattern, rows: list[Row]) -> list[LabelHit]:
         hits = []
-        for row in rows if rows is not None else self.label_rows:
-            text = row.text.lower()
-            for m in pattern.finditer(text):
+        for row in rows:
+            for m in pattern.finditer(self.lower_text(row)):
                 first, after = _word_span(row, m.start(), m.end())
                 hits.append(LabelHit(row, first, after, m.group(0)))
         return hits
+
+    def lower_text(self, row: Row) -> str:
+        """The row's text in lower case, made once."""
+        text = self._lower_texts.get(id(row))
+        if text is None:
+            text = self._lower_texts[id(row)] = row.text.lower()
+        return text
 
     def rows_below(self, row: Row, count: int = 2) -> list[Row]:
         """Up to ``count`` rows under ``row`` on its page."""

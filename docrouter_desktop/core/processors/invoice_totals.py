@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import groupby
 
 from docrouter_desktop.core.processors.base import DocumentView, Found, LabelHit
 from docrouter_desktop.core.processors.layout import Row
@@ -85,7 +86,7 @@ def find_totals(view: DocumentView) -> dict[str, Found | None]:
     n_rows = len(view.rows) or 1
     for pattern, strength in TOTAL_PATTERNS:
         for hit in view.find_labels(pattern):
-            label_text = hit.row.text.lower()
+            label_text = view.lower_text(hit.row)
             if NOT_TOTAL.search(hit.label) or _excluded_total(label_text, hit):
                 continue
             got = _amount_after(view, hit)
@@ -172,13 +173,12 @@ def _totals_triple(view: DocumentView):
     """Net, tax and gross amounts that add up (net + tax = gross, tax 2-27% of net) on the rows
     that carry total or tax labels: arithmetic evidence when the labels are ambiguous."""
     values = []
+    # The rows with a label: where the labels of the fields were found (a pattern's hits on
+    # the label rows are kept by the view).
+    patterns = [p for p, _s in TOTAL_PATTERNS] + [SUBTOTAL_LABELS, TAX_LABELS]
+    labelled = {id(hit.row) for p in patterns for hit in view.find_labels(p)}
     for row in view.label_rows:
-        text = row.text.lower()
-        if not (
-            any(p.search(text) for p, _s in TOTAL_PATTERNS)
-            or SUBTOTAL_LABELS.search(text)
-            or TAX_LABELS.search(text)
-        ):
+        if id(row) not in labelled:
             continue
         for value, span in view.amounts_in_words(row.words):
             if value > 0:
@@ -238,26 +238,36 @@ def _excluded_total(row_text: str, hit: LabelHit) -> bool:
 def _labelled_amount(
     view: DocumentView, pattern: re.Pattern, name: str, exclude=None
 ) -> Found | None:
-    best = None
-    for hit in view.find_labels(pattern):
-        if exclude and exclude.search(
-            hit.row.text.lower()[hit.row.text.lower().find(hit.label) :][: len(hit.label) + 12]
-        ):
-            continue
-        if (
-            name == "tax"
-            and NOT_TOTAL.search(hit.row.text.lower()) is None
-            and re.search(r"total|summe|gesamt|totaal", hit.row.text.lower())
-            and not re.search(r"vat|tax|tva|btw|mwst|ust|gst", hit.label)
-        ):
-            continue
-        got = _amount_after(view, hit)
-        if not got:
-            continue
-        value, span, row, where = got
-        value = _signed(view, row, span, value)
-        rule = f"label '{hit.label.strip()}' {where}"
-        f = view.found(value, 0.75, row, span, rule)
-        if best is None or view.pos(hit.row) > view.pos(best[0]):
-            best = (hit.row, f)
-    return best[1] if best else None
+    """The amount of a label of ``pattern`` on the last row that has one (the first such
+    label's on that row). The label rows are tried from the last, so the amounts of the
+    earlier ones are mostly never read."""
+    rows = [list(hits) for _row, hits in groupby(view.find_labels(pattern), _row_id)]
+    for hits in reversed(rows):
+        for hit in hits:
+            found = _label_amount(view, hit, name, exclude)
+            if found is not None:
+                return found
+    return None
+
+
+def _row_id(hit: LabelHit) -> int:
+    return id(hit.row)
+
+
+def _label_amount(view: DocumentView, hit: LabelHit, name: str, exclude) -> Found | None:
+    row_text = view.lower_text(hit.row)
+    if exclude and exclude.search(row_text[row_text.find(hit.label) :][: len(hit.label) + 12]):
+        return None
+    if (
+        name == "tax"
+        and not re.search(r"vat|tax|tva|btw|mwst|ust|gst", hit.label)
+        and NOT_TOTAL.search(row_text) is None
+        and re.search(r"total|summe|gesamt|totaal", row_text)
+    ):
+        return None
+    got = _amount_after(view, hit)
+    if not got:
+        return None
+    value, span, row, where = got
+    value = _signed(view, row, span, value)
+    return view.found(value, 0.75, row, span, f"label '{hit.label.strip()}' {where}")

@@ -8,6 +8,7 @@ import re
 
 from docrouter_desktop.core.processors import currency as cur
 from docrouter_desktop.core.processors.base import DocumentView, Found, clean_value
+from docrouter_desktop.core.processors.seller_clues import document_seller_clues
 
 BILL_TO = re.compile(
     r"bill(?:ed)?\s*to|ship(?:ped)?\s*to|sold\s*to|deliver\s*to|customer|client|recipient|"
@@ -27,73 +28,11 @@ HEADING_WORDS = re.compile(
 )
 
 
-# Phrases that name the seller anywhere on the page: the account holder of the bank details,
-# "sold by", the legal notice of a French company, a copyright line.
-SELLER_PHRASES = re.compile(
-    r"(?:sold\s*by|verkauft\s*von|vendu\s*par|verkocht\s*door|titulaire\s*du\s*compte|"
-    r"kontoinhaber|account\s*(?:holder|name)|beneficiary|beg[üu]nstigter|rekeninghouder|"
-    r"ten\s*name\s*van|t\.n\.v\.|payable\s*to|payment\s*received\s*by|©|\(c\)\s*\d{4}|"
-    r"(?:seller|supplier|vendor|verk[äa]ufer|lieferant|fournisseur|vendeur|leverancier)\s*:)"
-    r"\s*:?\s*(?P<name>[A-Za-zÀ-ÿ0-9&.,' -]{2,60}?)\s*(?=$|[,;–|(]|\s-\s|\s{2}|\s(?:paid|iban|bic)\b)",
-    re.IGNORECASE,
-)
-# What each of the SELLER_PHRASES needs in a line (lower case): an ASCII line that has none of
-# these holds no seller phrase, and the slow search is skipped (for ASCII text, IGNORECASE is
-# the same as comparing in lower case).
-SELLER_CUES = (
-    ("sold", "by"), ("verkauft", "von"), ("vendu", "par"), ("verkocht", "door"),
-    ("titulaire", "compte"), ("kontoinhaber",), ("account", "holder"), ("account", "name"),
-    ("beneficiary",), ("begunstigter",), ("rekeninghouder",), ("ten", "name", "van"),
-    ("t.n.v.",), ("payable", "to"), ("payment", "received", "by"), ("(c)",),
-    ("seller", ":"), ("supplier", ":"), ("vendor", ":"), ("verkaufer", ":"), ("lieferant", ":"),
-    ("fournisseur", ":"), ("vendeur", ":"), ("leverancier", ":"),
-)  # fmt: skip
-
-
-def may_match(line: str, cues) -> bool:
-    """False only for an ASCII line that holds none of the cues (each a tuple of words the
-    line must all hold, in lower case): a pattern needing one of them cannot match it."""
-    if not line.isascii():
-        return True
-    low = line.lower()
-    return any(all(w in low for w in cue) for cue in cues)
-
-
-# "Free SAS au capital de ...", "QualityHosting AG Vorstand: ...": a legal notice in a footer.
-LEGAL_NOTICE = re.compile(
-    r"^(?P<name>[A-Za-zÀ-ÿ0-9&.' -]{2,40}?\s(?:SAS|SARL|SA|SASU|EURL|GmbH|AG|KG|B\.V\.|BV|N\.V\.|"
-    r"Ltd\.?|Limited|Inc\.?|LLC|Pvt\.?\s*Ltd\.?))\s+(?:au\s*capital|mit\s*sitz|vorstand|"
-    r"gesch[äa]ftsf[üu]hr|handelsregister|registered|kvk|si[èe]ge|rcs|is\s*registered)",
-    re.IGNORECASE,
-)
-LEGAL_NOTICE_CUES = (
-    ("capital",), ("sitz",), ("vorstand",), ("gesch",), ("handelsregister",), ("registered",),
-    ("kvk",), ("siege",), ("rcs",),
-)  # fmt: skip
 NAME_WITH_FORM = re.compile(
     r"(?:[A-ZÀ-Ý][\w&'’.-]*\s+){1,4}?(?:B\.V\.|N\.V\.|GmbH(?:\s*&\s*Co\.?\s*KG)?|AG|Ltd\.?|"
     r"Limited|Inc\.?|LLC|SARL|SAS|S\.A\.|BV|NV|Pvt\.?\s*Ltd\.?|PLC|plc)(?!\w)"
 )
 SENDER_LINE = re.compile(r"\s(?:-|–|·|•|\|)\s")
-WEBMAIL = {
-    "gmail",
-    "googlemail",
-    "yahoo",
-    "hotmail",
-    "outlook",
-    "live",
-    "gmx",
-    "web",
-    "icloud",
-    "example",
-    "fake",
-    "aol",
-    "mail",
-    "protonmail",
-    "orange",
-    "wanadoo",
-    "t-online",
-}
 HEADING_AFFIX = re.compile(
     r"^(?:(?:tax\s*)?invoice|rechnung|facture|factuur|credit\s*note|gutschrift|receipt|quittung)"
     r"[\s.:#-]*|[\s.:#-]*(?:(?:tax\s*)?invoice|rechnung|facture|factuur)$",
@@ -109,46 +48,6 @@ def _fold(text: str) -> str:
     if text.isascii():  # the same, at a fraction of the cost on a long document
         return text.lower().translate(_ASCII_PUNCTUATION)
     return re.sub(r"[\W_]+", "", text.casefold())
-
-
-# Line breaks that str.splitlines knows besides "\n".
-_OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
-
-
-def _lines_with_cues(text: str, lower: str, cue_sets) -> list[str]:
-    """The lines of ``text`` for which ``may_match`` holds with any of ``cue_sets``, in order.
-    In an ASCII text the lines are found from where each cue's first word occurs, rather than
-    by trying every line of a long document."""
-    if not text.isascii() or any(b in text for b in _OTHER_BREAKS):
-        return [line for line in text.splitlines() if any(may_match(line, c) for c in cue_sets)]
-    starts = set()
-    for cues in cue_sets:
-        for cue in cues:
-            pos = 0
-            while (i := lower.find(cue[0], pos)) >= 0:
-                a = lower.rfind("\n", 0, i) + 1
-                b = lower.find("\n", i)
-                b = len(lower) if b < 0 else b
-                line = lower[a:b]
-                if all(w in line for w in cue):
-                    starts.add(a)
-                pos = b + 1
-    lines = []
-    for a in sorted(starts):
-        b = text.find("\n", a)
-        lines.append(text[a : b if b >= 0 else len(text)])
-    return lines
-
-
-def _domain_stems(text: str) -> set[str]:
-    stems = set()
-    for m in re.finditer(r"(?:@|www\.|https?://)([a-z0-9.-]+)\.[a-z]{2,6}\b", text.lower()):
-        labels = [x for x in m.group(1).split(".") if x and x != "www"]
-        if labels:
-            stem = labels[-1].replace("-", "")
-            if len(stem) >= 3 and stem not in WEBMAIL:
-                stems.add(stem)
-    return stems
 
 
 def _vendor_name(text: str) -> str:
@@ -172,7 +71,8 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
         for r in first_page[i : i + 5]:
             bill_to_rows.add(id(r))
     folded_doc = _fold(view.text)
-    stems = _domain_stems(view.text)
+    page_clues = document_seller_clues(view)
+    stems = {stem for clues in page_clues for stem in clues.domain_stems}
     # name -> (score, row or None, words, rule)
     cands: dict[str, list] = {}
 
@@ -234,17 +134,10 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
         if len(parts) >= 3 and any(re.search(r"\d{4,5}", p) for p in parts[1:]):
             name = clean_value(parts[0])
             add(name, 2.5, row, row.words, "sender line above the address")
-    # Lines that cannot hold a seller phrase or a legal notice are skipped quickly; only the
-    # cues the document holds somewhere are looked for in each line.
-    seller_cues = [cue for cue in SELLER_CUES if all(w in view.lower for w in cue)]
-    legal_cues = [cue for cue in LEGAL_NOTICE_CUES if all(w in view.lower for w in cue)]
-    for line in _lines_with_cues(view.text, view.lower, (seller_cues, legal_cues)):
-        if may_match(line, seller_cues):
-            for m in SELLER_PHRASES.finditer(line):
-                add(clean_value(m.group("name")), 1.5, None, [], "named as the seller")
-        m = LEGAL_NOTICE.match(line.strip()) if may_match(line, legal_cues) else None
-        if m:
-            add(clean_value(m.group("name")), 1.5, None, [], "the company's legal notice")
+    # Names the pages give the seller, found page by page (mostly where they were extracted).
+    for clues in page_clues:
+        for name, rule in clues.names:
+            add(name, 1.5, None, [], rule)
     if not cands:
         return None, None
     for key, c in cands.items():

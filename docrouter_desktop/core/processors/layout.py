@@ -153,10 +153,19 @@ class PageLayout:
     ``order`` lists the page's word indices row by row (each row left to right), ``row_ends``
     and ``segment_ends`` are offsets into ``order`` where each row and each segment ends,
     ``text`` is the rows' texts joined by line breaks, ``line_items`` the invoice table
-    rows found on the page and ``evidence`` what the page says of the document's currency and
-    date order (``evidence.PageEvidence``; each None when not looked for)."""
+    rows found on the page, ``evidence`` what the page says of the document's currency and
+    date order (``evidence.PageEvidence``) and ``seller_clues`` what it says of the seller
+    besides its letterhead (``seller_clues.SellerClues``; each None when not looked for)."""
 
-    __slots__ = ("order", "row_ends", "segment_ends", "text", "line_items", "evidence")
+    __slots__ = (
+        "order",
+        "row_ends",
+        "segment_ends",
+        "text",
+        "line_items",
+        "evidence",
+        "seller_clues",
+    )
 
     def __init__(
         self,
@@ -166,6 +175,7 @@ class PageLayout:
         text: str,
         line_items: list[dict] | None = None,
         evidence: tuple | None = None,
+        seller_clues: tuple | None = None,
     ):
         self.order = order
         self.row_ends = row_ends
@@ -173,6 +183,7 @@ class PageLayout:
         self.text = text
         self.line_items = line_items
         self.evidence = evidence
+        self.seller_clues = seller_clues
 
     @property
     def row_count(self) -> int:
@@ -188,6 +199,7 @@ class PageLayout:
                 self.text,
                 self.line_items,
                 self.evidence,
+                self.seller_clues,
             ),
         )
 
