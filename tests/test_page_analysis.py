@@ -105,20 +105,27 @@ def test_a_view_over_analysed_pages_reads_like_one_over_plain_pages(tmp_path):
     assert [r.text for r in lazy.label_rows] == [r.text for r in plain.label_rows]
 
 
-def _mixed_pages(path) -> str:
+def _pdf_of_lines(path, pages: list[list[str]]) -> str:
+    """A text PDF with these lines on its pages."""
     pdf = FPDF(format="A4")
     pdf.set_font("Helvetica", size=10)
-    lines = [
-        ["Invoice date 04/02/2024", "Paid $ 12.50 and USD 3.00"],
-        ["Delivered 25/03/2024", "Freight 8.00 EUR", "Second $ 1.00"],
-        ["Order of 03/14/2024 noted", "Also 13/01/2024 and 14/01/2024"],
-    ]
-    for page in lines:
+    for lines in pages:
         pdf.add_page()
-        for line in page:
+        for line in lines:
             pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(path))
     return str(path)
+
+
+def _mixed_pages(path) -> str:
+    return _pdf_of_lines(
+        path,
+        [
+            ["Invoice date 04/02/2024", "Paid $ 12.50 and USD 3.00"],
+            ["Delivered 25/03/2024", "Freight 8.00 EUR", "Second $ 1.00"],
+            ["Order of 03/14/2024 noted", "Also 13/01/2024 and 14/01/2024"],
+        ],
+    )
 
 
 def test_currency_and_date_evidence_counted_per_page_is_that_of_the_whole_text(tmp_path):
@@ -142,20 +149,15 @@ def test_currency_and_date_evidence_counted_per_page_is_that_of_the_whole_text(t
 
 
 def _seller_pages(path) -> str:
-    pdf = FPDF(format="A4")
-    pdf.set_font("Helvetica", size=10)
-    pages = [
-        ["Acme Widgets Ltd", "INVOICE   Invoice No: AW-77", "Bill to: Example Customer GmbH"],
-        ["Widget 2 x 10.00 20.00", "Total 20.00"],
-        ["Account holder: Acme Widgets Ltd", "Web: www.acme-widgets.com, mail: info@gmail.com"],
-        ["Rohstoff AG Vorstand: Jane Smith"],
-    ]
-    for lines in pages:
-        pdf.add_page()
-        for line in lines:
-            pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.output(str(path))
-    return str(path)
+    return _pdf_of_lines(
+        path,
+        [
+            ["Acme Widgets Ltd", "INVOICE   Invoice No: AW-77", "Bill to: Example Customer GmbH"],
+            ["Widget 2 x 10.00 20.00", "Total 20.00"],
+            ["Account holder: Acme Widgets Ltd", "Web: www.acme-widgets.com, mail: info@gmail.com"],
+            ["Rohstoff AG Vorstand: Jane Smith"],
+        ],
+    )
 
 
 def test_seller_clues_found_per_page_are_those_the_processor_finds_itself(tmp_path):

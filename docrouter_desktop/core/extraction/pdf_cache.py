@@ -34,11 +34,8 @@ def pdf_document(
     another thread while one is in progress opens its own copy and closes it after."""
     global _key, _pdf
     if not _lock.acquire(blocking=False):
-        pdf = opener(path)
-        try:
+        with _own_copy(path, opener) as pdf:
             yield pdf
-        finally:
-            pdf.close()
         return
     try:
         stat = os.stat(path)
@@ -46,11 +43,8 @@ def pdf_document(
         if key != _key:
             forget()
             if stat.st_size > MAX_CACHED_BYTES:
-                pdf = opener(path)
-                try:
+                with _own_copy(path, opener) as pdf:
                     yield pdf
-                finally:
-                    pdf.close()
                 return
             with open(path, "rb") as f:
                 data = f.read()
@@ -59,6 +53,16 @@ def pdf_document(
         yield _pdf
     finally:
         _lock.release()
+
+
+@contextmanager
+def _own_copy(path: str, opener) -> Iterator[pdfium.PdfDocument]:
+    """The PDF opened from its path for this call alone, closed after."""
+    pdf = opener(path)
+    try:
+        yield pdf
+    finally:
+        pdf.close()
 
 
 def forget() -> None:
