@@ -14,20 +14,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from docrouter_desktop.core.fields import scalar_names
 from docrouter_desktop.core.records import DocumentInfo, ResultInfo
 
-SCALAR_FIELDS = [
-    "vendor",
-    "vendor_address",
-    "invoice_number",
-    "date",
-    "due_date",
-    "currency",
-    "total",
-    "subtotal",
-    "tax",
-    "document_type",
-]
+SCALAR_FIELDS = scalar_names()
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("json", "csv", "xlsx")
 

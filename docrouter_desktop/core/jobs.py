@@ -233,7 +233,7 @@ _STORE_RESULT = (
     "ON CONFLICT (document_id) DO UPDATE SET processor_type = excluded.processor_type, "
     "fields = excluded.fields, field_details = excluded.field_details, pages = excluded.pages, "
     "warnings = excluded.warnings, routing = excluded.routing, text = excluded.text, "
-    "engine_version = excluded.engine_version, updated_at = excluded.updated_at"
+    "engine_version = excluded.engine_version, updated_at = excluded.updated_at, verified = 0"
 )
 
 

@@ -201,6 +201,8 @@ class Library:
         shown,
         requeue_failed,
         target="local",
+        metadata: dict[str, str] | None = None,
+        uploaded_by: str | None = None,
     ) -> tuple[IngestOutcome, DocumentInfo]:
         content_type = sniff(blob.head) if blob.size else "application/octet-stream"
         problem = None
@@ -244,11 +246,14 @@ class Library:
                 list(tags),
                 now,
                 now,
+                metadata=dict(metadata or {}),
+                uploaded_by=uploaded_by,
             )
             conn.exec_driver_sql(
                 "INSERT INTO documents (id, organization_id, document_name, source_path, sha256, "
                 "size, content_type, pages, processor_type, status, error, tags, created_at, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
+                "updated_at, metadata, uploaded_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     doc.id,
                     org_id,
@@ -263,6 +268,8 @@ class Library:
                     json.dumps(doc.tags),
                     now,
                     now,
+                    json.dumps(doc.metadata),
+                    uploaded_by,
                 ),
             )
             if problem is None:
@@ -479,7 +486,7 @@ class Library:
             "SELECT documents.organization_id, documents.status, documents.error, "
             "results.processor_type, results.fields, results.field_details, results.pages, "
             "results.warnings, results.routing, results.text, results.engine_version, "
-            "results.updated_at FROM documents "
+            "results.updated_at, results.verified FROM documents "
             "LEFT JOIN results ON results.document_id = documents.id WHERE documents.id = ?",
             (document_id,),
         )
@@ -488,7 +495,7 @@ class Library:
         org_id, status, error, processor_type, *rest = row
         if processor_type is None:
             return org_id, status, error, None
-        fields, details, pages, warnings, routing, text, version, updated_at = rest
+        fields, details, pages, warnings, routing, text, version, updated_at, verified = rest
         result = ResultInfo(
             document_id,
             processor_type,
@@ -500,6 +507,7 @@ class Library:
             text,
             version,
             updated_at,
+            bool(verified),
         )
         return org_id, status, error, result
 
@@ -561,6 +569,8 @@ class Library:
         org_id: str | None = None,
         processor_type: str = "auto",
         tags: Iterable[str] = (),
+        metadata: dict[str, str] | None = None,
+        uploaded_by: str | None = None,
     ) -> tuple[IngestOutcome, DocumentInfo]:
         """``ingest_upload`` from a binary file object, read once from where it stands (the
         server's parsed form), also returning the document as stored."""
@@ -578,6 +588,8 @@ class Library:
             list(tags),
             name,
             False,
+            metadata=metadata,
+            uploaded_by=uploaded_by,
         )
 
     def statuses(self, document_ids: list[str]) -> dict[str, tuple[str, str | None]]:
@@ -629,6 +641,8 @@ def _doc_info(d: Document, fields: dict | None = None) -> DocumentInfo:
         d.created_at,
         d.updated_at,
         fields or {},
+        dict(d.doc_metadata or {}),
+        d.uploaded_by,
     )
 
 
@@ -644,4 +658,5 @@ def _result_info(r: Result) -> ResultInfo:
         r.text,
         r.engine_version,
         r.updated_at,
+        bool(r.verified),
     )

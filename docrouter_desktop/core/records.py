@@ -35,6 +35,8 @@ class DocumentInfo:
     created_at: str
     updated_at: str
     fields: dict[str, Any] = field(default_factory=dict)  # a summary for lists, may be empty
+    metadata: dict[str, str] = field(default_factory=dict)  # the uploader's key/value pairs
+    uploaded_by: str | None = None  # the API token's name, for uploads through the API
 
     def api_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +67,7 @@ class ResultInfo:
     text: str
     engine_version: str
     updated_at: str
+    verified: bool = False  # a person checked it (DocRouter's ``is_verified``)
 
     def api_dict(self) -> dict[str, Any]:
         return {

@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from docrouter_desktop.core.export import SCALAR_FIELDS
+from docrouter_desktop.core.fields import numeric_names
 from docrouter_desktop.core.records import DocumentInfo, ResultInfo
 from docrouter_desktop.gui.render import render_page
 from docrouter_desktop.gui.workers import TaskRunner
 
-NUMERIC_FIELDS = {"total", "subtotal", "tax"}
+NUMERIC_FIELDS = numeric_names()
 LOW_STYLE = "QLineEdit { background: #fff3cd; border: 1px solid #d4a017; }"
 USER_STYLE = "QLineEdit { background: #e6f4ea; }"
 ZOOM_STEP = 1.25

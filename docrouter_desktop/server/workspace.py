@@ -14,6 +14,7 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Res
 from fastapi.responses import FileResponse, JSONResponse
 
 from docrouter_desktop.core.errors import NotFoundError
+from docrouter_desktop.core.fields import field_names
 from docrouter_desktop.core.records import DocumentInfo, ResultInfo
 from docrouter_desktop.server import schemas
 from docrouter_desktop.server.account import created_token, revoke_token
@@ -28,12 +29,7 @@ router = APIRouter(
     dependencies=[Depends(organization_access)],
 )
 
-INVOICE_FIELDS = (
-    "vendor vendor_address invoice_number date due_date currency total subtotal tax "
-    "line_items document_type"
-).split()
-RECEIPT_FIELDS = "vendor vendor_address date total tax currency".split()
-FIELDS_BY_PROCESSOR = {"invoice": INVOICE_FIELDS, "receipt": RECEIPT_FIELDS, "text": []}
+FIELDS_BY_PROCESSOR = {p: field_names(p) for p in ("invoice", "receipt", "text")}
 
 UPLOAD_BODY = {
     "requestBody": {

@@ -113,8 +113,18 @@ def fill_library(library, n: int, start: int = 0) -> list[str]:
         fts.append((i + 1, doc_id, name, f"Vendor {i % 97} text of document {i}"))
     with library.db.write() as s:
         c = s.connection()
-        c.exec_driver_sql("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", docs)
-        c.exec_driver_sql("INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?)", results)
+        c.exec_driver_sql(
+            "INSERT INTO documents (id, organization_id, document_name, source_path, sha256, size, "
+            "content_type, pages, processor_type, status, error, tags, created_at, updated_at, "
+            "fts_rowid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            docs,
+        )
+        c.exec_driver_sql(
+            "INSERT INTO results (document_id, processor_type, fields, field_details, pages, "
+            "warnings, routing, text, engine_version, created_at, updated_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            results,
+        )
         c.exec_driver_sql(
             "INSERT INTO documents_fts (rowid, document_id, document_name, text) VALUES (?,?,?,?)",
             fts,

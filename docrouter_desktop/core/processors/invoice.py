@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from docrouter_desktop.core.fields import INVOICE, field_names
 from docrouter_desktop.core.processors.base import (
     DocumentView,
     Found,
@@ -23,19 +24,7 @@ from docrouter_desktop.core.processors.invoice_totals import find_totals
 from docrouter_desktop.core.processors.invoice_vendor import find_vendor
 from docrouter_desktop.core.processors.line_items import find_line_items
 
-INVOICE_FIELDS = [
-    "vendor",
-    "vendor_address",
-    "invoice_number",
-    "date",
-    "due_date",
-    "currency",
-    "total",
-    "subtotal",
-    "tax",
-    "line_items",
-    "document_type",
-]
+INVOICE_FIELDS = field_names(INVOICE)
 
 CREDIT_NOTE = re.compile(
     r"credit\s*note|credit\s*memo|gutschrift|rechnungskorrektur|stornorechnung|(?<![a-z])avoir(?![a-z])|"

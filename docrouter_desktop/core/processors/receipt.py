@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from docrouter_desktop.core.fields import RECEIPT, field_names
 from docrouter_desktop.core.processors.base import (
     DocumentView,
     Found,
@@ -14,7 +15,7 @@ from docrouter_desktop.core.processors.receipt_tax import find_receipt_tax
 from docrouter_desktop.core.processors.receipt_total import find_receipt_total
 from docrouter_desktop.core.processors.receipt_vendor import find_shop
 
-RECEIPT_FIELDS = ["vendor", "vendor_address", "date", "total", "tax", "currency"]
+RECEIPT_FIELDS = field_names(RECEIPT)
 
 
 class ReceiptProcessor:

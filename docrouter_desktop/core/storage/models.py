@@ -49,7 +49,11 @@ class Document(Base):
     processor_type: Mapped[str] = mapped_column(String(20), default="auto")
     status: Mapped[str] = mapped_column(String(20), default="queued")
     error: Mapped[str | None] = mapped_column(Text)
-    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)  # tag names
+    # The uploader's own key/value pairs (DocRouter's ``metadata``), and who uploaded it (the
+    # name of the API token; None for the window and the command line).
+    doc_metadata: Mapped[dict[str, str]] = mapped_column("metadata", JSON, default=dict)
+    uploaded_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[str] = mapped_column(String(40))
     updated_at: Mapped[str] = mapped_column(String(40))
     fts_rowid: Mapped[int | None] = mapped_column(Integer)  # its row in documents_fts
@@ -102,10 +106,27 @@ class Result(Base):
     routing: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     engine_version: Mapped[str] = mapped_column(String(20))
+    verified: Mapped[int] = mapped_column(Integer, default=0)  # a person checked it
     created_at: Mapped[str] = mapped_column(String(40))
     updated_at: Mapped[str] = mapped_column(String(40))
 
     document: Mapped[Document] = relationship(back_populates="result")
+
+
+class Tag(Base):
+    """A tag of an organization as a record (DocRouter's tags have ids, colours and
+    descriptions); documents keep the names of their tags."""
+
+    __tablename__ = "tags"
+    __table_args__ = (UniqueConstraint("organization_id", "name", name="uq_tags_org_name"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    color: Mapped[str | None] = mapped_column(String(20))
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(40))
+    created_by: Mapped[str] = mapped_column(String(200), default="local")
 
 
 class Setting(Base):
@@ -131,3 +152,10 @@ class RemoteDocument(Base):
     finished_at: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20))
     error: Mapped[str | None] = mapped_column(Text)
+    dialect: Mapped[str | None] = mapped_column(String(20))  # the API it was sent through
+    prompt_revid: Mapped[str | None] = mapped_column(String(200))  # what read it there
+    prompt_id: Mapped[str | None] = mapped_column(String(200))
+    # A correction made here, sent back as the remote's verified result: pending, sent, failed.
+    correction_status: Mapped[str | None] = mapped_column(String(20))
+    correction_error: Mapped[str | None] = mapped_column(Text)
+    corrected_at: Mapped[str | None] = mapped_column(String(40))

@@ -27,3 +27,5 @@ class AccessToken(Base):
     created_at: Mapped[str] = mapped_column(String(40))
     last_used_at: Mapped[str | None] = mapped_column(String(40))
     revoked: Mapped[int] = mapped_column(Integer, default=0)
+    lifetime: Mapped[int] = mapped_column(Integer, default=0)  # days; 0: never expires
+    expires_at: Mapped[str | None] = mapped_column(String(40))
