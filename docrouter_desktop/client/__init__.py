@@ -1,6 +1,9 @@
-"""The DocRouter client: a Python SDK for the DocRouter REST API v0 (see docs/client.md)."""
+"""The DocRouter client: a Python SDK for the DocRouter REST API v0, in both of its dialects
+(see docs/client.md)."""
 
-from docrouter_desktop.client._client import DocRouterClient, TokenAuth
+from docrouter_desktop.client._auth import TokenAuth
+from docrouter_desktop.client._client import DONE_STATES, WAITING_STATES, DocRouterClient
+from docrouter_desktop.client._dialect import Dialect, dialect_from_openapi, upload_route_in
 from docrouter_desktop.client._exceptions import (
     APIError,
     BadRequest,
@@ -17,11 +20,15 @@ from docrouter_desktop.client._exceptions import (
     UnsupportedMediaType,
     ValidationError,
 )
+from docrouter_desktop.client._http import RetryPolicy, token_rule_hint
 
 __all__ = [
+    "DONE_STATES",
+    "WAITING_STATES",
     "APIError",
     "BadRequest",
     "Conflict",
+    "Dialect",
     "DocRouterClient",
     "DocRouterError",
     "Forbidden",
@@ -30,9 +37,13 @@ __all__ = [
     "PayloadTooLarge",
     "RateLimited",
     "RequestTimeout",
+    "RetryPolicy",
     "ServerError",
     "TokenAuth",
     "Unauthorized",
     "UnsupportedMediaType",
     "ValidationError",
+    "dialect_from_openapi",
+    "token_rule_hint",
+    "upload_route_in",
 ]

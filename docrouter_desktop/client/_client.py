@@ -1,60 +1,33 @@
-"""``DocRouterClient``: the DocRouter REST API v0 over httpx, as a context manager.
+"""``DocRouterClient``: the DocRouter REST API v0 over httpx, as a context manager, in both of
+its dialects (see ``_dialect``): the open-source DocRouter server's and the desktop one.
 
-Replies are read tolerantly (unknown fields are ignored, optional ones may be missing).
-Every call has a timeout; connection errors, 5xx and 429 are retried with exponential backoff
-and jitter (honouring ``Retry-After``), bounded in count and in total time. A call that could
-create something twice is retried only when the request never reached the server, except
-uploads, which the server's duplicate rule makes idempotent by content.
+Replies are read tolerantly (unknown fields are ignored, optional ones may be missing). Every
+call goes through one retry policy (``_http.RetryPolicy``).
 """
 
 from __future__ import annotations
 
+import base64
 import mimetypes
-import random
-import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
 from docrouter_desktop import __version__
-from docrouter_desktop.client._exceptions import (
-    APIError,
-    NetworkError,
-    RateLimited,
-    RequestTimeout,
-    error_for,
-)
+from docrouter_desktop.client._auth import TokenAuth
+from docrouter_desktop.client._dialect import Dialect, dialect_from_openapi
+from docrouter_desktop.client._exceptions import APIError, NotFound, RequestTimeout
+from docrouter_desktop.client._http import Http, RetryPolicy
 
-_ORG_PATH = re.compile(r"^/v0/orgs/([^/]+)")
+JSON = dict[str, Any]
 
-
-class TokenAuth(httpx.Auth):
-    """Bearer auth that picks a workspace token for ``/v0/orgs/{org}`` when one is known,
-    else the account token."""
-
-    def __init__(self, account_token: str | None, org_tokens: dict[str, str] | None = None):
-        self._account = account_token
-        self._orgs = dict(org_tokens or {})
-
-    def __repr__(self) -> str:  # never show a secret
-        return (
-            f"TokenAuth(account={'set' if self._account else 'unset'}, orgs={sorted(self._orgs)})"
-        )
-
-    def token_for(self, path: str) -> str | None:
-        m = _ORG_PATH.match(path)
-        if m and m.group(1) in self._orgs:
-            return self._orgs[m.group(1)]
-        return self._account
-
-    def auth_flow(self, request: httpx.Request):
-        token = self.token_for(request.url.path)
-        if token:
-            request.headers["Authorization"] = f"Bearer {token}"
-        yield request
+# DocRouter's document states, and which of them are final.
+WAITING_STATES = ("uploaded", "ocr_processing", "ocr_completed", "llm_processing")
+DONE_STATES = ("llm_completed", "llm_failed", "ocr_failed")
 
 
 class DocRouterClient:
@@ -77,22 +50,25 @@ class DocRouterClient:
         backoff: float = 0.5,
         transport: httpx.BaseTransport | None = None,
         verify: bool | str = True,
-    ):
-        self.base_url = base_url.rstrip("/")
-        self.retries = retries
-        self.retry_deadline = retry_deadline
-        self.backoff = backoff
-        self._http = httpx.Client(
-            base_url=self.base_url,
-            auth=TokenAuth(token, org_tokens),
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            headers={
-                "User-Agent": f"docrouter-desktop/{__version__}",
-                "Accept": "application/json",
-            },
+        api_key_header: bool = False,
+        dialect: Dialect | str | None = None,
+    ) -> None:
+        self.auth = TokenAuth(
+            token, org_tokens, header="X-Api-Key" if api_key_header else "Authorization"
+        )
+        self.policy = RetryPolicy(retries=retries, deadline=retry_deadline, backoff=backoff)
+        self._http = Http(
+            base_url,
+            self.auth,
+            timeout=timeout,
+            policy=self.policy,
             transport=transport,
             verify=verify,
+            user_agent=f"docrouter-desktop/{__version__}",
         )
+        self.base_url = self._http.base_url
+        self.dialect: Dialect | None = Dialect(dialect) if dialect else None
+        self._openapi: JSON | None = None
 
     def __repr__(self) -> str:
         return f"DocRouterClient({self.base_url!r})"
@@ -100,115 +76,369 @@ class DocRouterClient:
     def __enter__(self) -> DocRouterClient:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
         self._http.close()
 
-    # -- transport
+    # -- the server
 
-    def _request(
-        self, method: str, path: str, *, idempotent: bool = True, **kwargs
-    ) -> httpx.Response:
-        start = time.monotonic()
-        attempt = 0
-        while True:
-            attempt += 1
+    def openapi(self) -> JSON:
+        """The server's OpenAPI document (fetched once)."""
+        if self._openapi is None:
+            data = self._http.call("GET", "/openapi.json")
+            if not isinstance(data, dict):
+                raise APIError(f"{self.base_url}/openapi.json is not an OpenAPI document.", 200)
+            self._openapi = data
+        return self._openapi
+
+    def detect_dialect(self) -> Dialect:
+        """Which dialect the server speaks, from its ``/openapi.json`` (remembered on the
+        client). A server without one, or one that lists neither dialect's routes, is taken
+        for a DocRouter server."""
+        if self.dialect is None:
             try:
-                if "files_factory" in kwargs:
-                    kw = dict(kwargs)
-                    kw["files"] = kw.pop("files_factory")()
-                else:
-                    kw = kwargs
-                try:
-                    response = self._http.request(method, path, **kw)
-                finally:
-                    for value in (kw.get("files") or {}).values():
-                        value[1].close()  # each upload attempt opens the file afresh
-            except httpx.TimeoutException as exc:
-                error: Exception = RequestTimeout(
-                    f"{self.base_url} did not answer in time ({type(exc).__name__})."
-                )
-                retryable = idempotent or isinstance(exc, httpx.ConnectTimeout)
-            except httpx.TransportError as exc:
-                error = NetworkError(_network_message(self.base_url, exc))
-                retryable = idempotent or isinstance(exc, httpx.ConnectError)
-            else:
-                if response.status_code < 400:
-                    return response
-                error = _api_error(response)
-                retryable = response.status_code == 429 or (
-                    response.status_code >= 500 and idempotent
-                )
-            elapsed = time.monotonic() - start
-            if not retryable or attempt > self.retries:
-                raise error
-            delay = self._delay(attempt, error)
-            if elapsed + delay > self.retry_deadline:
-                raise error
-            time.sleep(delay)
-
-    def _delay(self, attempt: int, error: Exception) -> float:
-        if isinstance(error, RateLimited) and error.retry_after is not None:
-            return min(max(error.retry_after, 0.0), self.retry_deadline)
-        cap = self.backoff * (2 ** (attempt - 1))
-        return random.uniform(cap / 2, cap)  # exponential backoff with jitter
-
-    def _json(self, method: str, path: str, **kwargs) -> Any:
-        response = self._request(method, path, **kwargs)
-        if response.status_code == 204 or not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError:
-            raise APIError(
-                f"{self.base_url} answered {path} with something that is not JSON.",
-                response.status_code,
-            ) from None
-
-    def _pages(
-        self, path: str, key: str, params: dict | None = None, page_size: int = 100
-    ) -> Iterator[dict]:
-        offset = 0
-        while True:
-            q = {k: v for k, v in (params or {}).items() if v is not None}
-            q.update(limit=page_size, offset=offset)
-            data = self._json("GET", path, params=q) or {}
-            items = data.get(key) or []
-            yield from items
-            offset += len(items)
-            total = data.get("total_count")
-            if not items or (total is not None and offset >= total):
-                return
+                self.dialect = dialect_from_openapi(self.openapi()) or Dialect.DOCROUTER
+            except NotFound:
+                self.dialect = Dialect.DOCROUTER
+        return self.dialect
 
     # -- account
 
-    def profile(self) -> dict:
-        return self._json("GET", "/v0/account/profile")
+    def profile(self) -> JSON:
+        """The account (desktop dialect only)."""
+        return self._http.obj("GET", "/v0/account/profile")
 
-    def organizations(self) -> list[dict]:
-        return list(self._pages("/v0/account/organizations", "organizations"))
+    def organizations(self, name_search: str | None = None) -> list[JSON]:
+        return list(
+            self._http.pages(
+                "/v0/account/organizations", "organizations", {"name_search": name_search}
+            )
+        )
 
-    def create_organization(self, name: str) -> dict:
-        return self._json(
+    def create_organization(self, name: str) -> JSON:
+        return self._http.obj(
             "POST", "/v0/account/organizations", json={"name": name}, idempotent=False
         )
 
     def delete_organization(self, org: str) -> None:
-        self._json("DELETE", f"/v0/account/organizations/{org}")
+        self._http.call("DELETE", f"/v0/account/organizations/{org}")
 
-    def access_tokens(self, org: str | None = None) -> list[dict]:
-        return list(self._pages(_tokens_path(org), "access_tokens"))
+    def access_tokens(self, org: str | None = None) -> list[JSON]:
+        """The tokens of the account (``org`` None) or of a workspace, never their secrets."""
+        return list(self._http.pages(_tokens_path(org), "access_tokens"))
 
-    def create_access_token(self, name: str, org: str | None = None) -> dict:
-        """Create a token; the reply's ``token`` is the secret, shown only this once."""
-        return self._json("POST", _tokens_path(org), json={"name": name}, idempotent=False)
+    def create_access_token(self, name: str, org: str | None = None, lifetime: int = 0) -> JSON:
+        """Create a token; the reply's ``token`` is the secret, shown only this once.
+        ``lifetime`` in days, 0 for one that never expires."""
+        return self._http.obj(
+            "POST",
+            _tokens_path(org),
+            json={"name": name, "lifetime": lifetime},
+            idempotent=False,
+        )
 
     def delete_access_token(self, token_id: str, org: str | None = None) -> None:
-        self._json("DELETE", f"{_tokens_path(org)}/{token_id}")
+        self._http.call("DELETE", f"{_tokens_path(org)}/{token_id}")
 
-    # -- documents
+    # -- documents, both dialects
+
+    def delete(self, org: str, document_id: str) -> None:
+        self._http.call("DELETE", f"/v0/orgs/{org}/documents/{document_id}")
+
+    def file(self, org: str, document_id: str, file_type: str | None = None) -> bytes:
+        """The stored file (DocRouter: ``file_type`` ``original`` or its ``pdf`` rendering)."""
+        params = {"file_type": file_type} if file_type else None
+        path = f"/v0/orgs/{org}/documents/{document_id}/file"
+        return self._http.request("GET", path, params=params).content
+
+    # -- documents, DocRouter dialect
+
+    def upload_json(
+        self,
+        org: str,
+        path: str | Path,
+        name: str | None = None,
+        tag_ids: list[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        reconcile: Callable[[], JSON | None] | None = None,
+    ) -> JSON:
+        """Upload one file as JSON (base64); the reply's ``document_id`` is the new document.
+        DocRouter keeps every upload, so a retry after an unknown outcome first asks
+        ``reconcile`` whether the document arrived (see ``find_by_metadata``)."""
+        path = Path(path)
+        body = {
+            "documents": [
+                {
+                    "name": name or path.name,
+                    "content": base64.b64encode(path.read_bytes()).decode("ascii"),
+                    "tag_ids": list(tag_ids or []),
+                    "metadata": dict(metadata or {}),
+                }
+            ]
+        }
+        data = self._http.call(
+            "POST", f"/v0/orgs/{org}/documents", json=body, idempotent=False, reconcile=reconcile
+        )
+        if isinstance(data, dict) and "documents" in data:
+            docs = data.get("documents") or []
+            return docs[0] if docs else {}
+        return data if isinstance(data, dict) else {}
+
+    def upload_multipart(
+        self,
+        org: str,
+        path: str | Path,
+        name: str | None = None,
+        tag_ids: list[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        reconcile: Callable[[], JSON | None] | None = None,
+        content_type: str | None = None,
+    ) -> JSON:
+        """Upload one file as multipart form data, streamed from disk."""
+        import json as jsonlib
+
+        path = Path(path)
+        shown = name or path.name
+        ctype = content_type or mimetypes.guess_type(shown)[0] or "application/octet-stream"
+
+        def files() -> dict[str, Any]:
+            return {"file": (shown, path.open("rb"), ctype)}
+
+        form = {
+            "name": shown,
+            "tag_ids": jsonlib.dumps(list(tag_ids or [])),
+            "metadata": jsonlib.dumps(dict(metadata or {})),
+        }
+        data = self._http.call(
+            "POST",
+            f"/v0/orgs/{org}/documents/multipart",
+            data=form,
+            files_factory=files,
+            idempotent=False,
+            reconcile=reconcile,
+        )
+        if isinstance(data, dict) and isinstance(data.get("document"), dict):
+            return dict(data["document"])
+        return data if isinstance(data, dict) else {}
+
+    def list_documents(
+        self,
+        org: str,
+        tag_ids: list[str] | None = None,
+        name_search: str | None = None,
+        metadata_search: dict[str, str] | None = None,
+    ) -> Iterator[JSON]:
+        """Every document of the workspace that matches, fetched page by page."""
+        params = {
+            "tag_ids": ",".join(tag_ids) if tag_ids else None,
+            "name_search": name_search,
+            "metadata_search": _metadata_query(metadata_search),
+        }
+        return self._http.pages(f"/v0/orgs/{org}/documents", "documents", params)
+
+    def find_by_metadata(self, org: str, metadata: dict[str, str]) -> list[JSON]:
+        """The documents (one page) whose metadata holds every one of these pairs."""
+        data = self._http.call(
+            "GET",
+            f"/v0/orgs/{org}/documents",
+            params={"metadata_search": _metadata_query(metadata), "limit": 10, "skip": 0},
+        )
+        return list((data or {}).get("documents") or [])
+
+    def get_document(self, org: str, document_id: str, include_content: bool = False) -> JSON:
+        """One document with its ``state``; its file (base64) only with ``include_content``."""
+        return self._http.obj(
+            "GET",
+            f"/v0/orgs/{org}/documents/{document_id}",
+            params={"include_content": "true" if include_content else "false"},
+        )
+
+    def update_document(
+        self,
+        org: str,
+        document_id: str,
+        document_name: str | None = None,
+        tag_ids: list[str] | None = None,
+        metadata: dict[str, str] | None = None,
+    ) -> JSON:
+        body: JSON = {}
+        if document_name is not None:
+            body["document_name"] = document_name
+        if tag_ids is not None:
+            body["tag_ids"] = tag_ids
+        if metadata is not None:
+            body["metadata"] = metadata
+        return self._http.obj("PUT", f"/v0/orgs/{org}/documents/{document_id}", json=body)
+
+    def wait_state(
+        self,
+        org: str,
+        document_id: str,
+        timeout: float = 600.0,
+        first_delay: float = 0.5,
+        max_delay: float = 10.0,
+    ) -> JSON:
+        """Poll the document's ``state`` with growing pauses until it is final."""
+        deadline = time.monotonic() + timeout
+        delay = first_delay
+        while True:
+            doc = self.get_document(org, document_id)
+            if doc.get("state") in DONE_STATES:
+                return doc
+            if time.monotonic() + delay > deadline:
+                raise RequestTimeout(
+                    f"Document {document_id} was still {doc.get('state')} after {timeout:.0f} s."
+                )
+            time.sleep(delay)
+            delay = min(delay * 1.6, max_delay)
+
+    # -- OCR and LLM, DocRouter dialect
+
+    def ocr_text(self, org: str, document_id: str, page_num: int | None = None) -> str:
+        params = {"page_num": page_num} if page_num is not None else None
+        path = f"/v0/orgs/{org}/ocr/download/text/{document_id}"
+        response = self._http.request("GET", path, params=params)
+        text = response.text
+        if response.headers.get("content-type", "").startswith("application/json"):
+            try:
+                decoded = response.json()
+                text = decoded if isinstance(decoded, str) else text
+            except ValueError:
+                pass
+        return text
+
+    def ocr_metadata(self, org: str, document_id: str) -> JSON:
+        return self._http.obj("GET", f"/v0/orgs/{org}/ocr/download/metadata/{document_id}")
+
+    def run_llm(
+        self,
+        org: str,
+        document_id: str,
+        prompt_revid: str = "default",
+        force: bool = False,
+        timeout: float = 300.0,
+    ) -> JSON:
+        """Run a prompt on the document and wait for it (a language model may take minutes:
+        ``timeout``); the answer is the reply's ``result``."""
+        return self._http.obj(
+            "POST",
+            f"/v0/orgs/{org}/llm/run/{document_id}",
+            params={"prompt_revid": prompt_revid, "force": "true" if force else "false"},
+            timeout=httpx.Timeout(timeout, connect=10.0),
+        )
+
+    def llm_result(
+        self,
+        org: str,
+        document_id: str,
+        prompt_revid: str | None = None,
+        prompt_id: str | None = None,
+    ) -> JSON:
+        """A prompt's stored answer: by revision, or the latest revision's by ``prompt_id``."""
+        params = {"prompt_revid": prompt_revid} if prompt_revid else {"prompt_id": prompt_id}
+        return self._http.obj("GET", f"/v0/orgs/{org}/llm/result/{document_id}", params=params)
+
+    def update_llm_result(
+        self,
+        org: str,
+        document_id: str,
+        prompt_revid: str,
+        updated_llm_result: JSON,
+        is_verified: bool = True,
+    ) -> JSON:
+        return self._http.obj(
+            "PUT",
+            f"/v0/orgs/{org}/llm/result/{document_id}",
+            params={"prompt_revid": prompt_revid},
+            json={"updated_llm_result": updated_llm_result, "is_verified": is_verified},
+        )
+
+    def delete_llm_result(self, org: str, document_id: str, prompt_revid: str) -> None:
+        self._http.call(
+            "DELETE",
+            f"/v0/orgs/{org}/llm/result/{document_id}",
+            params={"prompt_revid": prompt_revid},
+        )
+
+    # -- tags, schemas and prompts, DocRouter dialect
+
+    def tags(self, org: str, name_search: str | None = None) -> list[JSON]:
+        return list(self._http.pages(f"/v0/orgs/{org}/tags", "tags", {"name_search": name_search}))
+
+    def create_tag(
+        self,
+        org: str,
+        name: str,
+        color: str | None = None,
+        description: str | None = None,
+        reconcile: Callable[[], JSON | None] | None = None,
+    ) -> JSON:
+        body = {"name": name, "color": color, "description": description}
+        return self._http.obj(
+            "POST", f"/v0/orgs/{org}/tags", json=body, idempotent=False, reconcile=reconcile
+        )
+
+    def delete_tag(self, org: str, tag_id: str) -> None:
+        self._http.call("DELETE", f"/v0/orgs/{org}/tags/{tag_id}")
+
+    def schemas(self, org: str, name_search: str | None = None) -> list[JSON]:
+        return list(
+            self._http.pages(
+                f"/v0/orgs/{org}/schemas",
+                "schemas",
+                {"name_search": name_search},
+                id_key="schema_revid",
+            )
+        )
+
+    def schema(self, org: str, schema_revid: str) -> JSON:
+        return self._http.obj("GET", f"/v0/orgs/{org}/schemas/{schema_revid}")
+
+    def create_schema(
+        self,
+        org: str,
+        name: str,
+        response_format: JSON,
+        reconcile: Callable[[], JSON | None] | None = None,
+    ) -> JSON:
+        """A new schema, or a new version of the schema of that name."""
+        return self._http.obj(
+            "POST",
+            f"/v0/orgs/{org}/schemas",
+            json={"name": name, "response_format": response_format},
+            idempotent=False,
+            reconcile=reconcile,
+        )
+
+    def prompts(self, org: str, name_search: str | None = None) -> list[JSON]:
+        return list(
+            self._http.pages(
+                f"/v0/orgs/{org}/prompts",
+                "prompts",
+                {"name_search": name_search},
+                id_key="prompt_revid",
+            )
+        )
+
+    def prompt(self, org: str, prompt_revid: str) -> JSON:
+        return self._http.obj("GET", f"/v0/orgs/{org}/prompts/{prompt_revid}")
+
+    def create_prompt(
+        self, org: str, config: JSON, reconcile: Callable[[], JSON | None] | None = None
+    ) -> JSON:
+        """A new prompt (``name``, ``content``, ``schema_id``, ``schema_version``,
+        ``tag_ids``, optionally ``model``), or a new version of the prompt of that name."""
+        return self._http.obj(
+            "POST", f"/v0/orgs/{org}/prompts", json=config, idempotent=False, reconcile=reconcile
+        )
+
+    def update_prompt(self, org: str, prompt_id: str, config: JSON) -> JSON:
+        """A new version of the prompt."""
+        return self._http.obj("PUT", f"/v0/orgs/{org}/prompts/{prompt_id}", json=config)
+
+    # -- documents, desktop dialect
 
     def upload(
         self,
@@ -218,20 +448,21 @@ class DocRouterClient:
         tags: list[str] | None = None,
         filename: str | None = None,
         content_type: str | None = None,
-    ) -> dict:
-        """Upload a file. Uploading the same bytes again returns the existing document with
-        ``duplicate: true``, so a retried upload never makes a second document."""
+    ) -> JSON:
+        """Upload a file to ``documents/upload``. Uploading the same bytes again returns the
+        existing document with ``duplicate: true``, so a retried upload never makes a second
+        document."""
         path = Path(path)
         name = filename or path.name
-        content_type = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        ctype = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
         data = {"processor_type": processor_type}
         if tags:
             data["tags"] = ",".join(tags)
 
-        def files():
-            return {"file": (name, path.open("rb"), content_type)}
+        def files() -> dict[str, Any]:
+            return {"file": (name, path.open("rb"), ctype)}
 
-        return self._json(
+        return self._http.obj(
             "POST", f"/v0/orgs/{org}/documents/upload", data=data, files_factory=files
         )
 
@@ -241,30 +472,33 @@ class DocRouterClient:
         status: str | None = None,
         processor_type: str | None = None,
         q: str | None = None,
-    ) -> Iterator[dict]:
+    ) -> Iterator[JSON]:
         """Every document of the organization, newest first, fetched page by page."""
         params = {"status": status, "processor_type": processor_type, "q": q}
-        return self._pages(f"/v0/orgs/{org}/documents", "documents", params)
+        return self._http.pages(f"/v0/orgs/{org}/documents", "documents", params)
 
     def document_count(self, org: str, status: str | None = None) -> int:
-        params = {"limit": 1, "offset": 0, **({"status": status} if status else {})}
-        data = self._json("GET", f"/v0/orgs/{org}/documents", params=params) or {}
+        params: JSON = {"limit": 1, "offset": 0, "skip": 0}
+        if status:
+            params["status"] = status
+        data = self._http.call("GET", f"/v0/orgs/{org}/documents", params=params) or {}
         return int(data.get("total_count") or 0)
 
-    def document(self, org: str, document_id: str) -> dict:
-        return self._json("GET", f"/v0/orgs/{org}/documents/{document_id}")
+    def document(self, org: str, document_id: str) -> JSON:
+        return self._http.obj(
+            "GET",
+            f"/v0/orgs/{org}/documents/{document_id}",
+            params={"include_content": "false"},
+        )
 
-    def status(self, org: str, document_id: str) -> dict:
-        return self._json("GET", f"/v0/orgs/{org}/documents/{document_id}/status")
+    def status(self, org: str, document_id: str) -> JSON:
+        return self._http.obj("GET", f"/v0/orgs/{org}/documents/{document_id}/status")
 
-    def results(self, org: str, document_id: str) -> dict:
-        return self._json("GET", f"/v0/orgs/{org}/documents/{document_id}/results")
+    def results(self, org: str, document_id: str) -> JSON:
+        return self._http.obj("GET", f"/v0/orgs/{org}/documents/{document_id}/results")
 
-    def file(self, org: str, document_id: str) -> bytes:
-        return self._request("GET", f"/v0/orgs/{org}/documents/{document_id}/file").content
-
-    def correct(self, org: str, document_id: str, fields: dict) -> dict:
-        return self._json(
+    def correct(self, org: str, document_id: str, fields: JSON) -> JSON:
+        return self._http.obj(
             "PATCH", f"/v0/orgs/{org}/documents/{document_id}/results", json={"fields": fields}
         )
 
@@ -274,19 +508,16 @@ class DocRouterClient:
         document_id: str,
         processor_type: str | None = None,
         discard_corrections: bool = False,
-    ) -> dict:
-        body: dict[str, Any] = {}
+    ) -> JSON:
+        body: JSON = {}
         if processor_type:
             body["processor_type"] = processor_type
         if discard_corrections:
             body["discard_corrections"] = True
-        return self._json("POST", f"/v0/orgs/{org}/documents/{document_id}/process", json=body)
+        return self._http.obj("POST", f"/v0/orgs/{org}/documents/{document_id}/process", json=body)
 
-    def cancel(self, org: str, document_id: str) -> dict:
-        return self._json("POST", f"/v0/orgs/{org}/documents/{document_id}/cancel")
-
-    def delete(self, org: str, document_id: str) -> None:
-        self._json("DELETE", f"/v0/orgs/{org}/documents/{document_id}")
+    def cancel(self, org: str, document_id: str) -> JSON:
+        return self._http.obj("POST", f"/v0/orgs/{org}/documents/{document_id}/cancel")
 
     def wait(
         self,
@@ -295,7 +526,7 @@ class DocRouterClient:
         timeout: float = 600.0,
         first_delay: float = 0.5,
         max_delay: float = 10.0,
-    ) -> dict:
+    ) -> JSON:
         """Poll the status with growing pauses until the document is finished."""
         deadline = time.monotonic() + timeout
         delay = first_delay
@@ -315,54 +546,10 @@ def _tokens_path(org: str | None) -> str:
     return f"/v0/orgs/{org}/access_tokens" if org else "/v0/account/access_tokens"
 
 
-def _api_error(response: httpx.Response) -> APIError:
-    detail = None
-    body = None
-    try:
-        body = response.json()
-        if isinstance(body, dict):
-            d = body.get("detail")
-            detail = d if isinstance(d, str) else (str(d) if d is not None else None)
-    except ValueError:
-        text = response.text.strip()
-        detail = text[:300] if text else None
-    status = response.status_code
-    cls = error_for(status)
-    reason = response.reason_phrase or "error"
-    message = f"{status} {reason}" + (f": {detail}" if detail else "")
-    if cls is RateLimited:
-        retry_after = _retry_after(response.headers.get("Retry-After"))
-        return RateLimited(message, status, detail, body, retry_after=retry_after)
-    return cls(message, status, detail, body)
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
+def _metadata_query(metadata: dict[str, str] | None) -> str | None:
+    """``k=v,k2=v2``, each key and value URL-encoded, as DocRouter's ``metadata_search``."""
+    if not metadata:
         return None
-    try:
-        return float(value)
-    except ValueError:
-        from email.utils import parsedate_to_datetime
-
-        try:
-            when = parsedate_to_datetime(value)
-            return max(0.0, when.timestamp() - time.time())
-        except (TypeError, ValueError):
-            return None
-
-
-def _network_message(base_url: str, exc: httpx.TransportError) -> str:
-    text = str(exc) or type(exc).__name__
-    if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
-        return f"The TLS certificate of {base_url} was not accepted ({text}). Check the URL, or the server's certificate."
-    if isinstance(exc, httpx.ConnectError):
-        if (
-            "Name or service not known" in text
-            or "nodename nor servname" in text
-            or "getaddrinfo" in text
-        ):
-            return f"The server name in {base_url} could not be found. Check the URL."
-        if "refused" in text.lower():
-            return f"Nothing answers at {base_url} (connection refused). Is the server running, and is the port right?"
-        return f"Could not connect to {base_url}: {text}"
-    return f"The connection to {base_url} failed: {text}"
+    return ",".join(
+        f"{quote(str(k), safe='')}={quote(str(v), safe='')}" for k, v in metadata.items()
+    )

@@ -20,11 +20,13 @@ No message ever contains a token.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DocRouterError(Exception):
     """Base class of every client error."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
@@ -40,7 +42,9 @@ class RequestTimeout(NetworkError):
 class APIError(DocRouterError):
     status_code: int = 0
 
-    def __init__(self, message: str, status_code: int, detail: str | None = None, body=None):
+    def __init__(
+        self, message: str, status_code: int, detail: str | None = None, body: Any = None
+    ) -> None:
         super().__init__(message)
         self.status_code = status_code
         self.detail = detail
@@ -52,7 +56,22 @@ class BadRequest(APIError):
 
 
 class Unauthorized(APIError):
-    pass
+    """``token_kind`` says which token the refused request carried (``account``,
+    ``workspace`` or ``none``), ``path`` where it went: on a DocRouter server an account token
+    on an organization's path is refused (see ``token_rule_hint``)."""
+
+    def __init__(
+        self,
+        message: str,
+        status_code: int,
+        detail: str | None = None,
+        body: Any = None,
+        token_kind: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        super().__init__(message, status_code, detail, body)
+        self.token_kind = token_kind
+        self.path = path
 
 
 class Forbidden(APIError):
@@ -81,8 +100,13 @@ class ValidationError(APIError):
 
 class RateLimited(APIError):
     def __init__(
-        self, message, status_code, detail=None, body=None, retry_after: float | None = None
-    ):
+        self,
+        message: str,
+        status_code: int,
+        detail: str | None = None,
+        body: Any = None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message, status_code, detail, body)
         self.retry_after = retry_after
 
