@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from docrouter_desktop.core import jobs
 from docrouter_desktop.core.errors import LibraryError, NotFoundError, UsageError
@@ -306,7 +306,15 @@ class Library:
         offset: int = 0,
         ids: list[str] | None = None,
         with_fields: bool = False,
+        *,
+        tags_all: Iterable[str] = (),
+        name_search: str | None = None,
+        metadata: dict[str, str] | None = None,
     ) -> tuple[list[DocumentInfo], int]:
+        """Documents newest first, and how many match. Besides the status, processor and
+        full-text filters: ``tags_all`` (tag names the document carries, all of them),
+        ``name_search`` (a case-insensitive part of its name) and ``metadata`` (key/value
+        pairs its metadata holds exactly), all in SQL."""
         with self.db.read() as s:
             q = select(Document)
             if org_id:
@@ -320,6 +328,12 @@ class Library:
             if query:
                 matched = self._fts_ids(s, query)
                 q = q.where(Document.id.in_(matched))
+            for tag in dict.fromkeys(tags_all):
+                q = q.where(_json_holds(Document.tags, value=tag))
+            if name_search:
+                q = q.where(func.instr(func.lower(Document.document_name), name_search.lower()) > 0)
+            for key, value in (metadata or {}).items():
+                q = q.where(_json_holds(Document.doc_metadata, key=key, value=value))
             total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
             q = q.order_by(Document.created_at.desc(), Document.id.desc()).offset(offset)
             if limit is not None:
@@ -592,6 +606,23 @@ class Library:
             uploaded_by=uploaded_by,
         )
 
+    def queued_targets(self, document_ids: list[str]) -> dict[str, set[str]]:
+        """Where the queued (or running) jobs of these documents are to run: ``local`` or a
+        remote workspace's target, with the documents of each."""
+        out: dict[str, set[str]] = {}
+        with self.db.read() as s:
+            conn = s.connection()
+            for i in range(0, len(document_ids), 500):
+                chunk = document_ids[i : i + 500]
+                marks = ", ".join("?" * len(chunk))
+                for doc_id, target in conn.exec_driver_sql(
+                    "SELECT document_id, target FROM jobs WHERE status IN ('queued', "
+                    f"'processing') AND document_id IN ({marks})",
+                    tuple(chunk),
+                ):
+                    out.setdefault(target or "local", set()).add(doc_id)
+        return out
+
     def statuses(self, document_ids: list[str]) -> dict[str, tuple[str, str | None]]:
         out = {}
         with self.db.read() as s:
@@ -605,11 +636,111 @@ class Library:
                     out[d[0]] = (d[1], d[2])
         return out
 
+    # -- additions for DocRouter's v0 API
+
+    def organization(self, org_id: str) -> OrganizationInfo | None:
+        """One organization with its document count, or None."""
+        with self.db.read() as s:
+            org = s.get(Organization, org_id)
+            if org is None:
+                return None
+            count = s.scalar(
+                select(func.count()).select_from(Document).where(Document.organization_id == org_id)
+            )
+            return OrganizationInfo(org.id, org.name, org.created_at, count or 0)
+
+    def update_document(
+        self,
+        document_id: str,
+        name: str | None = None,
+        tags: Iterable[str] | None = None,
+        metadata: dict[str, str] | None = None,
+    ) -> DocumentInfo:
+        """Rename a document, replace its tags (names) or its metadata; None leaves each as
+        it is."""
+        if name is not None:
+            name = name.strip()
+            if not name:
+                raise UsageError("A document needs a name.")
+            if len(name) > 1000:
+                raise UsageError("A document name has at most 1000 characters.")
+        with self.db.write() as s:
+            doc = s.get(Document, document_id)
+            if doc is None:
+                raise NotFoundError(f"No document '{document_id}'.")
+            if name is not None and name != doc.document_name:
+                doc.document_name = name
+                result = s.get(Result, document_id)
+                s.flush()
+                jobs.index_text(s, doc.id, name, result.text if result else "")
+            if tags is not None:
+                doc.tags = list(dict.fromkeys(tags))
+            if metadata is not None:
+                doc.doc_metadata = {str(k): str(v) for k, v in metadata.items()}
+            doc.updated_at = utcnow()
+            s.flush()
+            return _doc_info(doc)
+
+    def set_verified(self, document_id: str, verified: bool) -> ResultInfo:
+        """Mark a result as checked by a person (DocRouter's ``is_verified``), or not."""
+        with self.db.write() as s:
+            r = s.get(Result, document_id)
+            if r is None:
+                raise NotFoundError(f"Document '{document_id}' has no result.")
+            if bool(r.verified) != bool(verified):
+                r.verified = int(bool(verified))
+                r.updated_at = utcnow()
+            s.flush()
+            return _result_info(r)
+
+    def result_created_at(self, document_id: str) -> str | None:
+        """When the document's result was first stored (None: it has none)."""
+        row = self._read_row("SELECT created_at FROM results WHERE document_id = ?", (document_id,))
+        return row[0] if row else None
+
+    def read_at(self, document_id: str) -> str | None:
+        """When the document was last read (its last completed job finished), or None."""
+        row = self._read_row(
+            "SELECT finished_at FROM jobs WHERE document_id = ? AND status = 'completed' "
+            "ORDER BY id DESC LIMIT 1",
+            (document_id,),
+        )
+        return row[0] if row else None
+
+    def delete_result(self, document_id: str, reason: str) -> None:
+        """Remove a document's result; the document is left ``cancelled`` with ``reason`` as
+        its error (process it again for a new result)."""
+        with self.db.write() as s:
+            doc = s.get(Document, document_id)
+            if doc is None:
+                raise NotFoundError(f"No document '{document_id}'.")
+            result = s.get(Result, document_id)
+            if result is None:
+                raise NotFoundError(f"Document '{document_id}' has no result.")
+            jobs.cancel_document(s, document_id)
+            s.delete(result)
+            now = utcnow()
+            doc.status = "cancelled"
+            doc.error = reason
+            doc.updated_at = now
+            s.flush()
+            jobs.index_text(s, doc.id, doc.document_name, "")
+
 
 def _json_value(stored: Any) -> Any:
     """A JSON column's value as SQLite returns it: JSON text, or a number (the column's type
     gives numeric affinity, so a number written as JSON text is stored as a number)."""
     return json.loads(stored) if isinstance(stored, str | bytes) else stored
+
+
+def _json_holds(column, key: str | None = None, value: str = ""):
+    """SQL: the JSON column (an array, or an object when ``key`` is given) holds ``value``
+    (under ``key``)."""
+    each = func.json_each(column).table_valued("key", "value")
+    cond = each.c.value == value
+    if key is not None:
+        cond = (each.c.key == key) & cond
+    return exists().select_from(each).where(cond)
 
 
 def _sent_to(s, document_id: str, target: str) -> bool:

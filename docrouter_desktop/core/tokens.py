@@ -3,7 +3,8 @@
 A secret is ``drd_`` followed by 43 URL-safe random characters (256 bits). Only its SHA-256 is
 stored; a presented secret is hashed, looked up by that hash and compared again in constant
 time. An account token (no organization) reaches everything; a workspace token reaches only
-its organization.
+its organization. A token may have a lifetime in days (0: it never expires); past its
+``expires_at`` it is refused like an unknown one, with "expired" as the reason.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -27,6 +28,8 @@ from docrouter_desktop.core.storage.tokens import AccessToken
 
 SECRET_PREFIX = "drd_"
 SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,200}")
+SECRET_PREVIEW = SECRET_PREFIX + "******"  # what a list shows in place of a secret (10 chars)
+MAX_LIFETIME_DAYS = 36_500
 LAST_USED_EVERY = 60.0  # seconds: last_used_at is written at most this often per token
 
 
@@ -40,6 +43,8 @@ class TokenInfo:
     created_at: str
     last_used_at: str | None
     revoked: bool
+    lifetime: int = 0  # days; 0: never expires
+    expires_at: str | None = None
 
     @property
     def is_account_token(self) -> bool:
@@ -59,7 +64,33 @@ def hash_secret(secret: str) -> str:
 
 
 def _info(t: AccessToken) -> TokenInfo:
-    return TokenInfo(t.id, t.name, t.organization_id, t.created_at, t.last_used_at, bool(t.revoked))
+    return TokenInfo(
+        t.id,
+        t.name,
+        t.organization_id,
+        t.created_at,
+        t.last_used_at,
+        bool(t.revoked),
+        t.lifetime or 0,
+        t.expires_at,
+    )
+
+
+def expires_at_for(created_at: str, lifetime: int) -> str | None:
+    """When a token created at ``created_at`` with ``lifetime`` days expires (None: never)."""
+    if not lifetime:
+        return None
+    then = datetime.fromisoformat(created_at) + timedelta(days=lifetime)
+    return then.isoformat(timespec="milliseconds")
+
+
+def _expired(expires_at: str | None) -> bool:
+    if expires_at is None:
+        return False
+    try:
+        return datetime.fromisoformat(expires_at) <= datetime.now(UTC)
+    except ValueError:
+        return True  # an unreadable expiry refuses the token rather than letting it live
 
 
 class TokenService:
@@ -72,14 +103,24 @@ class TokenService:
         self._touched: dict[str, float] = {}  # token id -> when last_used_at was last queued
         self._toucher: ThreadPoolExecutor | None = None
 
-    def create(self, name: str, org_id: str | None = None) -> tuple[TokenInfo, str]:
-        """A new token and its secret: the only time the secret exists outside the caller."""
+    def create(
+        self, name: str, org_id: str | None = None, lifetime: int = 0
+    ) -> tuple[TokenInfo, str]:
+        """A new token and its secret: the only time the secret exists outside the caller.
+        ``lifetime`` is in days (0: it never expires)."""
         name = (name or "").strip()
         if not name:
             raise UsageError("A token needs a name.")
         if len(name) > 200:
             raise UsageError("A token name has at most 200 characters.")
+        if isinstance(lifetime, bool) or not isinstance(lifetime, int):
+            raise UsageError("A token's lifetime is a whole number of days.")
+        if not 0 <= lifetime <= MAX_LIFETIME_DAYS:
+            raise UsageError(
+                f"A token's lifetime is from 0 (never expires) to {MAX_LIFETIME_DAYS} days."
+            )
         secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+        now = utcnow()
         with self.db.write() as s:
             if org_id is not None and s.get(Organization, org_id) is None:
                 raise NotFoundError(f"No organization '{org_id}'.")
@@ -88,9 +129,11 @@ class TokenService:
                 organization_id=org_id,
                 name=name,
                 token_hash=hash_secret(secret),
-                created_at=utcnow(),
+                created_at=now,
                 last_used_at=None,
                 revoked=0,
+                lifetime=lifetime,
+                expires_at=expires_at_for(now, lifetime),
             )
             s.add(token)
             s.flush()
@@ -136,10 +179,15 @@ class TokenService:
             token.revoked = 1
 
     def authenticate(self, secret: str, conn=None) -> TokenInfo | None:
-        """The live token with this secret, or None (malformed, unknown or revoked). Reads
-        through ``conn`` when given (a DB-API connection, e.g. ``Database.reader()``)."""
+        """The live token with this secret, or None (malformed, unknown, revoked or expired).
+        Reads through ``conn`` when given (a DB-API connection, e.g. ``Database.reader()``)."""
+        return self.identify(secret, conn=conn)[0]
+
+    def identify(self, secret: str, conn=None) -> tuple[TokenInfo | None, str | None]:
+        """``(token, None)`` for a live token, else ``(None, why)``: ``"invalid"``
+        (malformed, unknown or revoked) or ``"expired"`` (past its lifetime)."""
         if not secret or not SECRET_PATTERN.fullmatch(secret):
-            return None
+            return None, "invalid"
         digest = hash_secret(secret)
         # Every request comes through here: one indexed SELECT without the ORM.
         if conn is None:
@@ -151,11 +199,13 @@ class TokenService:
         else:
             row = _token_row(conn, digest)
         if row is None or not hmac.compare_digest(row[6], digest) or row[5]:
-            return None
-        info = TokenInfo(row[0], row[1], row[2], row[3], row[4], False)
+            return None, "invalid"
+        if _expired(row[8]):
+            return None, "expired"
+        info = TokenInfo(row[0], row[1], row[2], row[3], row[4], False, row[7] or 0, row[8])
         if _stale(info.last_used_at):
             self._touch_later(info.id)
-        return info
+        return info, None
 
     def _touch_later(self, token_id: str) -> None:
         """Record the use in the background: a request never waits for the write lock."""
@@ -186,8 +236,8 @@ def _token_row(conn, digest: str):
     cur = conn.cursor()
     try:
         cur.execute(
-            "SELECT id, name, organization_id, created_at, last_used_at, revoked, token_hash "
-            "FROM access_tokens WHERE token_hash = ?",
+            "SELECT id, name, organization_id, created_at, last_used_at, revoked, token_hash, "
+            "lifetime, expires_at FROM access_tokens WHERE token_hash = ?",
             (digest,),
         )
         return cur.fetchone()

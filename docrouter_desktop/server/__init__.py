@@ -1,4 +1,4 @@
-"""The local DocRouter REST API (v0): the library served over HTTP with bearer tokens."""
+"""The local DocRouter REST API (v0), in the seed dialect and DocRouter's own, over the library."""
 
 from docrouter_desktop.server.app import ServerConfig, create_app
 

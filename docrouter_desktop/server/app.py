@@ -1,4 +1,5 @@
-"""The FastAPI application: the library, its tokens, the rate limiter and the job runner.
+"""The FastAPI application: the library, its tokens and tags, the rate limiter and the job
+runner, and the routes of both dialects of the API.
 
 ``create_app`` builds it over one library folder. While it runs (its lifespan), a
 ``core.runner.Runner`` processes the queue in the background, so uploads answer at once and
@@ -20,9 +21,11 @@ from fastapi.staticfiles import StaticFiles
 
 from docrouter_desktop import __version__
 from docrouter_desktop.core.library import Library
+from docrouter_desktop.core.tags import TagService
 from docrouter_desktop.core.tokens import TokenService
-from docrouter_desktop.server import account, workspace
+from docrouter_desktop.server import account, v0_catalog, v0_documents, v0_llm, v0_ocr, workspace
 from docrouter_desktop.server.auth import AuthRateLimitMiddleware
+from docrouter_desktop.server.bodylimit import BodyLimitMiddleware
 from docrouter_desktop.server.loopreads import LoopReads
 from docrouter_desktop.server.ratelimit import RateLimiter
 from docrouter_desktop.server.responses import install_error_handlers
@@ -33,19 +36,33 @@ log = logging.getLogger(__name__)
 SWAGGER_ASSETS = "/static/swagger"
 
 DESCRIPTION = """
-The DocRouter REST API served by DocRouter Desktop over its local library.
+The DocRouter REST API served by DocRouter Desktop over its local library, in two dialects
+side by side: the early **seed** dialect (`documents/upload` with a `processor_type`, `/status`,
+`/results`, `PATCH /results`, `limit`/`offset` paging) and **DocRouter's own v0 API**, as the
+open-source DocRouter server and its Python SDK speak it (JSON base64 and multipart uploads,
+`skip`/`limit`, tags, schemas and prompts, `ocr/download`, `llm/run` and `llm/result`). Routes
+both have (the document list, a document, deletes, tokens, organizations) answer the fields of
+both, e.g. a document's seed `status` and its DocRouter `state`.
 
-**Authentication.** Every call needs `Authorization: Bearer <token>`. An *account token*
-reaches `/v0/account` and every organization; a *workspace token* only its own organization
-under `/v0/orgs/{organization_id}`. Create the first account token with
-`docrouter-desktop api-token create --name NAME`, then press **Authorize** above.
+**Authentication.** Every call needs `Authorization: Bearer <token>`, or `X-Api-Key: <token>`
+when there is no Authorization header. An *account token* reaches `/v0/account` and every
+organization; a *workspace token* only its own organization under
+`/v0/orgs/{organization_id}`. Create the first account token with
+`docrouter-desktop api-token create --name NAME`, then press **Authorize** above. A token
+created with a `lifetime` (days) stops working after it: 401 "API token expired".
 
-**Processing is asynchronous.** Upload a document, poll its status until `completed`,
-then read its results.
+**Processing is asynchronous.** Upload a document, poll its status (or its `state`) until
+`completed` (`llm_completed`), then read its results. `POST .../llm/run/{id}` waits for them.
+
+**Prompts are the local processors.** The prompts `default`, `auto`, `invoice` and `receipt`
+and the schemas `invoice` and `receipt` are built in; creating others is refused (400): that
+needs a DocRouter server. A document uploaded with the invoice or receipt prompt's tag is read
+by that processor.
 
 **Limits.** Every reply carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and
 `X-RateLimit-Reset`; over the limit the reply is 429 with `Retry-After`. Uploads over the size
-limit are 413; files that are not PDF, image or text are 415.
+limit are 413 (for base64 uploads: the decoded files); files that are not PDF, image or text
+are 415; other request bodies over 1 MiB are 413.
 """
 
 
@@ -58,6 +75,7 @@ class ServerConfig:
     workers: int | None = None  # worker processes of that runner (None: the setting)
     threads: int = 40  # threads for blocking work (SQLite reads and writes)
     runner_process: bool = False  # run the job runner in a child process (``serve`` does)
+    llm_run_timeout: float = 300.0  # seconds POST .../llm/run waits for a document to be read
 
 
 def create_app(library: Library | Path | str, config: ServerConfig | None = None) -> FastAPI:
@@ -102,6 +120,7 @@ def create_app(library: Library | Path | str, config: ServerConfig | None = None
     )
     app.state.library = lib
     app.state.tokens = tokens
+    app.state.tags = TagService(lib)
     app.state.reads = reads
     app.state.config = config
     app.state.runner = None
@@ -110,7 +129,12 @@ def create_app(library: Library | Path | str, config: ServerConfig | None = None
     app.state.write_slots = anyio.CapacityLimiter(2)
     install_error_handlers(app)
     app.include_router(account.router)
+    app.include_router(account.public_router)
     app.include_router(workspace.router)
+    app.include_router(v0_documents.router)
+    app.include_router(v0_ocr.router)
+    app.include_router(v0_llm.router)
+    app.include_router(v0_catalog.router)
     assets = Path(str(resources.files("docrouter_desktop") / "resources" / "swagger"))
     app.mount(SWAGGER_ASSETS, StaticFiles(directory=assets), name="swagger")
 
@@ -125,6 +149,7 @@ def create_app(library: Library | Path | str, config: ServerConfig | None = None
             swagger_ui_parameters={"persistAuthorization": True},
         )
 
+    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(
         AuthRateLimitMiddleware,
         tokens=tokens,

@@ -1,9 +1,11 @@
-"""Bearer authentication: a middleware that looks the token up and applies the rate limit,
+"""Token authentication: a middleware that looks the token up and applies the rate limit,
 and the dependencies that enforce each endpoint's scope.
 
-Scopes: an account token reaches ``/v0/account`` and every organization; a workspace token
-only its own organization (another one: 403; ``/v0/account``: 403). A missing, malformed,
-unknown or revoked token is 401 with ``WWW-Authenticate: Bearer``.
+The token comes as ``Authorization: Bearer <token>`` or, without an Authorization header, as
+``X-Api-Key: <token>`` (DocRouter's other way). Scopes: an account token reaches
+``/v0/account`` and every organization; a workspace token only its own organization (another
+one: 403; ``/v0/account``: 403). A missing, malformed, unknown, revoked or expired token is 401
+with ``WWW-Authenticate: Bearer``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, Security
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from docrouter_desktop.core.tokens import TokenInfo, TokenService
 from docrouter_desktop.server.loopreads import LoopReads
@@ -24,6 +26,13 @@ bearer_scheme = HTTPBearer(
     auto_error=False,
     scheme_name="BearerToken",
     description="An account token or a workspace token: `Authorization: Bearer <token>`.",
+)
+api_key_scheme = APIKeyHeader(
+    name="X-Api-Key",
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="The same token as `X-Api-Key: <token>` (used when there is no Authorization "
+    "header).",
 )
 
 
@@ -45,15 +54,9 @@ class AuthRateLimitMiddleware:
         state = scope.setdefault("state", {})
         token, problem = None, "missing"
         if not scope["path"].startswith(PUBLIC_PREFIXES):
-            header = _header(scope, b"authorization")
-            if header is not None:
-                scheme, _, credentials = header.partition(" ")
-                credentials = credentials.strip()
-                if scheme.lower() != "bearer" or not credentials or " " in credentials:
-                    problem = "malformed"
-                else:
-                    token = await self.reads.run(self.tokens.authenticate, credentials)
-                    problem = None if token else "invalid"
+            credentials, problem = _credentials(scope)
+            if credentials is not None:
+                token, problem = await self.reads.run(self.tokens.identify, credentials)
         state["token"] = token
         state["auth_problem"] = problem
         client = scope.get("client") or ("unknown", 0)
@@ -89,6 +92,22 @@ class AuthRateLimitMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+def _credentials(scope) -> tuple[str | None, str | None]:
+    """The presented secret, or None and why there is none ("missing", "malformed", ...)."""
+    header = _header(scope, b"authorization")
+    if header is not None:
+        scheme, _, credentials = header.partition(" ")
+        credentials = credentials.strip()
+        if scheme.lower() != "bearer" or not credentials or " " in credentials:
+            return None, "malformed"
+        return credentials, None
+    key = _header(scope, b"x-api-key")
+    if key is not None:
+        key = key.strip()
+        return (key, None) if key and " " not in key else (None, "malformed key")
+    return None, "missing"
+
+
 def _header(scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key.lower() == name:
@@ -97,15 +116,18 @@ def _header(scope, name: bytes) -> str | None:
 
 
 _PROBLEMS = {
-    "missing": "Missing token: send 'Authorization: Bearer <token>'.",
+    "missing": "Missing token: send 'Authorization: Bearer <token>' (or 'X-Api-Key: <token>').",
     "malformed": "Malformed Authorization header: expected 'Bearer <token>'.",
+    "malformed key": "Malformed X-Api-Key header: expected the token alone.",
     "invalid": "Unknown or revoked token.",
+    "expired": "API token expired",
 }
 
 
 async def current_token(
     request: Request,
     _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
+    _api_key: Annotated[str | None, Security(api_key_scheme)],
 ) -> TokenInfo:
     token = request.scope.get("state", {}).get("token")
     if token is None:

@@ -22,9 +22,16 @@ ERRORS = {
     422: {"model": ErrorBody, "description": "A parameter or the body is not valid"},
     429: {"model": ErrorBody, "description": "Over the token's rate limit; see Retry-After"},
 }
+UPLOAD_ERRORS = {
+    **ERRORS,
+    413: {"model": ErrorBody, "description": "Over the upload size limit"},
+    415: {"model": ErrorBody, "description": "Not a PDF, image or text file"},
+}
+BAD_REQUEST = {400: {"model": ErrorBody, "description": "Refused: the detail says why"}}
 
 
-def _words(errors) -> str:
+def error_words(errors) -> str:
+    """A validation error list in words: ``field: what is wrong; ...``."""
     parts = []
     for e in errors:
         where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path"))
@@ -40,7 +47,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
-        return JSONResponse({"detail": _words(exc.errors())}, 422)
+        return JSONResponse({"detail": error_words(exc.errors())}, 422)
 
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, exc: NotFoundError):

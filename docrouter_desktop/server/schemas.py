@@ -1,4 +1,9 @@
-"""Request and reply bodies of the API, as pydantic models with examples for /openapi.json."""
+"""Request and reply bodies of the API, as pydantic models with examples for /openapi.json.
+
+Where both dialects share a route (the seed's and DocRouter's own), the reply carries the fields
+of both: e.g. a Document has the seed's ``status`` and DocRouter's ``state``. The replies of
+the routes only DocRouter has are in ``v0_schemas``.
+"""
 
 from __future__ import annotations
 
@@ -38,6 +43,11 @@ class Profile(BaseModel):
     organization_count: int
 
 
+class OrganizationMember(BaseModel):
+    user_id: str
+    role: Literal["admin", "user"]
+
+
 class Organization(BaseModel):
     model_config = _examples(
         {
@@ -45,19 +55,39 @@ class Organization(BaseModel):
             "name": "Personal",
             "created_at": T0,
             "document_count": 12,
+            "members": [{"user_id": "local", "role": "admin"}],
+            "type": "individual",
+            "updated_at": T0,
         }
     )
     id: str
     name: str
     created_at: str
     document_count: int
+    members: list[OrganizationMember] = []
+    type: Literal["individual", "team"] = Field(
+        "team", description="'individual' for the default organization, 'team' otherwise"
+    )
+    updated_at: str | None = None
 
 
 class OrganizationList(BaseModel):
     organizations: list[Organization]
     total_count: int
+    skip: int
     limit: int
     offset: int
+
+
+class StatusReply(BaseModel):
+    model_config = _examples({"status": "success", "message": "Organization deleted successfully"})
+    status: str
+    message: str
+
+
+class MessageReply(BaseModel):
+    model_config = _examples({"message": "Document deleted successfully"})
+    message: str
 
 
 class OrganizationCreate(BaseModel):
@@ -72,24 +102,38 @@ class AccessToken(BaseModel):
             "name": "spreadsheet",
             "created_at": T0,
             "last_used_at": None,
+            "user_id": "local",
+            "organization_id": None,
+            "lifetime": 30,
+            "expires_at": "2026-12-29T09:30:00.000+00:00",
+            "token": "drd_******",
         }
     )
     id: str
     name: str
     created_at: str
     last_used_at: str | None
+    user_id: str = "local"
+    organization_id: str | None = None
+    lifetime: int = Field(0, description="Days it lives from its creation; 0: never expires")
+    expires_at: str | None = None
+    token: str = Field("drd_******", description="A fixed preview: the secret is never shown again")
 
 
 class AccessTokenList(BaseModel):
     access_tokens: list[AccessToken]
     total_count: int
+    skip: int
     limit: int
     offset: int
 
 
 class AccessTokenCreate(BaseModel):
-    model_config = _examples({"name": "spreadsheet"})
+    model_config = _examples({"name": "spreadsheet"}, {"name": "ci", "lifetime": 30})
     name: str = Field(min_length=1, max_length=200)
+    lifetime: int | None = Field(
+        None, ge=0, le=36_500, description="Days until it expires; 0 or absent: never"
+    )
 
 
 class AccessTokenCreated(BaseModel):
@@ -99,12 +143,20 @@ class AccessTokenCreated(BaseModel):
             "name": "spreadsheet",
             "created_at": T0,
             "token": "drd_q3v8ZkR0c9yLwE2mN5tB7xA1sD4fG6hJ8kL0pO2iU4y",
+            "user_id": "local",
+            "organization_id": None,
+            "lifetime": 0,
+            "expires_at": None,
         }
     )
     id: str
     name: str
     created_at: str
     token: str = Field(description="The secret: shown this once, never again.")
+    user_id: str = "local"
+    organization_id: str | None = None
+    lifetime: int = 0
+    expires_at: str | None = None
 
 
 class UploadReply(BaseModel):
@@ -139,6 +191,13 @@ class Document(BaseModel):
             "tags": ["2024", "acme"],
             "created_at": T0,
             "updated_at": T0,
+            "pdf_id": "doc_9a8b7c6d5e4f3a2b1c0d9e8f",
+            "upload_date": T0,
+            "uploaded_by": "spreadsheet",
+            "state": "llm_completed",
+            "tag_ids": ["tag_0f1e2d3c4b5a69788796a5b4", "tag_1a2b3c4d5e6f7a8b9c0d1e2f"],
+            "type": "application/pdf",
+            "metadata": {"supplier": "acme"},
         }
     )
     id: str
@@ -153,11 +212,27 @@ class Document(BaseModel):
     tags: list[str]
     created_at: str
     updated_at: str
+    pdf_id: str = Field(description="DocRouter's id of the PDF: the document's own id here")
+    upload_date: str = Field(description="DocRouter's name for created_at")
+    uploaded_by: str = Field(description="The API token's name, or 'local' (window, CLI)")
+    state: Literal["uploaded", "ocr_processing", "llm_completed", "ocr_failed", "llm_failed"] = (
+        Field(description="DocRouter's state for the status")
+    )
+    tag_ids: list[str] = Field(description="The ids of the organization's tags named in tags")
+    type: str | None = Field(description="The content type")
+    metadata: dict[str, str] = Field(description="The uploader's key/value pairs")
+
+
+class DocumentWithContent(Document):
+    content: str | None = Field(
+        None, description="The original, base64; null when include_content=false"
+    )
 
 
 class DocumentList(BaseModel):
     documents: list[Document]
     total_count: int
+    skip: int
     limit: int
     offset: int
 

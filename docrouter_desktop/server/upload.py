@@ -2,7 +2,8 @@
 
 A ``Content-Length`` over the limit is refused before a byte is read; a body without one is
 counted as it streams and refused as soon as it passes the limit. The multipart parser spools
-the file part to a temporary file past 1 MiB, so memory stays small whatever is sent.
+the file part to a temporary file past 1 MiB, so memory stays small whatever is sent. A JSON
+body (DocRouter's base64 upload) is read the same way up to its own limit.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import HTTPException, Request
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from docrouter_desktop.core.filetypes import sniff, unsupported_error
@@ -36,12 +37,48 @@ class Upload:
         await self.file.close()
 
 
+@dataclass
+class FileForm:
+    """A parsed multipart form whose ``file`` part passed the checks (size, empty, type)."""
+
+    form: FormData
+    file: UploadFile
+
+    def text(self, key: str) -> str | None:
+        value = self.form.get(key)
+        return value if isinstance(value, str) else None
+
+    async def close(self) -> None:
+        await self.form.close()
+
+
 def too_large(limit: int) -> HTTPException:
     return HTTPException(413, f"The upload is larger than the limit of {limit / MIB:g} MiB.")
 
 
-async def read_upload(request: Request, limit: int) -> Upload:
-    """The form of an upload request, or an HTTPException (413, 415, 422)."""
+def base64_limit(limit: int) -> int:
+    """The largest JSON body that carries files of ``limit`` bytes as base64."""
+    return limit * 4 // 3 + 4 + FORM_OVERHEAD
+
+
+async def read_body(request: Request, body_limit: int, file_limit: int) -> bytes:
+    """The whole request body, refused with 413 as soon as it passes ``body_limit`` (the
+    words name ``file_limit``, the size of the files it may carry)."""
+    length = request.headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) > body_limit:
+        raise too_large(file_limit)
+    chunks, received = [], 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > body_limit:
+            raise too_large(file_limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_file_form(request: Request, limit: int) -> FileForm:
+    """A multipart form with a checked file part named ``file``, or an HTTPException (413,
+    415, 422). Close it when done."""
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > limit + FORM_OVERHEAD:
         raise too_large(limit)
@@ -79,20 +116,30 @@ async def read_upload(request: Request, limit: int) -> Upload:
         problem = unsupported_error(sniff(head))
         if problem:
             raise HTTPException(415, problem)
-        processor_type = str(form.get("processor_type") or "auto").strip() or "auto"
+    except HTTPException:
+        await form.close()
+        raise
+    return FileForm(form, file)
+
+
+async def read_upload(request: Request, limit: int) -> Upload:
+    """The form of a seed upload request, or an HTTPException (413, 415, 422)."""
+    parsed = await read_file_form(request, limit)
+    try:
+        processor_type = str(parsed.form.get("processor_type") or "auto").strip() or "auto"
         if processor_type not in PROCESSOR_TYPES:
             raise HTTPException(
                 422,
                 f"Unknown processor_type '{processor_type}' "
                 f"(choose from {', '.join(PROCESSOR_TYPES)}).",
             )
-        raw_tags = form.get("tags")
+        raw_tags = parsed.form.get("tags")
         tags = [t.strip() for t in str(raw_tags or "").split(",") if t.strip()]
-        name = _clean_name(file.filename)
+        name = clean_name(parsed.file.filename)
     except HTTPException:
-        await form.close()
+        await parsed.close()
         raise
-    return Upload(file, name, processor_type, tags)
+    return Upload(parsed.file, name, processor_type, tags)
 
 
 def _size_of(file: UploadFile) -> int:
@@ -100,7 +147,8 @@ def _size_of(file: UploadFile) -> int:
     return file.file.tell()
 
 
-def _clean_name(filename: str | None) -> str:
+def clean_name(filename: str | None) -> str:
+    """A file name as the library keeps it: no folders, no control characters, 255 at most."""
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
     name = "".join(ch for ch in name if ch >= " " and ch != "\x7f")
     return name[:255] or "upload"

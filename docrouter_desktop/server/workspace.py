@@ -1,6 +1,9 @@
 """The workspace endpoints (``/v0/orgs/{organization_id}``): documents, their status, results,
 corrections, reprocessing, cancelling, originals, and the workspace's own tokens.
 
+The document list, a document and deleting one are routes both dialects share: they accept
+both dialects' parameters and answer the fields of both (see ``document_replies``).
+
 Blocking work (SQLite, file copies) runs in sync endpoints, which FastAPI runs in its thread
 pool; the upload reads its body on the event loop and stores it in the pool.
 """
@@ -8,20 +11,24 @@ pool; the upload reads its body on the event loop and stores it in the pool.
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import unquote
 
 import anyio
-from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 
 from docrouter_desktop.core.errors import NotFoundError
 from docrouter_desktop.core.fields import field_names
 from docrouter_desktop.core.records import DocumentInfo, ResultInfo
 from docrouter_desktop.server import schemas
-from docrouter_desktop.server.account import created_token, revoke_token
+from docrouter_desktop.server.account import created_token, revoke_token, token_item
 from docrouter_desktop.server.auth import organization_access, require_organization
-from docrouter_desktop.server.paging import Page, paging
+from docrouter_desktop.server.document_replies import document_item, find_document, with_content
+from docrouter_desktop.server.paging import Page, dual_paging, paging
 from docrouter_desktop.server.responses import ERRORS
 from docrouter_desktop.server.upload import read_upload
+from docrouter_desktop.server.v0_catalog import processor_for_tags
+from docrouter_desktop.server.v0_documents import uploader
 
 router = APIRouter(
     prefix="/v0/orgs/{organization_id}",
@@ -63,17 +70,6 @@ def _library(request: Request):
     return request.app.state.library
 
 
-def _document(request: Request, org: str, document_id: str) -> DocumentInfo:
-    """A document of this organization by its exact id; any other is 404, never 403."""
-    try:
-        doc = _library(request).document(document_id, org)
-    except NotFoundError:
-        doc = None
-    if doc is None or doc.id != document_id or doc.organization_id != org:
-        raise HTTPException(404, f"No document '{document_id}'.")
-    return doc
-
-
 def _status(doc: DocumentInfo) -> dict:
     return {
         "document_id": doc.id,
@@ -93,18 +89,19 @@ def list_workspace_tokens(
     """The workspace tokens of this organization (never their secrets), newest first."""
     require_organization(request, organization_id)
     tokens, total = request.app.state.tokens.list(organization_id, page.limit, page.offset)
-    return page.reply("access_tokens", [t.api_dict() for t in tokens], total)
+    return page.reply("access_tokens", [token_item(t) for t in tokens], total)
 
 
 @router.post(
     "/access_tokens", status_code=201, response_model=schemas.AccessTokenCreated, responses=ERRORS
 )
 def create_workspace_token(request: Request, organization_id: str, body: schemas.AccessTokenCreate):
-    """A new workspace token for this organization; its secret is shown this once."""
-    return created_token(request, body.name, organization_id)
+    """A new workspace token for this organization; its secret is shown this once. With a
+    lifetime (days), it stops working that long after its creation."""
+    return created_token(request, body, organization_id)
 
 
-@router.delete("/access_tokens/{id}", status_code=204, response_class=Response, responses=ERRORS)
+@router.delete("/access_tokens/{id}", response_model=schemas.MessageReply, responses=ERRORS)
 def revoke_workspace_token(request: Request, organization_id: str, id: str):
     """Revoke a workspace token of this organization: it stops working at once."""
     require_organization(request, organization_id)
@@ -153,25 +150,49 @@ async def upload_document(request: Request, organization_id: str):
 
 def _store(request: Request, org: str, upload):
     """Store the upload's file straight from the parsed form (hashed and copied once) and
-    answer with the document as stored, without reading it back."""
+    answer with the document as stored, without reading it back. Its tags get records (ids)
+    where they have none; the tag of the invoice or receipt prompt chooses that processor."""
     require_organization(request, org)
     upload.file.file.seek(0)
-    return _library(request).add_upload(
-        upload.file.file, upload.name, org, upload.processor_type, upload.tags
+    stored = _library(request).add_upload(
+        upload.file.file,
+        upload.name,
+        org,
+        processor_for_tags(upload.tags, upload.processor_type),
+        upload.tags,
+        uploaded_by=uploader(request),
     )
+    request.app.state.tags.ensure(org, stored[1].tags)
+    return stored
 
 
 @router.get("/documents", response_model=schemas.DocumentList, responses=ERRORS)
 def list_documents(
     request: Request,
     organization_id: str,
-    page: Annotated[Page, Depends(paging)],
+    page: Annotated[Page, Depends(dual_paging(1000))],
     status: Literal["queued", "processing", "completed", "failed", "cancelled"] | None = None,
     processor_type: Literal["auto", "invoice", "receipt", "text"] | None = None,
     q: Annotated[str | None, Query(max_length=500, description="Full-text search")] = None,
+    tag_ids: Annotated[
+        str | None, Query(max_length=5000, description="Comma-separated tag ids: all of them")
+    ] = None,
+    name_search: Annotated[
+        str | None, Query(max_length=500, description="A part of the name, in any case")
+    ] = None,
+    metadata_search: Annotated[
+        str | None,
+        Query(max_length=5000, description="k=v pairs, comma-separated, URL-encoded: all match"),
+    ] = None,
 ):
     """The organization's documents, newest first, optionally filtered."""
     require_organization(request, organization_id)
+    tags = request.app.state.tags
+    wanted = [t.strip() for t in (tag_ids or "").split(",") if t.strip()]
+    try:
+        tag_names = tags.names_for(organization_id, wanted)
+    except NotFoundError:  # a tag that is not there: no document carries it
+        return page.reply("documents", [], 0)
     docs, total = _library(request).documents(
         org_id=organization_id,
         status=status,
@@ -179,14 +200,46 @@ def list_documents(
         query=q,
         limit=page.limit,
         offset=page.offset,
+        tags_all=tag_names,
+        name_search=name_search,
+        metadata=_metadata_pairs(metadata_search),
     )
-    return page.reply("documents", [d.api_dict() for d in docs], total)
+    ids = tags.ids_by_name(organization_id)
+    return page.reply("documents", [document_item(d, ids) for d in docs], total)
 
 
-@router.get("/documents/{document_id}", response_model=schemas.Document, responses=ERRORS)
-def get_document(request: Request, organization_id: str, document_id: str):
-    """One document."""
-    return _document(request, organization_id, document_id).api_dict()
+def _metadata_pairs(search: str | None) -> dict[str, str]:
+    """``k=v,k2=v2`` as DocRouter reads it: each pair URL-decoded, then split at its first
+    '='; the key trimmed, the value as it is."""
+    pairs = {}
+    for pair in (search or "").split(","):
+        decoded = unquote(pair.lstrip())
+        if "=" in decoded:
+            key, value = decoded.split("=", 1)
+            pairs[key.strip()] = value
+    return pairs
+
+
+@router.get(
+    "/documents/{document_id}", response_model=schemas.DocumentWithContent, responses=ERRORS
+)
+def get_document(
+    request: Request,
+    organization_id: str,
+    document_id: str,
+    include_content: Annotated[
+        bool, Query(description="The original as base64 in content (false: content is null)")
+    ] = True,
+    file_type: Annotated[
+        str, Query(description="original or pdf: only the original is kept, so either")
+    ] = "original",
+):
+    """One document; by default with its original as base64 in ``content``."""
+    doc = find_document(request, organization_id, document_id)
+    item = document_item(doc, request.app.state.tags.ids_by_name(organization_id))
+    if not include_content:
+        return item | {"content": None}
+    return with_content(request, item, doc)
 
 
 @router.get(
@@ -251,7 +304,7 @@ def correct_results(
     request: Request, organization_id: str, document_id: str, body: schemas.Corrections
 ):
     """Correct fields: each keeps its original value in field_details and gets source 'user'."""
-    doc = _document(request, organization_id, document_id)
+    doc = find_document(request, organization_id, document_id)
     found = _result_or_reply(request, doc)
     if isinstance(found, JSONResponse):
         return found
@@ -280,7 +333,7 @@ def process_again(
 ):
     """Queue the document again (another processor, or a newer engine); a user's corrections
     are kept unless discard_corrections is true."""
-    doc = _document(request, organization_id, document_id)
+    doc = find_document(request, organization_id, document_id)
     body = body or schemas.ProcessRequest()
     info = _library(request).reprocess(doc.id, body.processor_type, body.discard_corrections)
     if info.status != "queued":
@@ -296,19 +349,17 @@ def process_again(
 )
 def cancel_document(request: Request, organization_id: str, document_id: str):
     """Stop processing a queued or running document; a finished one is left as it is."""
-    doc = _document(request, organization_id, document_id)
+    doc = find_document(request, organization_id, document_id)
     _library(request).cancel(doc.id)
-    return _status(_document(request, organization_id, document_id))
+    return _status(find_document(request, organization_id, document_id))
 
 
-@router.delete(
-    "/documents/{document_id}", status_code=204, response_class=Response, responses=ERRORS
-)
+@router.delete("/documents/{document_id}", response_model=schemas.MessageReply, responses=ERRORS)
 def delete_document(request: Request, organization_id: str, document_id: str):
     """Delete the document, its result and (when no other document shares it) its original."""
-    doc = _document(request, organization_id, document_id)
+    doc = find_document(request, organization_id, document_id)
     _library(request).delete(doc.id)
-    return Response(status_code=204)
+    return {"message": "Document deleted successfully"}
 
 
 @router.get(
@@ -326,7 +377,7 @@ def delete_document(request: Request, organization_id: str, document_id: str):
 )
 def download_file(request: Request, organization_id: str, document_id: str):
     """The original file, as uploaded."""
-    doc = _document(request, organization_id, document_id)
+    doc = find_document(request, organization_id, document_id)
     path = _library(request).blobs.path_for(doc.sha256)
     if not path.exists():
         raise HTTPException(404, "The stored original is missing.")

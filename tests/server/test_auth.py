@@ -42,7 +42,9 @@ def test_revoked_token_is_401_at_once(idle_api, idle_client):
     secret, token_id = created.json()["token"], created.json()["id"]
     with idle_api.client(secret) as c:
         assert c.get("/v0/account/profile").status_code == 200
-        assert idle_client.delete(f"/v0/account/access_tokens/{token_id}").status_code == 204
+        deleted = idle_client.delete(f"/v0/account/access_tokens/{token_id}")
+        assert deleted.status_code == 200
+        assert deleted.json() == {"message": "Token deleted successfully"}
         _is_401(c.get("/v0/account/profile"))
     # Revoked from another process (the command line): also at once, no cache in between.
     info, secret2 = TokenService(idle_api.library).create("cli-revoked")
@@ -54,12 +56,34 @@ def test_revoked_token_is_401_at_once(idle_api, idle_client):
 
 def test_secrets_are_url_safe_shown_once_and_only_hashed(idle_api, idle_client):
     created = idle_client.post("/v0/account/access_tokens", json={"name": "sheet"}).json()
-    assert set(created) == {"id", "name", "created_at", "token"}
+    # the seed's fields, and DocRouter's
+    assert set(created) == {
+        "id",
+        "name",
+        "created_at",
+        "token",
+        "user_id",
+        "organization_id",
+        "lifetime",
+        "expires_at",
+    }
     assert re.fullmatch(r"[A-Za-z0-9_-]{32,}", created["token"])
     listed = idle_client.get("/v0/account/access_tokens", params={"limit": 100}).json()
     entry = next(t for t in listed["access_tokens"] if t["id"] == created["id"])
-    assert set(entry) == {"id", "name", "created_at", "last_used_at"}
+    assert set(entry) == {
+        "id",
+        "name",
+        "created_at",
+        "last_used_at",
+        "user_id",
+        "organization_id",
+        "lifetime",
+        "expires_at",
+        "token",
+    }
     assert entry["last_used_at"] is None
+    # DocRouter's 10-character preview, which reveals nothing of the secret
+    assert len(entry["token"]) == 10 and entry["token"] == "drd_******"
     with idle_api.client(created["token"]) as c:
         assert c.get("/v0/account/profile").status_code == 200
     # recorded in the background, so that no request waits for the write lock
@@ -128,7 +152,8 @@ def test_deleting_an_organization_takes_its_documents_and_tokens(idle_api, idle_
         f"/v0/orgs/{org['id']}/documents/upload",
         files={"file": ("s.txt", b"short-lived organization document", "text/plain")},
     ).json()
-    assert idle_client.delete(f"/v0/account/organizations/{org['id']}").status_code == 204
+    deleted = idle_client.delete(f"/v0/account/organizations/{org['id']}")
+    assert deleted.status_code == 200 and deleted.json()["status"] == "success"
     assert idle_client.get(f"/v0/orgs/{org['id']}/documents").status_code == 404
     with idle_api.client(ws["token"]) as c:
         _is_401(c.get(f"/v0/orgs/{org['id']}/documents"))

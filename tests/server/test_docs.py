@@ -1,4 +1,5 @@
-"""/openapi.json and /docs: the bearer scheme, examples, and a Swagger UI that works offline."""
+"""/openapi.json and /docs: the bearer and X-Api-Key schemes, examples, every route of both
+dialects, and a Swagger UI that works offline."""
 
 from __future__ import annotations
 
@@ -32,25 +33,77 @@ CONTRACT = {
     ("post", "/v0/orgs/{organization_id}/documents/{document_id}/cancel"),
     ("delete", "/v0/orgs/{organization_id}/documents/{document_id}"),
 }
+# The routes only DocRouter's own v0 API has.
+V0 = {
+    ("get", "/v0/account/token/organization"),
+    ("post", "/v0/orgs/{organization_id}/documents"),
+    ("post", "/v0/orgs/{organization_id}/documents/multipart"),
+    ("put", "/v0/orgs/{organization_id}/documents/{document_id}"),
+    ("get", "/v0/orgs/{organization_id}/ocr/download/text/{document_id}"),
+    ("get", "/v0/orgs/{organization_id}/ocr/download/metadata/{document_id}"),
+    ("get", "/v0/orgs/{organization_id}/ocr/download/json/{document_id}"),
+    ("get", "/v0/orgs/{organization_id}/llm/result/{document_id}"),
+    ("put", "/v0/orgs/{organization_id}/llm/result/{document_id}"),
+    ("delete", "/v0/orgs/{organization_id}/llm/result/{document_id}"),
+    ("post", "/v0/orgs/{organization_id}/llm/run/{document_id}"),
+    ("post", "/v0/orgs/{organization_id}/tags"),
+    ("get", "/v0/orgs/{organization_id}/tags"),
+    ("get", "/v0/orgs/{organization_id}/tags/{tag_id}"),
+    ("put", "/v0/orgs/{organization_id}/tags/{tag_id}"),
+    ("delete", "/v0/orgs/{organization_id}/tags/{tag_id}"),
+    ("get", "/v0/orgs/{organization_id}/schemas"),
+    ("post", "/v0/orgs/{organization_id}/schemas"),
+    ("get", "/v0/orgs/{organization_id}/schemas/{schema_revid}"),
+    ("put", "/v0/orgs/{organization_id}/schemas/{schema_id}"),
+    ("delete", "/v0/orgs/{organization_id}/schemas/{schema_id}"),
+    ("get", "/v0/orgs/{organization_id}/prompts"),
+    ("post", "/v0/orgs/{organization_id}/prompts"),
+    ("get", "/v0/orgs/{organization_id}/prompts/{prompt_revid}"),
+    ("put", "/v0/orgs/{organization_id}/prompts/{prompt_id}"),
+    ("delete", "/v0/orgs/{organization_id}/prompts/{prompt_id}"),
+}
+PUBLIC = {("get", "/v0/account/token/organization")}
 
 
 def test_openapi_declares_every_endpoint_the_bearer_scheme_and_examples(idle_api):
     spec = httpx.get(f"{idle_api.url}/openapi.json").json()  # no token needed
     operations = {(m, p) for p, item in spec["paths"].items() for m in item}
-    assert operations == CONTRACT
+    assert operations == CONTRACT | V0
     schemes = spec["components"]["securitySchemes"]
     assert schemes["BearerToken"] == {
         "type": "http",
         "scheme": "bearer",
         "description": schemes["BearerToken"]["description"],
     }
+    assert schemes["ApiKey"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Api-Key",
+        "description": schemes["ApiKey"]["description"],
+    }
     for path, item in spec["paths"].items():
         for method, op in item.items():
-            assert op["security"] == [{"BearerToken": []}], (method, path)
+            if (method, path) in PUBLIC:
+                assert "security" not in op, (method, path)
+            else:
+                # either scheme: two alternatives
+                assert op["security"] == [{"BearerToken": []}, {"ApiKey": []}], (method, path)
             assert "401" in op["responses"] and "429" in op["responses"]
+            assert op.get("description") or op.get("summary"), (method, path)
     models = spec["components"]["schemas"]
     for name in ("Result", "Document", "UploadReply", "Profile", "AccessTokenCreated"):
         assert models[name]["examples"], name
+    for name in ("LLMResult", "Prompt", "UploadedDocument", "TagConfig", "DocumentUpdate"):
+        assert models[name]["examples"], name
+    document = models["Document"]["properties"]
+    assert {"status", "state", "tag_ids", "tags", "upload_date", "metadata"} <= set(document)
+    json_upload = spec["paths"]["/v0/orgs/{organization_id}/documents"]["post"]
+    body = json_upload["requestBody"]["content"]["application/json"]["schema"]
+    assert body["properties"]["documents"]["items"]["properties"]["content"]["type"] == "string"
+    assert {"413", "415"} <= set(json_upload["responses"])
+    multipart = spec["paths"]["/v0/orgs/{organization_id}/documents/multipart"]["post"]
+    form = multipart["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert set(form["properties"]) == {"file", "name", "tag_ids", "metadata"}
     upload = spec["paths"]["/v0/orgs/{organization_id}/documents/upload"]["post"]
     form = upload["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert form["required"] == ["file"] and form["properties"]["file"]["format"] == "binary"
@@ -97,5 +150,5 @@ def test_docs_renders_every_endpoint_in_a_browser_without_network(idle_api):
         )
     dom = out.stdout
     rendered = set(re.findall(r'data-path="([^"]+)"', dom))
-    assert rendered == {p for _m, p in CONTRACT}, out.stderr[-2000:]
+    assert rendered == {p for _m, p in CONTRACT | V0}, out.stderr[-2000:]
     assert "btn authorize" in dom  # the bearer scheme's Authorize button

@@ -77,7 +77,9 @@ def test_results_while_queued_cancel_and_delete(idle_api, idle_client, tmp_path)
 
     sha = idle_client.get(base).json()["sha256"]
     assert idle_api.library.blobs.exists(sha)
-    assert idle_client.delete(base).status_code == 204
+    deleted = idle_client.delete(base)
+    assert deleted.status_code == 200
+    assert deleted.json() == {"message": "Document deleted successfully"}
     assert idle_client.get(base).status_code == 404
     assert idle_client.get(f"{base}/status").status_code == 404
     assert idle_client.delete(base).status_code == 404
