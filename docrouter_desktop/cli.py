@@ -146,9 +146,28 @@ def build_parser() -> argparse.ArgumentParser:
     ra = rms.add_parser("add")
     ra.add_argument("name")
     ra.add_argument("--url", required=True)
+    ra.add_argument(
+        "--dialect",
+        choices=("docrouter", "desktop"),
+        help="the API the server speaks (default: found from its /openapi.json)",
+    )
     rms.add_parser("list")
     for action in ("test", "remove"):
         rms.add_parser(action).add_argument("name")
+    rp = rms.add_parser(
+        "prompt", help="read documents with one of the workspace's own prompts instead"
+    )
+    rp.add_argument("name", help="the remote")
+    rp.add_argument("--org", required=True, metavar="ID")
+    rp.add_argument("--processor", choices=("invoice", "receipt"), default="invoice")
+    rp.add_argument("--prompt", metavar="ID_OR_NAME", help="the workspace's prompt to use")
+    rp.add_argument(
+        "--map",
+        default="",
+        metavar="FIELD=PROPERTY,...",
+        help="which answer property holds which field (default: the same names)",
+    )
+    rp.add_argument("--reset", action="store_true", help="use the app's own prompt again")
     rr = rms.add_parser("rule", help="when documents go to a remote by themselves")
     rrs = rr.add_subparsers(dest="rule_action", parser_class=Parser, required=True)
     lo = rrs.add_parser("low-confidence", help="send documents read with low confidence")

@@ -574,53 +574,156 @@ def cmd_remote(args, library_dir: Path) -> int:
     action = args.action or "list"
     if action == "add":
         r = rem.add_remote(lib, args.name, args.url)
+        dialect = _find_dialect(lib, r, getattr(args, "dialect", None))
+        spoken = f", {dialect.description}" if dialect else ""
         err.print(
-            f"Remote '{r.name}' at {r.url}. Now store a token: docrouter-desktop token set --remote {r.name}"
+            f"Remote '{r.name}' at {r.url}{spoken}. Now store a token: "
+            f"docrouter-desktop token set --remote {r.name} [--org ID]"
         )
         return 0
     if action == "list":
         for r in rem.remotes(lib).values():
             orgs = f" (workspace tokens: {', '.join(r.org_tokens)})" if r.org_tokens else ""
-            print(f"{r.name}  {r.url}{orgs}")
+            dialect = f" [{r.dialect}]" if r.dialect else ""
+            print(f"{r.name}  {r.url}{dialect}{orgs}")
         return 0
     if action == "rule":
         return _rule_command(lib, args)
+    if action == "prompt":
+        return _prompt_command(lib, args)
     if action == "remove":
         rem.remove_remote(lib, args.name, TokenStore())
         err.print(f"Removed the remote '{args.name}' and its tokens.")
         return 0
     # test
     r = rem.get_remote(lib, args.name)
-    return _test_remote(r, TokenStore())
+    return _test_remote(lib, r, TokenStore())
 
 
-def _test_remote(r, store) -> int:
-    from docrouter_desktop.client import DocRouterError, Forbidden
+def _find_dialect(lib, r, given: str | None):
+    """The dialect a remote speaks: as given, or from its /openapi.json (None when the server
+    cannot be asked now; a batch finds it later)."""
+    from docrouter_desktop.client import Dialect, DocRouterClient, DocRouterError
     from docrouter_desktop.core import remote as rem
 
+    if given:
+        return rem.note_dialect(lib, r.name, Dialect(given)).dialect
     try:
-        with rem.client_for(r, store, retries=1, timeout=15) as client:
+        with DocRouterClient(r.url, retries=0, timeout=10) as client:
+            dialect = client.detect_dialect()
+    except DocRouterError:
+        return None
+    return rem.note_dialect(lib, r.name, dialect).dialect
+
+
+def _test_remote(lib, r, store) -> int:
+    """What a batch needs, checked: the server answers and says which dialect it speaks, it
+    lists the upload route, and each stored token can list its workspace's documents."""
+    from docrouter_desktop.client import (
+        Dialect,
+        DocRouterError,
+        Forbidden,
+        NotFound,
+        Unauthorized,
+        upload_route_in,
+    )
+    from docrouter_desktop.core import remote as rem
+    from docrouter_desktop.core.remote.messages import refused_token
+
+    ok = True
+    try:
+        with rem.client_for(r, store, retries=1, timeout=15, dialect=None) as client:
+            dialect = client.detect_dialect()
+            rem.note_dialect(lib, r.name, dialect)
+            print(f"{r.url} speaks {dialect.description}.")
+            try:
+                spec = client.openapi()
+            except NotFound:
+                spec = None
+            if spec is None:
+                print("  its /openapi.json is not published: the upload route is not checked")
+            elif upload_route_in(spec, dialect):
+                route = "documents/upload" if dialect is Dialect.DESKTOP else "documents"
+                print(f"  upload route: POST /v0/orgs/{{org}}/{route} is there")
+            else:
+                ok = False
+                print("  upload route: MISSING from its /openapi.json: batches cannot send there")
+            orgs: list[dict] = []
             if store.get_token(r.name):
-                profile = client.profile()
-                orgs = client.organizations()
-                print(
-                    f"Connected to {r.url} as {profile.get('name') or '?'} <{profile.get('email') or '?'}>"
-                )
-                for o in orgs:
-                    print(f"  workspace {o.get('id')}  {o.get('name')}")
+                try:
+                    if dialect is Dialect.DESKTOP:
+                        profile = client.profile()
+                        print(
+                            f"  account token: {profile.get('name') or '?'} "
+                            f"<{profile.get('email') or '?'}>"
+                        )
+                    orgs = client.organizations()
+                    print(f"  account token: works; it sees {len(orgs)} workspace(s)")
+                    for o in orgs:
+                        print(f"    workspace {o.get('id')}  {o.get('name')}")
+                except (Unauthorized, Forbidden) as exc:
+                    ok = False
+                    print(
+                        f"  account token: REFUSED ({exc.message}). If it is a workspace's "
+                        f"token, store it with: docrouter-desktop token set --remote {r.name} "
+                        "--org ID"
+                    )
             for org in r.org_tokens:
-                n = client.document_count(org)
-                print(f"  workspace token for {org}: works ({n} documents)")
-        return 0
-    except Forbidden as exc:
-        err.print(
-            f"The server refused the account calls ({exc.message}). A workspace token cannot be "
-            "used as an account token: store it with --org ID instead."
-        )
-        return 1
+                try:
+                    n = client.document_count(org)
+                    print(f"  workspace token for {org}: can list its documents ({n})")
+                except Unauthorized as exc:
+                    ok = False
+                    print(f"  workspace token for {org}: REFUSED. {refused_token(r, exc, org)}")
+                except (Forbidden, NotFound) as exc:
+                    ok = False
+                    print(f"  workspace token for {org}: cannot list documents ({exc.message})")
+            for o in orgs:
+                org = str(o.get("id"))
+                if org in r.org_tokens:
+                    continue
+                try:
+                    n = client.document_count(org)
+                    print(f"  workspace {org} with the account token: can list documents ({n})")
+                except Unauthorized as exc:
+                    print(f"  workspace {org}: {refused_token(r, exc, org)}")
+            if not r.org_tokens and not orgs:
+                ok = False
+                print("  no workspace can be used yet: store a token for one (--org ID)")
+        return 0 if ok else 1
     except DocRouterError as exc:
         err.print(f"Connection test failed: {exc.message}")
         return 1
+
+
+def _prompt_command(lib, args) -> int:
+    from docrouter_desktop.core import remote as rem
+
+    if args.reset:
+        rem.choose_prompt(lib, args.name, args.org, args.processor, None)
+        err.print(f"{args.processor}s sent to {args.name} ({args.org}) use the app's own prompt.")
+        return 0
+    if not args.prompt:
+        raise UsageError("Name the workspace's prompt with --prompt ID_OR_NAME (or --reset).")
+    mapping = {}
+    for pair in (p.strip() for p in args.map.split(",") if p.strip()):
+        ours, sep, theirs = pair.partition("=")
+        from docrouter_desktop.core.fields import field_names
+
+        if not sep or ours.strip() not in field_names(args.processor):
+            raise UsageError(
+                f"'{pair}' is not FIELD=PROPERTY with a field of the {args.processor} "
+                f"({', '.join(field_names(args.processor))})."
+            )
+        mapping[ours.strip()] = theirs.strip()
+    rem.choose_prompt(
+        lib, args.name, args.org, args.processor, rem.PromptChoice(args.prompt, mapping)
+    )
+    err.print(
+        f"{args.processor}s sent to {args.name} ({args.org}) are read by its prompt "
+        f"'{args.prompt}'" + (f", fields mapped: {args.map}" if mapping else "") + "."
+    )
+    return 0
 
 
 def cmd_token(args, library_dir: Path) -> int:
@@ -646,6 +749,18 @@ def cmd_token(args, library_dir: Path) -> int:
     secret = secret.strip()
     if not secret:
         raise UsageError("No token was given (type it at the prompt, or pipe it on stdin).")
+    if secret.startswith("org_") and not args.org:
+        raise UsageError(
+            "This looks like a DocRouter organization token (org_…): it works only on its "
+            f"workspace's paths. Store it with: docrouter-desktop token set --remote {r.name} "
+            "--org ORG_ID"
+        )
+    if secret.startswith("acc_") and args.org:
+        raise UsageError(
+            "This looks like a DocRouter account token (acc_…): DocRouter servers accept it "
+            "only for /v0/account, not on a workspace. Store it without --org, and store the "
+            "workspace's own token (org_…) with --org."
+        )
     store.set_token(r.name, secret, args.org)
     if args.org:
         rem.note_org_token(lib, r.name, args.org, True)

@@ -50,3 +50,25 @@ def run_cli(*args: str, library: Path | None = None) -> tuple[int, str, str]:
         cmd += ["--library", str(library)]
     proc = subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=600)
     return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.fixture(scope="session")
+def peer(tmp_path_factory):
+    """The real DocRouter server (../shared/peers), started once for the session."""
+    from tests.peer.docrouter_peer import PEER_DIR, start_peer, stop_peer
+
+    if not (PEER_DIR / "start.sh").exists():
+        pytest.skip(
+            f"The real DocRouter server is not on this machine ({PEER_DIR} is missing): the "
+            "tests against it are skipped. Set DOCROUTER_SHARED to the folder holding peers/."
+        )
+    p = start_peer(tmp_path_factory.mktemp("docrouter-peer"))
+    yield p
+    stop_peer(p)
+
+
+@pytest.fixture
+def peer_user(peer):
+    """A new user of the real DocRouter server, with its own workspace and tokens."""
+    peer.set_answers({})
+    return peer.new_user()

@@ -7,15 +7,21 @@ with its reason, or a duplicate of a document already in the library.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from docrouter_desktop.core.export import ExportRow
 from docrouter_desktop.core.ingest import FoundFile, walk
 from docrouter_desktop.core.library import Library
 from docrouter_desktop.core.records import IngestOutcome
 from docrouter_desktop.core.runner import JobEvent, Runner
+
+if TYPE_CHECKING:
+    from docrouter_desktop.core.remote import RemoteInfo
+    from docrouter_desktop.core.secrets import TokenStore
 
 WAITING = ("queued", "processing")
 
@@ -60,9 +66,9 @@ class Batch:
     workers: int | None = None
     outcomes: list[IngestOutcome] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
-    remote: object | None = None  # a core.remote.RemoteInfo: process there instead of here
+    remote: RemoteInfo | None = None  # process there instead of here
     remote_org: str | None = None
-    token_store: object | None = None
+    token_store: TokenStore | None = None
 
     @property
     def target(self) -> str:
@@ -123,11 +129,11 @@ class Batch:
         ids = self.pending_ids()
         local_ids = set(ids)
         interrupted = False
-        make = runner_factory or self._make_runner
         try:
             while ids:
-                runner = make(workers=self.workers, on_event=count, only_documents=ids)
-                runner.run_until_idle()
+                for target, group in self.library.queued_targets(sorted(ids)).items():
+                    runner = self._runner_for(target, group, count, runner_factory)
+                    runner.run_until_idle()
                 statuses = self.library.statuses(sorted(ids))
                 ids = {i for i, (status, _e) in statuses.items() if status in WAITING}
                 if ids:
@@ -156,20 +162,27 @@ class Batch:
                 self.library, remote, rule.org, store, on_event=on_event, only_documents=set(ids)
             ).run_until_idle()
 
-    def _make_runner(self, workers, on_event, only_documents):
-        if self.remote is None:
-            return Runner(
-                self.library, workers=workers, on_event=on_event, only_documents=only_documents
-            )
-        from docrouter_desktop.core.remote import RemoteRunner
+    def _runner_for(self, target: str, ids: set[str], on_event, runner_factory=None):
+        """The runner for one target's share of the batch: the local worker pool (or the
+        ``runner_factory`` given), or the remote runner of that workspace."""
+        from docrouter_desktop.core.remote import get_remote, parse_target
 
+        where = parse_target(target)
+        if where is None:
+            make = runner_factory or functools.partial(Runner, self.library)
+            return make(workers=self.workers, on_event=on_event, only_documents=ids)
+        from docrouter_desktop.core.remote import RemoteRunner
+        from docrouter_desktop.core.secrets import TokenStore
+
+        if self.token_store is None:
+            self.token_store = TokenStore()
         return RemoteRunner(
             self.library,
-            self.remote,
-            self.remote_org,
+            get_remote(self.library, where.remote),
+            where.org,
             self.token_store,
             on_event=on_event,
-            only_documents=only_documents,
+            only_documents=ids,
         )
 
     def summary(self, seconds: float, pages: int, interrupted: bool = False) -> BatchSummary:

@@ -7,16 +7,22 @@ import logging.handlers
 import re
 from pathlib import Path
 
-_SECRET = re.compile(r"(Bearer\s+)[A-Za-z0-9_\-\.]{8,}", re.IGNORECASE)
+_SECRET = re.compile(
+    r"((?:Bearer\s+|X-Api-Key:\s*|[?&]token=))[A-Za-z0-9_\-\.%]{8,}"
+    r"|\b(?:acc|org|drd)_[A-Za-z0-9_\-]{16,}",
+    re.IGNORECASE,
+)
 
 
 class RedactingFilter(logging.Filter):
-    """Masks bearer tokens wherever a message carries one."""
+    """Masks tokens wherever a message carries one: after ``Bearer``, ``X-Api-Key:`` or
+    ``token=``, and DocRouter's own (``acc_…``, ``org_…``) and this app's (``drd_…``)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         msg = record.getMessage()
-        if "earer" in msg:
-            record.msg = _SECRET.sub(r"\1[redacted]", msg)
+        redacted = _SECRET.sub(lambda m: (m.group(1) or "") + "[redacted]", msg)
+        if redacted != msg:
+            record.msg = redacted
             record.args = ()
         return True
 

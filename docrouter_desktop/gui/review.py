@@ -142,6 +142,10 @@ class ReviewPane(QWidget):
         self._tasks = TaskRunner(self)
         self._tasks.done.connect(self._on_rendered)
         self._tasks.failed.connect(self._on_render_failed)
+        self._sync = TaskRunner(self)  # corrections going back to a remote DocRouter
+        self._sync.done.connect(self._on_correction_sent)
+        self._sync.failed.connect(self._on_correction_sent)
+        self.token_store = None  # set by tests; the system keyring otherwise
         self._build()
         self.show_document(None)
 
@@ -153,6 +157,11 @@ class ReviewPane(QWidget):
         self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         outer.addWidget(self.title)
+        self.remote_status = QLabel()
+        self.remote_status.setObjectName("reviewRemoteStatus")
+        self.remote_status.setWordWrap(True)
+        self.remote_status.hide()
+        outer.addWidget(self.remote_status)
         self.warnings = QLabel()
         self.warnings.setObjectName("reviewWarnings")
         self.warnings.setWordWrap(True)
@@ -252,6 +261,7 @@ class ReviewPane(QWidget):
         if d is None:
             self.title.setText("Select a document to review it")
             self.warnings.hide()
+            self.remote_status.hide()
             self._set_fields({}, {})
             self.text_view.setPlainText("")
             self.json_view.setPlainText("")
@@ -269,6 +279,7 @@ class ReviewPane(QWidget):
                 self.title.text() + f"  ·  sent to {sent['remote']} ({sent['url']}), workspace "
                 f"{sent['organization']}, {(sent['uploaded_at'] or '')[:16].replace('T', ' ')}"
             )
+        self._show_remote_status(sent)
         messages = []
         if d.error:
             messages.append(f"✖ {d.error}")
@@ -465,7 +476,50 @@ class ReviewPane(QWidget):
         self.result = self.library.correct_fields(self.document.id, {name: value})
         self._restyle(name)
         self.corrected.emit(self.document.id)
+        self._send_correction(self.document.id)
         return True
+
+    # -- corrections going back to the remote that read the document
+
+    def _send_correction(self, document_id: str) -> None:
+        from docrouter_desktop.core.remote import corrections, remote_record
+
+        if not corrections.mark_pending(self.library, document_id):
+            return  # read here: nothing to send
+        self._show_remote_status(remote_record(self.library, document_id))
+        library, store = self.library, self.token_store
+
+        def work():
+            from docrouter_desktop.core.secrets import TokenStore
+
+            return corrections.send(library, store or TokenStore(), document_id)
+
+        self._sync.submit(work, token=document_id)
+
+    def _on_correction_sent(self, document_id, _outcome) -> None:
+        if self.document is not None and self.document.id == document_id:
+            from docrouter_desktop.core.remote import remote_record
+
+            self._show_remote_status(remote_record(self.library, document_id))
+
+    def _show_remote_status(self, sent: dict | None) -> None:
+        status = (sent or {}).get("correction_status")
+        if not status:
+            self.remote_status.hide()
+            return
+        where = sent["remote"]
+        if status == "pending":
+            text = f"↑ Sending your correction to {where}…"
+        elif status == "sent":
+            text = f"✓ Your correction is on {where}, as the verified result."
+        else:
+            text = (
+                f"✖ Your correction did not reach {where}: {sent.get('correction_error')}. "
+                "It is sent again with the next batch to that workspace."
+            )
+        self.remote_status.setText(text)
+        self.remote_status.setProperty("state", status)
+        self.remote_status.show()
 
     def _restyle(self, name: str) -> None:
         edit, label = self.edits.get(name), self.labels.get(name)

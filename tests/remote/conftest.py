@@ -2,72 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
-import httpx
 import pytest
 
+from tests.serve_process import ServeProcess, free_port
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class ServeProcess:
-    def __init__(self, library: Path, port: int):
-        self.library = library
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}"
-        self.proc: subprocess.Popen | None = None
-
-    def cli(self, *args: str, input: str | None = None) -> str:
-        p = subprocess.run(
-            [sys.executable, "-m", "docrouter_desktop", "--library", str(self.library), *args],
-            capture_output=True,
-            text=True,
-            input=input,
-            timeout=120,
-        )
-        assert p.returncode == 0, p.stderr
-        return p.stdout
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "docrouter_desktop",
-                "--library",
-                str(self.library),
-                "serve",
-                "--port",
-                str(self.port),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(self.url + "/openapi.json", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.2)
-        raise RuntimeError("serve did not start")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+__all__ = ["ServeProcess", "free_port"]
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
 """A fault-injecting HTTP proxy for tests: in front of a real server on loopback, it answers
-500 or 429 for the first calls, drops connections, or delays, then passes requests through."""
+500 or 429 for the first calls, drops connections (before the request reaches the server, or
+after the server acted on it, so that the client never hears the answer), or delays, then
+passes requests through. ``only`` limits the faults to requests whose "METHOD path" contains
+one of its strings; ``on_forward`` sees every reply that went through."""
 
 from __future__ import annotations
 
@@ -11,17 +14,41 @@ import httpx
 
 
 class FaultPlan:
-    def __init__(self, fail_500: int = 0, fail_429: int = 0, drop: int = 0, delay: float = 0.0):
+    def __init__(
+        self,
+        fail_500: int = 0,
+        fail_429: int = 0,
+        drop: int = 0,
+        delay: float = 0.0,
+        drop_after: int = 0,
+        only: tuple[str, ...] = (),
+        on_forward=None,
+    ):
         self.fail_500 = fail_500
         self.fail_429 = fail_429
         self.drop = drop
+        self.drop_after = drop_after
         self.delay = delay
+        self.only = only
+        self.on_forward = on_forward
         self.lock = threading.Lock()
         self.requests: list[tuple[str, str]] = []  # (method, path) of every request seen
         self.forwarded: list[tuple[str, str, int]] = []
+        self.injected: list[tuple[str, str, str]] = []  # (fault, method, path)
 
-    def next_fault(self) -> str | None:
+    def next_fault(self, method: str = "", path: str = "") -> str | None:
+        if self.only and not any(s in f"{method} {path}" for s in self.only):
+            return None
+        fault = self._take()
+        if fault:
+            self.injected.append((fault, method, path))
+        return fault
+
+    def _take(self) -> str | None:
         with self.lock:
+            if self.drop_after > 0:
+                self.drop_after -= 1
+                return "drop_after"
             if self.drop > 0:
                 self.drop -= 1
                 return "drop"
@@ -57,7 +84,7 @@ def start_proxy(upstream: str, plan: FaultPlan) -> tuple[Proxy, str]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             plan.requests.append((self.command, self.path))
-            fault = plan.next_fault()
+            fault = plan.next_fault(self.command, self.path)
             if plan.delay:
                 time.sleep(plan.delay)
             if fault == "drop":
@@ -87,6 +114,12 @@ def start_proxy(upstream: str, plan: FaultPlan) -> tuple[Proxy, str]:
                 self.end_headers()
                 return
             plan.forwarded.append((self.command, self.path, r.status_code))
+            if plan.on_forward is not None:
+                plan.on_forward(self.command, self.path, r.status_code)
+            if fault == "drop_after":  # the server acted; the client never hears of it
+                self.close_connection = True
+                self.connection.close()
+                return
             self.send_response(r.status_code)
             for k, v in r.headers.items():
                 if k.lower() not in (

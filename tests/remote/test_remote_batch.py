@@ -181,3 +181,52 @@ def test_low_confidence_documents_go_to_the_remote_except_from_a_never_folder(tm
     with DocRouterClient(server.url, server.account_token) as c:
         names = [d["document_name"] for d in c.documents(org)]
     assert names == ["note.png"]  # the private folder's document never left the machine
+
+
+def test_remote_test_says_serve_speaks_the_desktop_dialect(tmp_path, server):
+    lib = tmp_path / "lib"
+    _setup_remote(lib, server.url, server.account_token)
+    p = _cli(lib, "remote", "test", "srv")
+    assert "speaks DocRouter Desktop v0" in p.stdout
+    assert "upload route: POST /v0/orgs/{org}/documents/upload is there" in p.stdout
+    assert f"workspace {_org(server)} with the account token: can list documents" in p.stdout
+    assert "[desktop]" in _cli(lib, "remote", "list").stdout
+
+
+def test_the_docrouter_dialect_against_serve_reads_with_the_local_processors(tmp_path, server):
+    """The app's own DocRouter path (tags, the app's prompt found by name, JSON uploads,
+    llm/result) against ``serve``: the answers are the local engine's fields."""
+    docs = _invoices(tmp_path / "docs", 3)
+    local = tmp_path / "local.json"
+    _cli(
+        tmp_path / "local-lib", "batch", str(docs), "--processor", "invoice", "--export", str(local)
+    )
+    lib = tmp_path / "lib"
+    _cli(lib, "remote", "add", "srv", "--url", server.url, "--dialect", "docrouter")
+    _cli(lib, "token", "set", "--remote", "srv", input=server.account_token + "\n")
+    out = tmp_path / "remote.json"
+    _cli(
+        lib,
+        "batch",
+        str(docs),
+        "--processor",
+        "invoice",
+        "--remote",
+        "srv",
+        "--org",
+        _org(server),
+        "--export",
+        str(out),
+    )
+    remote_rows = {r["file"]: r for r in json.loads(out.read_text())}
+    local_rows = {r["file"]: r for r in json.loads(local.read_text())}
+    assert remote_rows.keys() == local_rows.keys()
+    for name, row in remote_rows.items():
+        assert row["status"] == "completed" and row["processor_type"] == "invoice"
+        for key in ("invoice_number", "total", "tax", "currency", "date"):
+            assert row["fields"][key] == local_rows[name]["fields"][key], (name, key)
+        assert row["field_details"]["total"]["source"] == "remote"
+    with DocRouterClient(server.url, server.account_token) as c:
+        org = _org(server)
+        assert len(list(c.list_documents(org))) == 3
+        assert [t["name"] for t in c.tags(org)] == ["docrouter-desktop-invoice"]
