@@ -40,6 +40,38 @@ def invoice(inbox: Path) -> Path:
     return factories.invoice_pdf(inbox / "invoice.pdf")
 
 
+@pytest.fixture
+def keyring_store():
+    """The real Secret Service keyring (scripts/test runs one in a private D-Bus session);
+    outside CI a session without one skips the test."""
+    from docrouter_desktop.core.secrets import KeyringUnavailable, TokenStore
+
+    try:
+        TokenStore.check()
+    except KeyringUnavailable:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("no Secret Service in this session (scripts/test starts one)")
+    return TokenStore()
+
+
+def cli(library: Path, *args: str, input: str | None = None, check: bool = True):
+    """The real command line over a library, in a subprocess; asserts success when ``check``."""
+    import subprocess
+    import sys
+
+    p = subprocess.run(
+        [sys.executable, "-m", "docrouter_desktop", "--library", str(library), *args],
+        capture_output=True,
+        text=True,
+        input=input,
+        timeout=900,
+    )
+    if check:
+        assert p.returncode == 0, p.stdout + p.stderr
+    return p
+
+
 def run_cli(*args: str, library: Path | None = None) -> tuple[int, str, str]:
     """Run the real command line in a subprocess; returns (exit code, stdout, stderr)."""
     import subprocess

@@ -384,14 +384,7 @@ class DocRouterClient:
         self._http.call("DELETE", f"/v0/orgs/{org}/tags/{tag_id}")
 
     def schemas(self, org: str, name_search: str | None = None) -> list[JSON]:
-        return list(
-            self._http.pages(
-                f"/v0/orgs/{org}/schemas",
-                "schemas",
-                {"name_search": name_search},
-                id_key="schema_revid",
-            )
-        )
+        return self._revisions(org, "schemas", "schema_revid", name_search)
 
     def schema(self, org: str, schema_revid: str) -> JSON:
         return self._http.obj("GET", f"/v0/orgs/{org}/schemas/{schema_revid}")
@@ -413,14 +406,12 @@ class DocRouterClient:
         )
 
     def prompts(self, org: str, name_search: str | None = None) -> list[JSON]:
-        return list(
-            self._http.pages(
-                f"/v0/orgs/{org}/prompts",
-                "prompts",
-                {"name_search": name_search},
-                id_key="prompt_revid",
-            )
-        )
+        return self._revisions(org, "prompts", "prompt_revid", name_search)
+
+    def _revisions(self, org: str, kind: str, id_key: str, name_search: str | None) -> list[JSON]:
+        """The latest revision of each schema or prompt of the workspace."""
+        params = {"name_search": name_search}
+        return list(self._http.pages(f"/v0/orgs/{org}/{kind}", kind, params, id_key=id_key))
 
     def prompt(self, org: str, prompt_revid: str) -> JSON:
         return self._http.obj("GET", f"/v0/orgs/{org}/prompts/{prompt_revid}")

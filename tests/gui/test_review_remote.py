@@ -3,7 +3,6 @@ as that server's verified result, and the pane says whether it arrived."""
 
 from __future__ import annotations
 
-import os
 import shutil
 
 import httpx
@@ -11,19 +10,12 @@ import pytest
 
 from docrouter_desktop.core import remote as rem
 from docrouter_desktop.core.batch import Batch
-from docrouter_desktop.core.secrets import KeyringUnavailable, TokenStore
 from tests.conftest import SHARED_EVAL
 
 
 @pytest.fixture
-def store():
-    try:
-        TokenStore.check()
-    except KeyringUnavailable:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("no Secret Service in this session (scripts/test starts one)")
-    return TokenStore()
+def store(keyring_store):
+    return keyring_store
 
 
 def test_a_correction_goes_back_and_the_pane_says_so(

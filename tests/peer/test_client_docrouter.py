@@ -127,3 +127,25 @@ class _Recording(httpx.BaseTransport):
 
     def close(self) -> None:
         self.inner.close()
+
+
+def test_a_prompt_of_that_name_without_the_tag_gets_a_new_version_with_it(peer, peer_user):
+    org = peer_user.org_id
+    spec = PROMPTS["receipt"]
+    with _client(peer, peer_user) as c:
+        schema = c.create_schema(org, spec.name, spec.response_format())
+        made = c.create_prompt(
+            org,
+            {
+                "name": spec.name,
+                "content": "someone's own wording",
+                "schema_id": schema["schema_id"],
+                "schema_version": schema["schema_version"],
+                "tag_ids": [],
+            },
+        )
+        ref = prepare_prompt(c, org, "receipt")
+        assert ref.prompt_id == made["prompt_id"] and ref.prompt_revid != made["prompt_revid"]
+        latest = c.prompt(org, ref.prompt_revid)
+        assert latest["tag_ids"] == [ref.tag_id] and latest["prompt_version"] == 2
+        assert len(c.schemas(org)) == 1  # the same schema, not a second one

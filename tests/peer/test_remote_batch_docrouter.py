@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -19,23 +17,11 @@ from docrouter_desktop.core.prompts import PROMPTS
 from docrouter_desktop.core.remote import corrections, remote_record
 from docrouter_desktop.core.secrets import TokenStore
 from tests.conftest import SHARED_EVAL
+from tests.conftest import cli as _cli
 from tests.remote.faulty_proxy import FaultPlan, start_proxy
 
 INVOICES = SHARED_EVAL / "invoices"
 FIELDS = PROMPTS["invoice"].fields
-
-
-def _cli(lib, *args, input=None, check=True):
-    p = subprocess.run(
-        [sys.executable, "-m", "docrouter_desktop", "--library", str(lib), *args],
-        capture_output=True,
-        text=True,
-        input=input,
-        timeout=900,
-    )
-    if check:
-        assert p.returncode == 0, p.stdout + p.stderr
-    return p
 
 
 def _connect(lib, url, user, account=True, org=True, name="peer"):
@@ -276,3 +262,77 @@ def test_a_file_the_server_cannot_take_fails_alone(tmp_path, peer, peer_user):
     assert p.returncode == 1
     assert "1 completed" in p.stderr and "did not take this file" in p.stderr, p.stderr
     assert [d["document_name"] for d in peer.documents(peer_user)] == ["oyo.pdf"]
+
+
+@pytest.mark.slow
+def test_a_prompt_the_user_picked_reads_with_its_own_property_names(tmp_path, peer, peer_user):
+    org = peer_user.org_id
+    with peer.org_client(peer_user) as c:
+        tag = c.post(f"/v0/orgs/{org}/tags", json={"name": "bills"}).json()
+        schema = c.post(
+            f"/v0/orgs/{org}/schemas",
+            json={
+                "name": "Our bills",
+                "response_format": {
+                    "type": "json_schema",
+                    "json_schema": {
+                        "name": "bill",
+                        "strict": True,
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "supplier": {"type": "string"},
+                                "amount": {"type": "number"},
+                            },
+                            "required": ["supplier", "amount"],
+                            "additionalProperties": False,
+                        },
+                    },
+                },
+            },
+        ).json()
+        prompt = c.post(
+            f"/v0/orgs/{org}/prompts",
+            json={
+                "name": "Our bills",
+                "content": "Who sent it and how much.",
+                "schema_id": schema["schema_id"],
+                "schema_version": schema["schema_version"],
+                "tag_ids": [tag["id"]],
+            },
+        ).json()
+    peer.set_answers({"oyo.pdf": {"supplier": "OYO Rooms", "amount": 1939.0}})
+    lib = tmp_path / "lib"
+    _connect(lib, peer.url, peer_user)
+    p = _cli(
+        lib,
+        "remote",
+        "prompt",
+        "peer",
+        "--org",
+        org,
+        "--processor",
+        "invoice",
+        "--prompt",
+        "Our bills",
+        "--map",
+        "vendor=supplier,total=amount",
+    )
+    assert "read by its prompt 'Our bills'" in " ".join(p.stderr.split())
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(INVOICES / "oyo.pdf", docs)
+    out = tmp_path / "out.json"
+    _cli(lib, "batch", str(docs), "--remote", "peer", "--org", org, "--export", str(out))
+    row = _export(out)["oyo.pdf"]
+    assert row["fields"]["vendor"] == "OYO Rooms" and row["fields"]["total"] == 1939.0
+    assert row["field_details"]["total"]["prompt_revid"] == prompt["prompt_revid"]
+    assert "Our bills" in row["field_details"]["vendor"]["rule"]
+    # The shown text has the amount: its confidence is the higher one.
+    assert row["field_details"]["total"]["confidence"] == 0.9
+    sent = peer.documents(peer_user)
+    assert [d["tag_ids"] for d in sent] == [[tag["id"]]]
+    # Nothing of the app's own was made in the workspace.
+    with peer.org_client(peer_user) as c:
+        names = [x["name"] for x in c.get(f"/v0/orgs/{org}/prompts").json()["prompts"]]
+    assert names == ["Our bills"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -11,32 +10,14 @@ import time
 import pytest
 
 from docrouter_desktop.client import DocRouterClient
-from docrouter_desktop.core.secrets import KeyringUnavailable, TokenStore
 from tests import factories
+from tests.conftest import cli as _cli
 from tests.remote.faulty_proxy import FaultPlan, start_proxy
 
 
 @pytest.fixture(autouse=True)
-def _keyring():
-    try:
-        TokenStore.check()
-    except KeyringUnavailable:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("no Secret Service in this session (scripts/test starts one)")
-
-
-def _cli(lib, *args, input=None, check=True):
-    p = subprocess.run(
-        [sys.executable, "-m", "docrouter_desktop", "--library", str(lib), *args],
-        capture_output=True,
-        text=True,
-        input=input,
-        timeout=600,
-    )
-    if check:
-        assert p.returncode == 0, p.stderr
-    return p
+def _keyring(keyring_store):
+    return keyring_store
 
 
 def _setup_remote(lib, url, token, name="srv"):

@@ -18,8 +18,7 @@ from tests.serve_process import ServeProcess, free_port
 
 FLOW = Path(__file__).resolve().parents[1] / "ts_sdk" / "flow.cjs"
 SDK_HOME = Path(
-    os.environ.get("DOCROUTER_TS_SDK")
-    or Path.home() / ".cache" / "docrouter-desktop" / "ts-sdk"
+    os.environ.get("DOCROUTER_TS_SDK") or Path.home() / ".cache" / "docrouter-desktop" / "ts-sdk"
 )
 
 

@@ -80,6 +80,16 @@ class RemoteWorkspace(Protocol):
     def reachable(self) -> bool: ...
 
 
+def reachable(client: DocRouterClient, org: str) -> bool:
+    """Whether the workspace answers a cheap call (a server that is up, as against a call that
+    failed for one document)."""
+    try:
+        client.document_count(org)
+        return True
+    except DocRouterError:
+        return False
+
+
 def open_workspace(client: DocRouterClient, remote: RemoteInfo, org: str) -> RemoteWorkspace:
     if client.detect_dialect() is Dialect.DESKTOP:
         return DesktopWorkspace(client, remote, org)
@@ -221,11 +231,7 @@ class DocRouterWorkspace:
         )
 
     def reachable(self) -> bool:
-        try:
-            self.client.document_count(self.org)
-            return True
-        except DocRouterError:
-            return False
+        return reachable(self.client, self.org)
 
 
 class DesktopWorkspace:
@@ -293,8 +299,4 @@ class DesktopWorkspace:
             self.client.correct(self.org, sent.remote_id, corrected)
 
     def reachable(self) -> bool:
-        try:
-            self.client.document_count(self.org)
-            return True
-        except DocRouterError:
-            return False
+        return reachable(self.client, self.org)
