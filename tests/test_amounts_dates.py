@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from docrouter_desktop.core.extraction.pages import PageContent
+from docrouter_desktop.core.extraction.pages import PageContent, Word
 from docrouter_desktop.core.processors import amounts, currency, dates
 from docrouter_desktop.core.processors.base import DocumentView, ProcessorOptions
 
@@ -64,7 +64,7 @@ def _view(lines: list[str], options: ProcessorOptions | None = None) -> Document
     for i, line in enumerate(lines):
         x = 0.0
         for token in line.split():
-            words.append((token, x, i * 12.0, x + 6.0 * len(token), i * 12.0 + 10, 1.0, i))
+            words.append(Word(token, x, i * 12.0, x + 6.0 * len(token), i * 12.0 + 10, 1.0, i))
             x += 6.0 * (len(token) + 1)
     page = PageContent(1, 595.0, 842.0, "text", words, "\n".join(lines))
     return DocumentView([page], options or ProcessorOptions())

@@ -16,7 +16,7 @@ OPTS = ExtractOptions()
 
 
 def _words(page) -> str:
-    return " ".join(w[0] for w in page.words)
+    return " ".join(w.text for w in page.words)
 
 
 def test_text_layer_words_have_boxes_in_points(tmp_path):
@@ -24,8 +24,8 @@ def test_text_layer_words_have_boxes_in_points(tmp_path):
     (page,) = extract_pages(str(pdf), "application/pdf", [1], OPTS)
     assert page.text_source == "text"
     assert (round(page.width), round(page.height)) == (595, 842)
-    word = next(w for w in page.words if w[0] == "INV-42")
-    x0, top, x1, bottom = word[1:5]
+    word = next(w for w in page.words if w.text == "INV-42")
+    x0, top, x1, bottom = word.box
     assert 0 < x0 < x1 < page.width and 0 < top < bottom < 300  # near the top of the page
 
 
@@ -34,7 +34,7 @@ def test_scanned_pdf_is_read_by_ocr_with_boxes_in_points(tmp_path):
     (page,) = extract_pages(str(pdf), "application/pdf", [1], OPTS)
     assert page.text_source == "ocr"
     assert "BAKERY" in _words(page)
-    assert all(0 <= w[1] < w[3] <= page.width + 1 for w in page.words)
+    assert all(0 <= w.x0 < w.x1 <= page.width + 1 for w in page.words)
     assert page.ocr_confidence and page.ocr_confidence > 0.5
 
 
@@ -57,10 +57,10 @@ def test_full_page_scan_is_read_at_its_own_resolution(tmp_path):
         pdf.close()
     (page,) = extract_pages(str(pdf_path), "application/pdf", [1], OPTS)
     assert page.text_source == "ocr"
-    total = next(w for w in page.words if w[0] == "TOTAL")
+    total = next(w for w in page.words if w.text == "TOTAL")
     # Boxes are in points on the page: TOTAL is the sixth of eight lines.
-    assert 0 <= total[1] < total[3] <= page.width + 1
-    assert 0.55 * page.height < total[2] < 0.85 * page.height
+    assert 0 <= total.x0 < total.x1 <= page.width + 1
+    assert 0.55 * page.height < total.top < 0.85 * page.height
 
 
 def test_a_picture_on_part_of_the_page_is_rendered_instead(tmp_path):
@@ -90,9 +90,9 @@ def test_rotated_pdf_page_boxes_follow_the_displayed_page(tmp_path):
         writer.write(fh)
     (p,) = extract_pages(str(rotated), "application/pdf", [1], OPTS)
     assert (round(p.width), round(p.height)) == (842, 595)
-    word = next(w for w in p.words if w[0] == "ROT-9")
+    word = next(w for w in p.words if w.text == "ROT-9")
     # Turned clockwise, text near the top-left of the page ends up near the top-right.
-    assert word[1] > p.width / 2 and word[2] < p.height / 2
+    assert word.x0 > p.width / 2 and word.top < p.height / 2
 
 
 def test_multipage_tiff_gives_every_page(tmp_path):

@@ -6,15 +6,15 @@ import pickle
 
 import pypdfium2 as pdfium
 
-from docrouter_desktop.core.extraction.pages import SEPARATOR, PackedWords, PageContent
+from docrouter_desktop.core.extraction.pages import SEPARATOR, PackedWords, PageContent, Word
 from docrouter_desktop.core.extraction.pdf_text import extract_text_page
 from tests import factories
 
 WORDS = [
-    ("Invoice", 46.12, 47.42, 86.37, 56.2, 1.0, 0),
-    ("No:", 90.87, 47.42, 108.94, 56.2, 0.931, 0),
-    ("1.234,56", 300.5, 60.0, 340.25, 68.75, 0.5, 1),
-    ("€", 345.0, 60.0, 351.0, 68.75, 1.0, 1),
+    Word("Invoice", 46.12, 47.42, 86.37, 56.2, 1.0, 0),
+    Word("No:", 90.87, 47.42, 108.94, 56.2, 0.931, 0),
+    Word("1.234,56", 300.5, 60.0, 340.25, 68.75, 0.5, 1),
+    Word("€", 345.0, 60.0, 351.0, 68.75, 1.0, 1),
 ]
 
 
@@ -22,11 +22,25 @@ def test_packed_words_round_trip_exactly():
     packed = PackedWords.pack(WORDS)
     assert len(packed) == 4
     assert packed.unpack() == WORDS
-    assert pickle.loads(pickle.dumps(packed)).unpack() == WORDS
+    back = pickle.loads(pickle.dumps(packed)).unpack()
+    assert back == WORDS and all(type(w) is Word for w in back)
+    assert back[1].text == "No:" and back[1].confidence == 0.931 and back[3].line == 1
+
+
+def test_a_word_is_a_tuple_that_pickles_and_compares_as_one():
+    word = WORDS[2]
+    assert word == ("1.234,56", 300.5, 60.0, 340.25, 68.75, 0.5, 1)
+    assert word.box == (300.5, 60.0, 340.25, 68.75)
+    assert pickle.loads(pickle.dumps(word)) == word
+    # Words packed from plain tuples come back as Words with the same values.
+    assert PackedWords.pack([tuple(w) for w in WORDS]).unpack() == WORDS
 
 
 def test_a_word_holding_the_separator_survives():
-    words = [(f"a{SEPARATOR}b", 1.0, 2.0, 3.0, 4.0, 1.0, 0), ("", 5.0, 2.0, 6.0, 4.0, 1.0, 0)]
+    words = [
+        Word(f"a{SEPARATOR}b", 1.0, 2.0, 3.0, 4.0, 1.0, 0),
+        Word("", 5.0, 2.0, 6.0, 4.0, 1.0, 0),
+    ]
     assert pickle.loads(pickle.dumps(PackedWords.pack(words))).unpack() == words
 
 
@@ -69,17 +83,17 @@ def test_text_layer_words_match_their_boxes_and_lines(tmp_path):
     finally:
         pdf.close()
     words = pickle.loads(pickle.dumps(content)).words
-    texts = [w[0] for w in words]
+    texts = [w.text for w in words]
     assert "INV-77" in texts and "120.00" in texts
-    for _t, x0, top, x1, bottom, conf, _line in words:
-        assert 0 <= x0 < x1 <= content.width and 0 <= top < bottom <= content.height
-        assert conf == 1.0
-    by_text = {w[0]: w for w in words}
+    for w in words:
+        assert 0 <= w.x0 < w.x1 <= content.width and 0 <= w.top < w.bottom <= content.height
+        assert w.confidence == 1.0
+    by_text = {w.text: w for w in words}
     # "Invoice No: INV-77" is one line, the date below it another, lower on the page.
-    assert by_text["No:"][6] == by_text["INV-77"][6]
-    assert by_text["Date:"][6] != by_text["INV-77"][6]
-    assert by_text["Date:"][2] > by_text["INV-77"][2]
-    assert by_text["No:"][1] < by_text["INV-77"][1]
+    assert by_text["No:"].line == by_text["INV-77"].line
+    assert by_text["Date:"].line != by_text["INV-77"].line
+    assert by_text["Date:"].top > by_text["INV-77"].top
+    assert by_text["No:"].x0 < by_text["INV-77"].x0
 
 
 def test_rotated_page_words_are_boxed_as_displayed(tmp_path):
@@ -98,14 +112,14 @@ def test_rotated_page_words_are_boxed_as_displayed(tmp_path):
         pdf.close()
     up, rot = contents
     assert (rot.width, rot.height) == (up.height, up.width)
-    assert sorted(w[0] for w in rot.words) == sorted(w[0] for w in up.words)
-    for _t, x0, top, x1, bottom, _c, _l in rot.words:
-        assert 0 <= x0 < x1 <= rot.width and 0 <= top < bottom <= rot.height
+    assert sorted(w.text for w in rot.words) == sorted(w.text for w in up.words)
+    for w in rot.words:
+        assert 0 <= w.x0 < w.x1 <= rot.width and 0 <= w.top < w.bottom <= rot.height
     # Turned a quarter clockwise, a line of text runs down the page: its words are taller
     # than wide, and "INV-90" comes below "No:".
-    word = {w[0]: w for w in rot.words}
-    assert word["INV-90"][4] - word["INV-90"][2] > word["INV-90"][3] - word["INV-90"][1]
-    assert word["INV-90"][2] > word["No:"][2]
+    word = {w.text: w for w in rot.words}
+    assert word["INV-90"].bottom - word["INV-90"].top > word["INV-90"].x1 - word["INV-90"].x0
+    assert word["INV-90"].top > word["No:"].top
 
 
 def test_both_ways_of_calling_pdfium_give_the_same_boxes(tmp_path, monkeypatch):

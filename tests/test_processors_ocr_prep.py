@@ -37,8 +37,8 @@ def test_words_of_a_scaled_image_are_in_the_original_pixels(tmp_path):
     assert max(width, height) < ocr_prep.MIN_LONG_SIDE  # so it was scaled for OCR
     page = extract_pages(str(img_path), "image/png", [1], ExtractOptions())[0]
     assert (page.width, page.height) == (width, height)
-    total = next(w for w in page.words if "12.50" in w[0])
-    assert 0 <= total[1] < total[3] <= width and 0 <= total[2] < total[4] <= height
+    total = next(w for w in page.words if "12.50" in w.text)
+    assert 0 <= total.x0 < total.x1 <= width and 0 <= total.top < total.bottom <= height
 
 
 def test_second_reading_only_when_a_receipt_lacks_its_date_or_total():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from docrouter_desktop.core.extraction.pages import PageContent
+from docrouter_desktop.core.extraction.pages import PageContent, Word
 from docrouter_desktop.core.processors.base import DocumentView, ProcessorOptions
 from docrouter_desktop.core.processors.dates import repair_ocr_dates
 from docrouter_desktop.core.processors.receipt import ReceiptProcessor
@@ -35,7 +35,7 @@ def _view(
         x = 0.0
         for token in line.split():
             c = 0.4 if token in unsure else conf
-            words.append((token, x, i * 12.0, x + 6.0 * len(token), i * 12.0 + 10, c, i))
+            words.append(Word(token, x, i * 12.0, x + 6.0 * len(token), i * 12.0 + 10, c, i))
             x += 6.0 * (len(token) + 1)
     page = PageContent(1, 300.0, 842.0, source, words, "\n".join(lines))
     return DocumentView([page], ProcessorOptions())

@@ -335,11 +335,13 @@ def _has_rotation(image: Image.Image) -> bool:
         return False
 
 
-def _ocr_page_content(number, width, height, ocr_words, factor) -> PageContent:
+def _ocr_page_content(
+    number: int, width: float, height: float, ocr_words: list[tesseract.OcrWord], factor: float
+) -> PageContent:
     words: list[Word] = []
     for w in ocr_words:
         words.append(
-            (
+            Word(
                 w.text,
                 round(w.left * factor, 2),
                 round(w.top * factor, 2),
@@ -350,7 +352,7 @@ def _ocr_page_content(number, width, height, ocr_words, factor) -> PageContent:
             )
         )
     text = _text_from_words(words)
-    conf = sum(w[5] for w in words) / len(words) if words else None
+    conf = sum(w.confidence for w in words) / len(words) if words else None
     return PageContent(number, float(width), float(height), "ocr", words, text, conf)
 
 
@@ -359,11 +361,11 @@ def _text_from_words(words: list[Word]) -> str:
     current = None
     buf: list[str] = []
     for w in words:
-        if w[6] != current and buf:
+        if w.line != current and buf:
             lines.append(" ".join(buf))
             buf = []
-        current = w[6]
-        buf.append(w[0])
+        current = w.line
+        buf.append(w.text)
     if buf:
         lines.append(" ".join(buf))
     return "\n".join(lines)
@@ -398,7 +400,7 @@ def _extract_plain_text(path: str, page_numbers: list[int]) -> list[PageContent]
                 if token:
                     x0 = col * CHAR_W
                     words.append(
-                        (
+                        Word(
                             token,
                             x0,
                             li * LINE_H,

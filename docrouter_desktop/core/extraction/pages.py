@@ -1,19 +1,36 @@
 """Plain data for extracted pages, cheap to send between processes.
 
-A word is a tuple ``(text, x0, top, x1, bottom, confidence, line)``: coordinates in the page's
-own units from its top-left corner (PDF points, or pixels for images), confidence 0..1, and
-``line`` an integer that is equal for words the extractor read as one line.
+A word is a ``Word``, a named tuple ``(text, x0, top, x1, bottom, confidence, line)``.
 
 Between processes a page's words travel packed (``PackedWords``: their texts in one string
 and their numbers in arrays), which pickles about 20 times faster than a list of tuples; the
-tuples are made when something first reads ``PageContent.words``.
+``Word``s are made when something first reads ``PageContent.words``.
 """
 
 from __future__ import annotations
 
 from array import array
+from itertools import repeat
+from typing import NamedTuple
 
-Word = tuple[str, float, float, float, float, float, int]
+
+class Word(NamedTuple):
+    """One word of a page and its box, in the page's own units from its top-left corner (PDF
+    points, or pixels for images). A tuple: cheap, picklable, and equal to a plain tuple of
+    the same values."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    confidence: float  # 0..1
+    line: int  # equal for the words the extractor read as one line
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        """``(x0, top, x1, bottom)``."""
+        return (self.x0, self.top, self.x1, self.bottom)
 
 
 SEPARATOR = "\x1f"  # between word texts; a text holding it makes the page keep lengths
@@ -38,11 +55,14 @@ class PackedWords:
 
     @classmethod
     def pack(cls, words: list[Word]) -> PackedWords:
-        texts = [w[0] for w in words]
-        boxes = array("d")
-        for w in words:
-            boxes.extend(w[1:6])
-        lines = array("i", [w[6] for w in words])
+        if not words:
+            return cls()
+        # Column by column: the words' fields transposed, then the numbers interleaved.
+        texts, x0, top, x1, bottom, confidence, line = zip(*words, strict=True)
+        boxes = array("d", bytes(8 * 5 * len(words)))
+        for i, column in enumerate((x0, top, x1, bottom, confidence)):
+            boxes[i::5] = array("d", column)
+        lines = array("i", line)
         if any(SEPARATOR in t for t in texts):
             return cls("".join(texts), boxes, lines, array("I", map(len, texts)))
         return cls(SEPARATOR.join(texts), boxes, lines)
@@ -62,7 +82,10 @@ class PackedWords:
     def unpack(self) -> list[Word]:
         b = self.boxes
         columns = (b[0::5], b[1::5], b[2::5], b[3::5], b[4::5], self.lines)
-        return list(zip(self._texts(), *columns, strict=True))
+        # tuple.__new__ makes each Word from its zipped tuple without a Python-level call
+        # (Word._make or Word(*t) would make one per word: 1.3-1.6x slower on 400 words).
+        fields = zip(self._texts(), *columns, strict=True)
+        return list(map(tuple.__new__, repeat(Word), fields))
 
     def __reduce__(self):
         return (PackedWords, (self.texts, self.boxes, self.lines, self.lengths))

@@ -147,7 +147,7 @@ class DocumentView:
     def found(self, value, confidence, row: Row, words: list[Word], rule: str) -> Found:
         conf = confidence
         if self.sources.get(row.page) == "ocr" and words:
-            ocr = min(w[5] for w in words)
+            ocr = min(w.confidence for w in words)
             conf *= 0.75 + 0.25 * ocr
         return Found(
             value, conf, row.page, bbox_of(words) if words else None, self.source(row.page), rule
@@ -259,20 +259,21 @@ def amounts_in_words(words: list[Word]) -> list[tuple[float, list[Word]]]:
     marked: set[int] = set()  # ids of words with a currency mark just before them
     previous = ""
     for w in words:
+        text = w.text
         # A word of letters alone reads as itself: nothing in it is a number or a glued mark
         # a number could follow (the glued marks are only taken off before digits).
-        t = w[0] if w[0].isalpha() else amt.normalise_token(w[0])
-        if (t != w[0].rstrip("_»«—-:;") and t[:1].isdigit()) or (
+        t = text if text.isalpha() else amt.normalise_token(text)
+        if (t != text.rstrip("_»«—-:;") and t[:1].isdigit()) or (
             len(previous) <= 3 and _CURRENCY_MARK.fullmatch(previous)  # marks are short
         ):
             marked.add(id(w))
-        previous = w[0]
+        previous = text
         if (
             tokens
             and len(t) == 2
             and _TWO_DIGITS.fullmatch(t)
             and _ENDS_IN_SEPARATOR.search(tokens[-1][0])
-            and w[1] - tokens[-1][1][-1][3] < 2.0 * max(w[4] - w[2], 1.0)
+            and w.x0 - tokens[-1][1][-1].x1 < 2.0 * max(w.bottom - w.top, 1.0)
         ):
             tokens[-1] = (tokens[-1][0] + t, tokens[-1][1] + [w])
             continue
@@ -298,7 +299,7 @@ _CURRENCY_MARK = re.compile(r"(?:rs\.?|rm|inr|eur|usd|gbp|chf|myr|€|\$|£|₹)
 
 
 def _join(words: list[Word]) -> tuple[str, list[tuple[int, int]]]:
-    return _join_texts([w[0] for w in words])
+    return _join_texts([w.text for w in words])
 
 
 def _join_texts(texts: list[str]) -> tuple[str, list[tuple[int, int]]]:
@@ -315,7 +316,7 @@ def _word_span(row: Row, start: int, end: int) -> tuple[int, int]:
     first = None
     after = len(row.words)
     for i, w in enumerate(row.words):
-        a, b = pos, pos + len(w[0])
+        a, b = pos, pos + len(w.text)
         if first is None and b > start:
             first = i
         if a >= end:

@@ -100,9 +100,9 @@ def _date_near(view: DocumentView, hit: LabelHit):
     if ds:
         d, span, amb = ds[0]
         return d, span, hit.row, "on the same line", amb
-    lx0 = hit.row.words[hit.first_word][1]
+    lx0 = hit.row.words[hit.first_word].x0
     for row in view.rows_below(hit.row, 2):
-        near = [w for w in row.words if w[3] >= lx0 - 10 and w[1] <= lx0 + 200]
+        near = [w for w in row.words if w.x1 >= lx0 - 10 and w.x0 <= lx0 + 200]
         ds = view.dates_in_words(near)
         if ds:
             d, span, amb = ds[0]

@@ -56,7 +56,7 @@ def find_invoice_number(view: DocumentView) -> Found | None:
                     f"label '{hit.label.strip()}' on the same line",
                 )
             for w in after:
-                token = w[0].strip(":#")
+                token = w.text.strip(":#")
                 if not token:
                     continue
                 if token.lower() in (
@@ -81,17 +81,17 @@ def find_invoice_number(view: DocumentView) -> Found | None:
                         f"label '{hit.label.strip()}' on the same line",
                     )
                 break
-            lx0 = hit.row.words[hit.first_word][1]
+            lx0 = hit.row.words[hit.first_word].x0
             for row in view.rows_below(hit.row, 2):
                 near = [
                     w
                     for w in row.words
-                    if abs(w[1] - lx0) < 60 or (w[1] >= lx0 - 5 and w[1] <= lx0 + 150)
+                    if abs(w.x0 - lx0) < 60 or (w.x0 >= lx0 - 5 and w.x0 <= lx0 + 150)
                 ]
                 for w in near[:2]:
-                    if _id_candidate(w[0]):
+                    if _id_candidate(w.text):
                         return view.found(
-                            w[0].strip(":#.,;()"),
+                            w.text.strip(":#.,;()"),
                             strength - 0.1,
                             row,
                             [w],
@@ -105,9 +105,9 @@ def find_invoice_number(view: DocumentView) -> Found | None:
         if not re.search(r"invoice|rechnung|facture|factuur|bill", hit.row.text.lower()):
             continue
         for w in hit.row.words[hit.after : hit.after + 2]:
-            if _id_candidate(w[0]):
+            if _id_candidate(w.text):
                 return view.found(
-                    w[0].strip(":#.,;()"),
+                    w.text.strip(":#.,;()"),
                     0.6,
                     hit.row,
                     [w],
@@ -120,7 +120,7 @@ def _rest_of_word(hit: LabelHit) -> str:
     """What follows the label inside its last word ("n°562044387" after "n°")."""
     if hit.after == 0:
         return ""
-    word = hit.row.words[hit.after - 1][0]
+    word = hit.row.words[hit.after - 1].text
     low = word.lower()
     tail = hit.label.split()[-1] if hit.label.split() else ""
     i = low.rfind(tail) if tail else -1
@@ -145,10 +145,10 @@ def _column_number(view: DocumentView) -> Found | None:
                 continue
             for below in view.rows_below(row, 1):
                 for w in below.words:
-                    overlap = min(w[3], seg.x1) - max(w[1], seg.x0)
-                    if overlap > 0 and _id_candidate(w[0]) and re.search(r"\d{4,}", w[0]):
+                    overlap = min(w.x1, seg.x1) - max(w.x0, seg.x0)
+                    if overlap > 0 and _id_candidate(w.text) and re.search(r"\d{4,}", w.text):
                         return view.found(
-                            w[0].strip(":#.,;()"),
+                            w.text.strip(":#.,;()"),
                             0.7,
                             below,
                             [w],
@@ -162,7 +162,7 @@ def _title_number(view: DocumentView) -> Found | None:
     for row in view.rows[:40]:
         m = TITLE_NUMBER.match(row.text)
         if m and _id_candidate(m.group("id")) and re.search(r"\d{3,}", m.group("id")):
-            words = [w for w in row.words if m.group("id") in w[0]] or row.words
+            words = [w for w in row.words if m.group("id") in w.text] or row.words
             return view.found(
                 m.group("id").strip(":#.,;()"), 0.85, row, words[:1], "number after the title"
             )

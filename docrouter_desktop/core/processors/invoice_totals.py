@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
+from docrouter_desktop.core.extraction.pages import Word
 from docrouter_desktop.core.processors.base import DocumentView, Found, LabelHit
 from docrouter_desktop.core.processors.layout import Row
 
@@ -70,10 +71,10 @@ def _amount_after(view: DocumentView, hit: LabelHit, below: bool = True):
         value, span = amounts[0]
         return value, span, hit.row, CROWDED
     if below:
-        lx0 = hit.row.words[hit.first_word][1]
-        lx1 = hit.row.words[max(hit.first_word, hit.after - 1)][3]
+        lx0 = hit.row.words[hit.first_word].x0
+        lx1 = hit.row.words[max(hit.first_word, hit.after - 1)].x1
         for row in view.rows_below(hit.row, 2):
-            near = [w for w in row.words if w[3] >= lx0 - 5 and w[1] <= lx1 + 120]
+            near = [w for w in row.words if w.x1 >= lx0 - 5 and w.x0 <= lx1 + 120]
             found = view.amounts_in_words(near)
             if found:
                 value, span = found[0]
@@ -98,7 +99,7 @@ def find_totals(view: DocumentView) -> dict[str, Found | None]:
             if where == CROWDED:
                 strength = min(strength, 0.6)
             score = strength + 0.1 * position
-            rule = f"label '{hit.row.words[hit.first_word][0]}{_rest(hit)}' {where}"
+            rule = f"label '{hit.row.words[hit.first_word].text}{_rest(hit)}' {where}"
             candidates.append((score, position, view.found(value, strength, row, span, rule)))
     subtotal = _labelled_amount(view, SUBTOTAL_LABELS, "subtotal")
     tax = _labelled_amount(
@@ -158,13 +159,13 @@ def find_totals(view: DocumentView) -> dict[str, Found | None]:
     return {"total": total, "subtotal": subtotal, "tax": tax}
 
 
-def _signed(view: DocumentView, row: Row, span: list, value: float) -> float:
+def _signed(view: DocumentView, row: Row, span: list[Word], value: float) -> float:
     """The amount with the minus sign printed before it (a corrective invoice's negative
     total); credit notes are turned into magnitudes afterwards."""
     first = span[0]
     i = row.words.index(first) if first in row.words else -1
-    before = row.words[i - 1][0] if i > 0 else ""
-    if first[0].lstrip().startswith(("-", "−")) or before in ("-", "−"):
+    before = row.words[i - 1].text if i > 0 else ""
+    if first.text.lstrip().startswith(("-", "−")) or before in ("-", "−"):
         return -value
     return value
 
@@ -227,7 +228,7 @@ def _adding_up(values: list) -> tuple | None:
 
 def _rest(hit: LabelHit) -> str:
     words = hit.row.words[hit.first_word + 1 : hit.after]
-    return (" " + " ".join(w[0] for w in words)) if words else ""
+    return (" " + " ".join(w.text for w in words)) if words else ""
 
 
 def _excluded_total(row_text: str, hit: LabelHit) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from docrouter_desktop.core.extraction.pages import Word
 from docrouter_desktop.core.processors import currency as cur
 from docrouter_desktop.core.processors.base import DocumentView, Found, clean_value
 from docrouter_desktop.core.processors.seller_clues import document_seller_clues
@@ -76,7 +77,7 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
     # name -> (score, row or None, words, rule)
     cands: dict[str, list] = {}
 
-    def add(name: str, score: float, row, words, rule: str) -> None:
+    def add(name: str, score: float, row, words: list[Word], rule: str) -> None:
         key = _fold(name)
         if len(key) < 2 or not re.search(r"[A-Za-zÀ-ÿ]{2}", name):
             return

@@ -9,13 +9,13 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass, field
 from itertools import accumulate, groupby
-from operator import itemgetter, sub
+from operator import attrgetter, sub
 
 from docrouter_desktop.core.extraction.pages import PageContent, Word
 
 # A word's fields (see extraction.pages): read through these in whole-list passes.
-_TEXT, _X0, _TOP, _X1, _BOTTOM = (itemgetter(i) for i in range(5))
-_LINE = itemgetter(6)
+_TEXT, _X0, _TOP = attrgetter("text"), attrgetter("x0"), attrgetter("top")
+_X1, _BOTTOM, _LINE = attrgetter("x1"), attrgetter("bottom"), attrgetter("line")
 
 
 @dataclass(eq=False)
@@ -28,11 +28,11 @@ class Segment:
 
     @property
     def x0(self) -> float:
-        return self.words[0][1]
+        return self.words[0].x0
 
     @property
     def x1(self) -> float:
-        return self.words[-1][3]
+        return self.words[-1].x1
 
 
 # Rows compare by identity: processors look rows up by position in long lists.
@@ -69,20 +69,20 @@ class Row:
 
     @property
     def x0(self) -> float:
-        return self.words[0][1]
+        return self.words[0].x0
 
     @property
     def x1(self) -> float:
-        return max(w[3] for w in self.words)
+        return max(w.x1 for w in self.words)
 
     @property
     def height(self) -> float:
-        heights = sorted(w[4] - w[2] for w in self.words)
+        heights = sorted(w.bottom - w.top for w in self.words)
         return heights[len(heights) // 2]
 
     @property
     def confidence(self) -> float:
-        return min(w[5] for w in self.words)
+        return min(w.confidence for w in self.words)
 
 
 def build_rows(page: PageContent) -> list[Row]:
@@ -111,11 +111,11 @@ def build_rows(page: PageContent) -> list[Row]:
 def _lines(words: list[Word]) -> list[list[Word]]:
     """The words of each line (words with the same ``line``), lines in order of appearance."""
     groups = [list(g) for _line, g in groupby(words, _LINE)]
-    if len(groups) == len({g[0][6] for g in groups}):
+    if len(groups) == len({g[0].line for g in groups}):
         return groups  # each line's words come together, as a text layer gives them
     lines: dict[int, list[Word]] = {}
     for w in words:
-        lines.setdefault(w[6], []).append(w)
+        lines.setdefault(w.line, []).append(w)
     return list(lines.values())
 
 
@@ -138,10 +138,10 @@ def _segment_cuts(words: list[Word]) -> list[int]:
 
 def bbox_of(words: list[Word]) -> list[float]:
     return [
-        round(min(w[1] for w in words), 2),
-        round(min(w[2] for w in words), 2),
-        round(max(w[3] for w in words), 2),
-        round(max(w[4] for w in words), 2),
+        round(min(w.x0 for w in words), 2),
+        round(min(w.top for w in words), 2),
+        round(max(w.x1 for w in words), 2),
+        round(max(w.bottom for w in words), 2),
     ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from itertools import repeat
-from operator import itemgetter
+from operator import attrgetter
 
 from docrouter_desktop.core.processors.base import DocumentView, amounts_in_words, clean_value
 from docrouter_desktop.core.processors.layout import Row
@@ -81,7 +81,7 @@ MAX_LINE_ITEMS = 500
 _NUMERAL = re.compile(r"[\d.,]+")
 _QUANTITY = re.compile(r"\d+(?:[.,]\d+)?")
 
-_TEXT = itemgetter(0)  # a word's text
+_TEXT = attrgetter("text")  # a word's text
 
 
 def line_items_on_page(rows: list[Row]) -> list[dict]:
@@ -99,7 +99,7 @@ def line_items_on_page(rows: list[Row]) -> list[dict]:
             cols = {}
             for w, key in zip(row.words, keys, strict=True):
                 if key and key not in cols:
-                    cols[key] = (w[1], w[3])
+                    cols[key] = (w.x0, w.x1)
             if (
                 len(cols) >= 2
                 and "description" in cols
@@ -115,16 +115,16 @@ def line_items_on_page(rows: list[Row]) -> list[dict]:
         if not amounts:
             continue
         hrow, cols = header
-        first_num_x = amounts[0][1][0][1]
+        first_num_x = amounts[0][1][0].x0  # the first amount's first word
         desc_words = [
-            w for w in row.words if w[3] <= first_num_x - 1 and not _NUMERAL.fullmatch(w[0])
+            w for w in row.words if w.x1 <= first_num_x - 1 and not _NUMERAL.fullmatch(w.text)
         ]
-        description = clean_value(" ".join(w[0] for w in desc_words))
+        description = clean_value(" ".join(w.text for w in desc_words))
         if not description:
             continue
         item = {"description": description, "quantity": None, "unit_price": None, "amount": None}
         for value, span in amounts:
-            cx = (span[0][1] + span[-1][3]) / 2
+            cx = (span[0].x0 + span[-1].x1) / 2
             best = min(
                 (k for k in cols if k != "description"),
                 key=lambda k: abs((cols[k][0] + cols[k][1]) / 2 - cx),
@@ -137,14 +137,14 @@ def line_items_on_page(rows: list[Row]) -> list[dict]:
         qty_words = [
             w
             for w in row.words
-            if _QUANTITY.fullmatch(w[0]) and w[1] > first_num_x - 200 and w not in desc_words
+            if _QUANTITY.fullmatch(w.text) and w.x0 > first_num_x - 200 and w not in desc_words
         ]
         if item["quantity"] is None and "quantity" in cols:
             qx = (cols["quantity"][0] + cols["quantity"][1]) / 2
             for w in qty_words:
-                if abs((w[1] + w[3]) / 2 - qx) < 40:
+                if abs((w.x0 + w.x1) / 2 - qx) < 40:
                     try:
-                        item["quantity"] = float(w[0].replace(",", "."))
+                        item["quantity"] = float(w.text.replace(",", "."))
                     except ValueError:
                         pass
                     break

@@ -29,7 +29,7 @@ def find_receipt_date(view: DocumentView) -> Found | None:
             continue
         d, span, amb = ds[0]
         text = row.text.lower()
-        rest = " ".join(w[0] for w in row.words if w not in span)
+        rest = " ".join(w.text for w in row.words if w not in span)
         if DATE_LABEL.search(text):
             labelled.append(
                 view.found(d, 0.9 if not amb else 0.8, row, span, "date on a line labelled 'Date'")
@@ -79,15 +79,15 @@ def _slashed_zero_month(view: DocumentView, found: Found) -> date | None:
 def _found_text(view: DocumentView, found: Found) -> str:
     """The text of the words inside a found value's box."""
     return " ".join(
-        w[0]
+        w.text
         for r in view.rows
         if r.page == found.page
         for w in r.words
         if found.bbox
-        and w[1] >= found.bbox[0] - 0.01
-        and w[3] <= found.bbox[2] + 0.01
-        and w[2] >= found.bbox[1] - 0.01
-        and w[4] <= found.bbox[3] + 0.01
+        and w.x0 >= found.bbox[0] - 0.01
+        and w.x1 <= found.bbox[2] + 0.01
+        and w.top >= found.bbox[1] - 0.01
+        and w.bottom <= found.bbox[3] + 0.01
     )
 
 

@@ -22,7 +22,7 @@ def word_span_of(row, end: int) -> tuple[int, int]:
     for i, w in enumerate(row.words):
         if pos >= end:
             return i, i
-        pos += len(w[0]) + 1
+        pos += len(w.text) + 1
     return len(row.words), len(row.words)
 
 

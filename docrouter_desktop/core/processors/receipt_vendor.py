@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from docrouter_desktop.core.extraction.pages import Word
 from docrouter_desktop.core.processors.base import DocumentView, Found, clean_value
 
 ADDRESS_STOP = re.compile(
@@ -51,17 +52,17 @@ def _has_postcode(text: str) -> bool:
 
 def _readable(row) -> bool:
     """Whether OCR read a row as words rather than as a logo or smudge."""
-    tokens = [w[0] for w in row.words]
+    tokens = [w.text for w in row.words]
     wordlike = [t for t in tokens if re.fullmatch(r"[\W]*[A-Za-z][A-Za-z'.&/-]+[\W]*", t)]
     long = [t for t in wordlike if sum(c.isalpha() for c in t) >= 3]
     if not long or (len(wordlike) < 0.6 * len(tokens) and len(long) < 2):
         return False
-    conf = sum(w[5] for w in row.words) / len(row.words)
+    conf = sum(w.confidence for w in row.words) / len(row.words)
     return conf >= 0.55 or view_is_text(row)
 
 
 def view_is_text(row) -> bool:
-    return all(w[5] >= 0.999 for w in row.words)
+    return all(w.confidence >= 0.999 for w in row.words)
 
 
 # OCR slips in legal forms, read back to the form: "SDN BH0", "SON BHD", "SDN BEITD".
@@ -114,13 +115,15 @@ def repair_business_words(name: str) -> str:
     return re.sub(r"[^\W_][\w$|!]*", fix, name)
 
 
-def _without_trailing_fragments(name: str, words: list) -> str:
+def _without_trailing_fragments(name: str, words: list[Word]) -> str:
     """A shop name printed in capitals without the lower-case words OCR was unsure of at its
     end: what a smudged or oversized last word is read as (``RESTORAN WAN sce``)."""
     kept = name
     for w in reversed(words):
-        text = w[0]
-        if not (w[5] < 0.5 and text.isalpha() and text.islower() and kept.endswith(" " + text)):
+        text = w.text
+        if not (
+            w.confidence < 0.5 and text.isalpha() and text.islower() and kept.endswith(" " + text)
+        ):
             break
         if SHOP_SUFFIX.fullmatch(text):
             break  # "sdn bhd", "trading": part of the name whatever its case
