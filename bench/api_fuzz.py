@@ -25,8 +25,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from docrouter_desktop.core.api_tokens import ApiTokenService  # noqa: E402
 from docrouter_desktop.core.library import Library  # noqa: E402
-from docrouter_desktop.core.tokens import TokenService  # noqa: E402
 from docrouter_desktop.server.app import ServerConfig  # noqa: E402
 from docrouter_desktop.server.serve import ServerThread  # noqa: E402
 from tests import factories  # noqa: E402
@@ -62,7 +62,7 @@ def main() -> int:
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         library = Library(Path(tmp) / "library")
-        _info, token = TokenService(library).create("fuzz")
+        _info, token = ApiTokenService(library).create("fuzz")
         config = ServerConfig(rate_limit=1_000_000, workers=1)
         server = ServerThread(library, config=config).start()
         report = Path(tmp) / "report.ndjson"

@@ -60,8 +60,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from docrouter_desktop.core.api_tokens import ApiTokenService  # noqa: E402
 from docrouter_desktop.core.library import Library  # noqa: E402
-from docrouter_desktop.core.tokens import TokenService  # noqa: E402
 from docrouter_desktop.server.serve import free_port  # noqa: E402
 from tests import factories  # noqa: E402
 
@@ -415,7 +415,7 @@ def main() -> int:
         root = Path(tmp)
         library = Library(root / "library")
         org = library.default_org_id()
-        service = TokenService(library)
+        service = ApiTokenService(library)
         tokens = [service.create(f"client {n}", org)[1] for n in range(args.clients)]
         probe_token = service.create("probe", org)[1]
         library.close()

@@ -44,15 +44,15 @@ def invoice(inbox: Path) -> Path:
 def keyring_store():
     """The real Secret Service keyring (scripts/test runs one in a private D-Bus session);
     outside CI a session without one skips the test."""
-    from docrouter_desktop.core.secrets import KeyringUnavailable, TokenStore
+    from docrouter_desktop.core.secrets import KeyringUnavailable, RemoteTokenStore
 
     try:
-        TokenStore.check()
+        RemoteTokenStore.check()
     except KeyringUnavailable:
         if os.environ.get("CI"):
             raise
         pytest.skip("no Secret Service in this session (scripts/test starts one)")
-    return TokenStore()
+    return RemoteTokenStore()
 
 
 def cli(library: Path, *args: str, input: str | None = None, check: bool = True):

@@ -8,8 +8,9 @@ import signal
 import threading
 import time
 
-from docrouter_desktop.core.runner import JobEvent
-from docrouter_desktop.core.runner_process import EventBatcher, RunnerProcess
+from docrouter_desktop.core.event_batcher import EventBatcher
+from docrouter_desktop.core.events import JobEvent
+from docrouter_desktop.core.runner.child import RunnerProcess
 from tests import factories
 
 
@@ -61,7 +62,7 @@ def test_events_come_back_from_a_child_without_qt(library, inbox):
     assert kinds[0] == "started" and kinds[-1] == "completed"
     assert runner.child_pid not in (None, os.getpid())
     assert runner.child_modules == []
-    assert readers == {"docrouter-runner-events"}
+    assert readers == {"docrouter-runner-reader"}
     assert library.result(doc_id).fields["invoice_number"] == "INV-EV-1"
 
 

@@ -8,14 +8,14 @@ import sys
 
 import pytest
 
-from docrouter_desktop.core.secrets import KeyringUnavailable, TokenStore
+from docrouter_desktop.core.secrets import KeyringUnavailable, RemoteTokenStore
 
 SECRET = "tok_" + "Zq9" * 12
 
 
 def _keyring_or_skip() -> None:
     try:
-        TokenStore.check()
+        RemoteTokenStore.check()
     except KeyringUnavailable:
         if os.environ.get("CI"):
             raise  # CI starts gnome-keyring: a missing keyring there is a failure
@@ -24,7 +24,7 @@ def _keyring_or_skip() -> None:
 
 def test_tokens_round_trip_through_the_secret_service():
     _keyring_or_skip()
-    store = TokenStore()
+    store = RemoteTokenStore()
     assert "SecretService" in store.check() or "keyring" in store.check().lower()
     store.set_token("unit-remote", SECRET)
     store.set_token("unit-remote", SECRET + "ws", org="org1")
@@ -54,8 +54,8 @@ def test_token_set_keeps_the_secret_out_of_the_library_folder(tmp_path):
     for path in lib.rglob("*"):
         if path.is_file():
             assert SECRET.encode() not in path.read_bytes(), path
-    assert TokenStore().get_token("box") == SECRET
-    TokenStore().delete_token("box")
+    assert RemoteTokenStore().get_token("box") == SECRET
+    RemoteTokenStore().delete_token("box")
 
 
 def test_a_bare_session_is_explained_and_never_falls_back_to_a_file(tmp_path):
@@ -83,7 +83,7 @@ def test_a_bare_session_is_explained_and_never_falls_back_to_a_file(tmp_path):
 
 
 def test_session_only_store_keeps_tokens_in_memory():
-    store = TokenStore(session_only=True)
+    store = RemoteTokenStore(session_only=True)
     store.set_token("r", SECRET)
     assert store.get_token("r") == SECRET
-    assert TokenStore(session_only=True).get_token("r") is None
+    assert RemoteTokenStore(session_only=True).get_token("r") is None

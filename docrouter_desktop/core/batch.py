@@ -7,23 +7,24 @@ with its reason, or a duplicate of a document already in the library.
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from docrouter_desktop.core.engine import Engine
+from docrouter_desktop.core.events import JobEvent
 from docrouter_desktop.core.export import ExportRow
 from docrouter_desktop.core.ingest import FoundFile, walk
 from docrouter_desktop.core.library import Library
 from docrouter_desktop.core.records import IngestOutcome
-from docrouter_desktop.core.runner import JobEvent, Runner
+from docrouter_desktop.core.remote.target import LOCAL
+from docrouter_desktop.core.runner import Runner
+from docrouter_desktop.core.states import WAITING, EventKind
 
 if TYPE_CHECKING:
     from docrouter_desktop.core.remote import RemoteInfo
-    from docrouter_desktop.core.secrets import TokenStore
-
-WAITING = ("queued", "processing")
+    from docrouter_desktop.core.secrets import RemoteTokenStore
 
 
 @dataclass
@@ -60,6 +61,9 @@ class BatchSummary:
 
 @dataclass
 class Batch:
+    """The files of one batch, through the engine's front door: added, processed here and now
+    (each where its job is queued), and summed up."""
+
     library: Library
     org_id: str | None = None
     processor_type: str | None = None
@@ -68,11 +72,21 @@ class Batch:
     tags: list[str] = field(default_factory=list)
     remote: RemoteInfo | None = None  # process there instead of here
     remote_org: str | None = None
-    token_store: TokenStore | None = None
+    token_store: RemoteTokenStore | None = None
+    engine: Engine | None = None
+
+    def __post_init__(self) -> None:
+        if self.engine is None:
+            # No runner of its own running: ``run`` processes the batch's documents itself.
+            self.engine = Engine(
+                self.library, runner="none", workers=self.workers, token_store=self.token_store
+            )
 
     @property
     def target(self) -> str:
-        return self.remote.target(self.remote_org) if self.remote else "local"
+        if self.remote is None or self.remote_org is None:
+            return LOCAL
+        return self.remote.target(self.remote_org)
 
     def find(self, paths: list[str], recursive: bool = False) -> list[FoundFile | tuple[str, str]]:
         return list(walk(paths, recursive))
@@ -82,26 +96,11 @@ class Batch:
         found: list[FoundFile | tuple[str, str]],
         on_added: Callable[[IngestOutcome], None] | None = None,
     ) -> None:
-        org = self.library.resolve_org(self.org_id)
-        never = []
-        if self.remote is not None:
-            from docrouter_desktop.core import remote as rem
-
-            never = [r for r in rem.rules(self.library) if r.kind == "never"]
-        for item in found:
-            if isinstance(item, tuple):
-                outcome = IngestOutcome(item[0], None, "failed", error=item[1])
-            else:
-                outcome = self.library.ingest_file(
-                    item.path,
-                    org,
-                    self.processor_type,
-                    item.given_as,
-                    tags=self.tags,
-                    target="local"
-                    if never and rem.never_remote(never, str(item.path))
-                    else self.target,
-                )
+        assert self.engine is not None
+        added = self.engine.add_found(
+            found, self.org_id, self.processor_type, self.tags, self.target
+        )
+        for outcome in added:
             self.outcomes.append(outcome)
             if on_added:
                 on_added(outcome)
@@ -116,32 +115,23 @@ class Batch:
         poll: float = 0.5,
     ) -> BatchSummary:
         """Process the batch's documents; returns when every one is finished (or on Ctrl-C)."""
+        assert self.engine is not None
         start = time.monotonic()
         pages = 0
 
         def count(event: JobEvent) -> None:
             nonlocal pages
-            if event.kind == "completed":
+            if event.kind == EventKind.COMPLETED:
                 pages += event.pages_total or 0
             if on_event:
                 on_event(event)
 
         ids = self.pending_ids()
-        local_ids = set(ids)
         interrupted = False
         try:
-            while ids:
-                for target, group in self.library.queued_targets(sorted(ids)).items():
-                    runner = self._runner_for(target, group, count, runner_factory)
-                    runner.run_until_idle()
-                statuses = self.library.statuses(sorted(ids))
-                ids = {i for i, (status, _e) in statuses.items() if status in WAITING}
-                if ids:
-                    # Another process (the window, serve) holds them, or a dead one did:
-                    # wait, then claim whatever has become free again.
-                    time.sleep(poll)
-            if self.remote is None and not interrupted:
-                self._escalate(sorted(local_ids), count)
+            self.engine.process_until_done(ids, count, runner_factory, poll)
+            if self.remote is None:
+                self._escalate(sorted(ids), count)
         except KeyboardInterrupt:
             interrupted = True
         return self.summary(time.monotonic() - start, pages, interrupted)
@@ -149,41 +139,12 @@ class Batch:
     def _escalate(self, document_ids: list[str], on_event) -> None:
         """Routing rules: documents read with low confidence go to the rule's remote."""
         from docrouter_desktop.core import remote as rem
-        from docrouter_desktop.core.secrets import TokenStore
 
-        plan = rem.escalations(self.library, document_ids)
-        for rule, ids in plan.items():
-            remote = rem.get_remote(self.library, rule.remote)
-            target = remote.target(rule.org)
-            for doc_id in ids:
-                self.library.reprocess(doc_id, target=target)
-            store = self.token_store or TokenStore()
-            rem.RemoteRunner(
-                self.library, remote, rule.org, store, on_event=on_event, only_documents=set(ids)
-            ).run_until_idle()
-
-    def _runner_for(self, target: str, ids: set[str], on_event, runner_factory=None):
-        """The runner for one target's share of the batch: the local worker pool (or the
-        ``runner_factory`` given), or the remote runner of that workspace."""
-        from docrouter_desktop.core.remote import get_remote, parse_target
-
-        where = parse_target(target)
-        if where is None:
-            make = runner_factory or functools.partial(Runner, self.library)
-            return make(workers=self.workers, on_event=on_event, only_documents=ids)
-        from docrouter_desktop.core.remote import RemoteRunner
-        from docrouter_desktop.core.secrets import TokenStore
-
-        if self.token_store is None:
-            self.token_store = TokenStore()
-        return RemoteRunner(
-            self.library,
-            get_remote(self.library, where.remote),
-            where.org,
-            self.token_store,
-            on_event=on_event,
-            only_documents=ids,
-        )
+        assert self.engine is not None
+        for rule, ids in rem.escalations(self.library, document_ids).items():
+            assert rule.remote is not None and rule.org is not None
+            queued = self.engine.send_to_remote(ids, rule.remote, rule.org)
+            self.engine.process_until_done(set(queued), on_event)
 
     def summary(self, seconds: float, pages: int, interrupted: bool = False) -> BatchSummary:
         ids = [o.document_id for o in self.outcomes if o.document_id]

@@ -1,8 +1,9 @@
 """The engine's exception types, each with the exit code the command line returns.
 
-DocRouterError
+AppError
  ├── UsageError            (exit 2) a command was given wrong arguments
  ├── LibraryError          (exit 3) the library folder or database cannot be used
+ ├── NotFoundError         (exit 1) no such document, organization or token
  └── DocumentError         (exit 1) one document cannot be processed; the message is for the user
       ├── UnsupportedFileError
       ├── EncryptedDocumentError
@@ -10,23 +11,25 @@ DocRouterError
 """
 
 
-class DocRouterError(Exception):
+class AppError(Exception):
+    """The base of the app's own errors (the API client's are ``client.DocRouterError``)."""
+
     exit_code = 1
 
 
-class UsageError(DocRouterError):
+class UsageError(AppError):
     exit_code = 2
 
 
-class LibraryError(DocRouterError):
+class LibraryError(AppError):
     exit_code = 3
 
 
-class NotFoundError(DocRouterError):
+class NotFoundError(AppError):
     exit_code = 1
 
 
-class DocumentError(DocRouterError):
+class DocumentError(AppError):
     """A document cannot be processed. ``str(err)`` is shown to the user as the document's error."""
 
 

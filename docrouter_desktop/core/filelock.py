@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 
@@ -15,7 +16,7 @@ class FileLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            if os.name == "nt":
+            if sys.platform == "win32":
                 import msvcrt
 
                 mode = msvcrt.LK_LOCK if blocking else msvcrt.LK_NBLCK
@@ -34,7 +35,7 @@ class FileLock:
     def release(self) -> None:
         if self._fd is None:
             return
-        if os.name == "nt":
+        if sys.platform == "win32":
             import msvcrt
 
             try:

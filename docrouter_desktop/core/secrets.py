@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import sys
 
-from docrouter_desktop.core.errors import DocRouterError
+from docrouter_desktop.core.errors import AppError
 
 SERVICE = "DocRouterDesktop"
 
 
-class KeyringUnavailable(DocRouterError):
+class KeyringUnavailable(AppError):
     exit_code = 3
 
 
@@ -39,7 +39,7 @@ def _org_key(remote: str, org: str) -> str:
     return f"{remote}:org:{org}"
 
 
-class TokenStore:
+class RemoteTokenStore:
     """Account and workspace tokens per remote server, in the OS keyring (or, when asked
     explicitly, in memory for this session only)."""
 
@@ -120,7 +120,7 @@ class TokenStore:
     def set_token(self, remote: str, token: str, org: str | None = None) -> None:
         token = token.strip()
         if not token:
-            raise DocRouterError("The token is empty.")
+            raise AppError("The token is empty.")
         self._set(_org_key(remote, org) if org else _account_key(remote), token)
 
     def get_token(self, remote: str, org: str | None = None) -> str | None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from docrouter_desktop.core.errors import UsageError
-
-PROCESSOR_TYPES = ("auto", "invoice", "receipt", "text")
+from docrouter_desktop.core.states import PROCESSOR_TYPES
 
 
 def _bool(value: Any) -> bool:
@@ -103,46 +102,58 @@ class SettingSpec:
     choices: tuple[str, ...] = field(default=())
 
 
+def _setting(default: Any, parse: Any, help: str) -> Any:
+    """A field of ``Settings`` with its check and its words: the one place a setting is
+    defined (its name, type, default, check and help)."""
+    return field(default=default, metadata={"parse": parse, "help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A snapshot of the user settings, passed as plain data to workers. Each field is a
+    setting: its default here, its check and its help beside it (``SPECS`` lists them)."""
+
+    ocr_languages: str = _setting("eng", _languages, "Tesseract languages, e.g. eng+deu")
+    date_order: str = _setting(
+        "DMY",
+        _choice("DMY", "MDY", "YMD"),
+        "day/month order for dates the document itself leaves ambiguous",
+    )
+    default_currency: str = _setting("USD", _currency, "currency for a bare '$'")
+    embedded_data: bool = _setting(
+        True, _bool, "use Factur-X/ZUGFeRD data embedded in PDFs (on/off)"
+    )
+    workers: int = _setting(max(1, os.cpu_count() or 1), _int_range(1, 64), "worker processes")
+    confidence_threshold: float = _setting(
+        0.8, _fraction, "fields below this confidence are marked for review"
+    )
+    default_processor: str = _setting(
+        "auto", _choice(*PROCESSOR_TYPES), "processor for new documents"
+    )
+    tesseract_path: str = _setting("", _path_or_empty, "Tesseract program (empty: search)")
+    notifications: bool = _setting(True, _bool, "desktop notifications when a batch ends")
+    watch_folders: tuple[str, ...] = _setting((), _folder_list, "folders the window watches")
+    watch_workspaces: tuple[tuple[str, str], ...] = _setting(
+        (),
+        _folder_workspaces,
+        "the workspace each watched folder adds to (others: the default workspace)",
+    )  # (folder, workspace id)
+    serve_api: bool = _setting(False, _bool, "the window serves the local API (on/off)")
+    serve_host: str = _setting("127.0.0.1", _host, "address the window's local API binds")
+    serve_port: int = _setting(8765, _int_range(1, 65535), "port of the window's local API")
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> Settings:
+        merged = {k: s.default for k, s in SPECS.items()}
+        merged.update({k: v for k, v in values.items() if k in SPECS})
+        merged["watch_folders"] = tuple(merged["watch_folders"])
+        merged["watch_workspaces"] = tuple(sorted(dict(merged["watch_workspaces"]).items()))
+        return cls(**merged)
+
+
 SPECS: dict[str, SettingSpec] = {
-    s.key: s
-    for s in [
-        SettingSpec("ocr_languages", "eng", _languages, "Tesseract languages, e.g. eng+deu"),
-        SettingSpec(
-            "date_order",
-            "DMY",
-            _choice("DMY", "MDY", "YMD"),
-            "day/month order for dates the document itself leaves ambiguous",
-        ),
-        SettingSpec("default_currency", "USD", _currency, "currency for a bare '$'"),
-        SettingSpec(
-            "embedded_data", True, _bool, "use Factur-X/ZUGFeRD data embedded in PDFs (on/off)"
-        ),
-        SettingSpec("workers", max(1, os.cpu_count() or 1), _int_range(1, 64), "worker processes"),
-        SettingSpec(
-            "confidence_threshold",
-            0.8,
-            _fraction,
-            "fields below this confidence are marked for review",
-        ),
-        SettingSpec(
-            "default_processor",
-            "auto",
-            _choice(*PROCESSOR_TYPES),
-            "processor for new documents",
-        ),
-        SettingSpec("tesseract_path", "", _path_or_empty, "Tesseract program (empty: search)"),
-        SettingSpec("notifications", True, _bool, "desktop notifications when a batch ends"),
-        SettingSpec("watch_folders", [], _folder_list, "folders the window watches"),
-        SettingSpec(
-            "watch_workspaces",
-            {},
-            _folder_workspaces,
-            "the workspace each watched folder adds to (others: the default workspace)",
-        ),
-        SettingSpec("serve_api", False, _bool, "the window serves the local API (on/off)"),
-        SettingSpec("serve_host", "127.0.0.1", _host, "address the window's local API binds"),
-        SettingSpec("serve_port", 8765, _int_range(1, 65535), "port of the window's local API"),
-    ]
+    f.name: SettingSpec(f.name, f.default, f.metadata["parse"], f.metadata["help"])
+    for f in fields(Settings)
 }
 
 
@@ -154,31 +165,3 @@ def parse_setting(key: str, value: Any) -> Any:
         return spec.parse(value)
     except (ValueError, TypeError) as exc:
         raise UsageError(f"Invalid value for {key}: {exc}") from None
-
-
-@dataclass(frozen=True)
-class Settings:
-    """A snapshot of the user settings, passed as plain data to workers."""
-
-    ocr_languages: str = "eng"
-    date_order: str = "DMY"
-    default_currency: str = "USD"
-    embedded_data: bool = True
-    workers: int = 2
-    confidence_threshold: float = 0.8
-    default_processor: str = "auto"
-    tesseract_path: str = ""
-    notifications: bool = True
-    watch_folders: tuple[str, ...] = ()
-    watch_workspaces: tuple[tuple[str, str], ...] = ()  # (folder, workspace id)
-    serve_api: bool = False
-    serve_host: str = "127.0.0.1"
-    serve_port: int = 8765
-
-    @classmethod
-    def from_mapping(cls, values: dict[str, Any]) -> Settings:
-        merged = {k: s.default for k, s in SPECS.items()}
-        merged.update({k: v for k, v in values.items() if k in SPECS})
-        merged["watch_folders"] = tuple(merged["watch_folders"])
-        merged["watch_workspaces"] = tuple(sorted(dict(merged["watch_workspaces"]).items()))
-        return cls(**merged)

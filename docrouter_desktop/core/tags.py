@@ -9,6 +9,7 @@ operation and returns plain ``TagInfo`` records.
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -155,7 +156,7 @@ class TagService:
             rows = s.execute(select(Tag.name, Tag.id).where(Tag.organization_id == org_id))
             return dict(rows.all())
 
-    def names_for(self, org_id: str, tag_ids: Iterable[str]) -> list[str]:
+    def names_for(self, org_id: str, tag_ids: Iterable[str]) -> builtins.list[str]:
         """The names of these tag ids, in their order; an id that is not a tag of the
         organization is a NotFoundError that names it."""
         wanted = list(dict.fromkeys(tag_ids))

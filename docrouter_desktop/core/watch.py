@@ -38,42 +38,34 @@ class _Handler(FileSystemEventHandler):
             log.exception("while handling %s", event)
 
     def on_created(self, event: FileSystemEvent) -> None:
-        self.watcher._seen(event.src_path, event.is_directory)
+        self.watcher._seen(os.fsdecode(event.src_path), event.is_directory)
 
     def on_modified(self, event: FileSystemEvent) -> None:
         if not event.is_directory:
-            self.watcher._seen(event.src_path, False)
+            self.watcher._seen(os.fsdecode(event.src_path), False)
 
     def on_moved(self, event: FileSystemEvent) -> None:
-        self.watcher._seen(event.dest_path, event.is_directory)
+        self.watcher._seen(os.fsdecode(event.dest_path), event.is_directory)
 
     def on_closed(self, event: FileSystemEvent) -> None:
-        self.watcher._seen(event.src_path, False)
+        self.watcher._seen(os.fsdecode(event.src_path), False)
 
 
 class FolderWatcher:
-    """Watches one folder and adds settled files to the library."""
+    """Watches one folder and hands each settled file to ``add`` (the engine's intake)."""
 
     def __init__(
         self,
-        library,
         folder: Path,
-        org_id: str | None = None,
-        processor_type: str | None = None,
+        add: Callable[[Path], IngestOutcome],
         recursive: bool = False,
         poll: bool = False,
         interval: float = 2.0,
-        on_added: Callable[[IngestOutcome], None] | None = None,
-        on_queued: Callable[[], None] | None = None,
         settle: float = SETTLE_SECONDS,
     ):
-        self.library = library
         self.folder = Path(folder)
-        self.org_id = org_id
-        self.processor_type = processor_type
+        self.add = add
         self.recursive = recursive
-        self.on_added = on_added or (lambda o: None)
-        self.on_queued = on_queued or (lambda: None)
         self.settle = settle
         self._observer = PollingObserver(timeout=interval) if poll else Observer()
         self._pending: dict[str, tuple[int, float, float]] = {}  # path -> (size, mtime, since)
@@ -140,11 +132,6 @@ class FolderWatcher:
                             ready.append(path)
             for path in ready:
                 try:
-                    outcome = self.library.ingest_file(
-                        Path(path), self.org_id, self.processor_type, path
-                    )
+                    self.add(Path(path))
                 except Exception:  # never let one file stop the watcher
                     log.exception("could not add %s", path)
-                    continue
-                self.on_added(outcome)
-                self.on_queued()

@@ -15,7 +15,7 @@ import pytest
 from docrouter_desktop.core.library import Library
 from docrouter_desktop.core.prompts import PROMPTS
 from docrouter_desktop.core.remote import corrections, remote_record
-from docrouter_desktop.core.secrets import TokenStore
+from docrouter_desktop.core.secrets import RemoteTokenStore
 from tests.conftest import SHARED_EVAL
 from tests.conftest import cli as _cli
 from tests.remote.faulty_proxy import FaultPlan, start_proxy
@@ -230,7 +230,7 @@ def test_a_correction_goes_back_as_the_verified_result(tmp_path, peer, peer_user
         doc = lib.documents()[0][0]
         lib.correct_fields(doc.id, {"total": 1180.0})
         assert corrections.mark_pending(lib, doc.id)
-        outcome = corrections.send(lib, TokenStore(), doc.id)
+        outcome = corrections.send(lib, RemoteTokenStore(), doc.id)
         assert outcome is not None and outcome.sent, outcome
         rec = remote_record(lib, doc.id)
         assert rec["correction_status"] == "sent" and rec["corrected_at"]

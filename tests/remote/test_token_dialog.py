@@ -11,7 +11,7 @@ pytest.importorskip("pytestqt")
 
 from docrouter_desktop.client import DocRouterClient  # noqa: E402
 from docrouter_desktop.core.library import Library  # noqa: E402
-from docrouter_desktop.core.secrets import TokenStore  # noqa: E402
+from docrouter_desktop.core.secrets import RemoteTokenStore  # noqa: E402
 from docrouter_desktop.gui.token_dialog import TokenDialog  # noqa: E402
 from tests.remote.conftest import free_port  # noqa: E402
 
@@ -21,7 +21,7 @@ SHOTS = os.environ.get("DOCROUTER_SCREENSHOTS")
 @pytest.fixture
 def dialog(qtbot, tmp_path):
     lib = Library(tmp_path / "lib")
-    d = TokenDialog(lib, TokenStore(session_only=True), remote_name="work")
+    d = TokenDialog(lib, RemoteTokenStore(session_only=True), remote_name="work")
     qtbot.addWidget(d)
     d.show()
     yield d

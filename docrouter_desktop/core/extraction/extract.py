@@ -43,7 +43,9 @@ class ExtractOptions:
 
 
 @dataclass(frozen=True)
-class DocumentInfo:
+class FileInspection:
+    """What a first look at a file tells: how many pages it has."""
+
     pages: int
 
 
@@ -95,7 +97,7 @@ def open_image(path: str) -> Image.Image:
             ) from None
 
 
-def inspect_document(path: str, content_type: str) -> DocumentInfo:
+def inspect_document(path: str, content_type: str) -> FileInspection:
     """Check a stored file can be read and count its pages."""
     size = os.path.getsize(path)
     if size == 0:
@@ -105,7 +107,7 @@ def inspect_document(path: str, content_type: str) -> DocumentInfo:
             pages = len(pdf)
         if pages == 0:
             raise DamagedFileError("The PDF has no pages.")
-        return DocumentInfo(pages)
+        return FileInspection(pages)
     if content_type.startswith("image/"):
         image = open_image(path)
         try:
@@ -116,10 +118,10 @@ def inspect_document(path: str, content_type: str) -> DocumentInfo:
             _load_fully(image)
         finally:
             image.close()
-        return DocumentInfo(frames)
+        return FileInspection(frames)
     if content_type == "text/plain":
         text = _read_text(path)
-        return DocumentInfo(max(1, text.count("\f") + (0 if text.endswith("\f") else 1)))
+        return FileInspection(max(1, text.count("\f") + (0 if text.endswith("\f") else 1)))
     raise UnsupportedFileError(f"Unsupported content type {content_type}.")
 
 

@@ -119,6 +119,8 @@ class PageContent:
         warning: str | None = None,
         layout=None,
     ):
+        self._words: list[Word] | None
+        self._packed: PackedWords | None
         self.number = number
         self.width = width
         self.height = height
@@ -135,6 +137,7 @@ class PageContent:
     def words(self) -> list[Word]:
         if self._words is None:
             # The packed form stays: the page pickles again without packing its words anew.
+            assert self._packed is not None
             self._words = self._packed.unpack()
         return self._words
 
@@ -148,10 +151,13 @@ class PageContent:
     @property
     def word_count(self) -> int:
         """How many words the page has, without unpacking them."""
-        return len(self._packed) if self._words is None else len(self._words)
+        if self._words is None:
+            assert self._packed is not None
+            return len(self._packed)
+        return len(self._words)
 
     def __getstate__(self):
-        packed = self._packed if self._packed is not None else PackedWords.pack(self._words)
+        packed = self._packed if self._packed is not None else PackedWords.pack(self.words)
         return (
             self.number,
             self.width,
@@ -165,7 +171,7 @@ class PageContent:
         )
 
     def __setstate__(self, state) -> None:
-        self.__init__(*state)
+        PageContent.__init__(self, *state)
 
     def __eq__(self, other) -> bool:
         if not isinstance(other, PageContent):
@@ -179,7 +185,7 @@ class PageContent:
             self.warning,
         ) == (other.words, other.text, other.ocr_confidence, other.warning)
 
-    __hash__ = None  # mutable, like the dataclass it replaces
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
 
     def __repr__(self) -> str:
         return (

@@ -27,7 +27,7 @@ _pdf: pdfium.PdfDocument | None = None
 
 @contextmanager
 def pdf_document(
-    path: str, opener: Callable[[object], pdfium.PdfDocument]
+    path: str, opener: Callable[[str | bytes], pdfium.PdfDocument]
 ) -> Iterator[pdfium.PdfDocument]:
     """The PDF at ``path``, opened by ``opener`` (given the path or the file's bytes): the
     document cached by the previous call when it is the same unchanged file. A call from

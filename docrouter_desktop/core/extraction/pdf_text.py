@@ -50,6 +50,7 @@ def _char_box_function():
 def _typed_char_box():
     """The same function through a prototype taking plain addresses."""
     address = ctypes.cast(pdfium_c.FPDFText_GetCharBox, ctypes.c_void_p).value
+    assert address is not None
     pointer = ctypes.c_void_p
     prototype = ctypes.CFUNCTYPE(ctypes.c_int, pointer, ctypes.c_int, *[pointer] * 4)
     return prototype(address)

@@ -63,9 +63,10 @@ def find_amounts(text: str) -> list[tuple[float, int, int, bool]]:
                 value += int(frac) / (10 ** len(frac))
         else:
             has_dec = bool(_DECIMALS.search(raw))
-            value = parse_amount(raw)
-            if value is None:
+            parsed = parse_amount(raw)
+            if parsed is None:
                 continue
+            value = parsed
         if m.group("sign") in ("(",) and m.group("close"):
             value = -value
         elif m.group("sign") in ("-", "−", "–"):

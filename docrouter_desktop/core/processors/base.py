@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -343,7 +343,7 @@ def clean_value(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" :;,#-–|")
 
 
-def fields_and_details(found: dict[str, Found | None], names: list[str]):
+def fields_and_details(found: Mapping[str, Found | None], names: list[str]):
     fields: dict[str, Any] = {}
     details: dict[str, dict] = {}
     for name in names:

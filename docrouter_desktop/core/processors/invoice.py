@@ -54,8 +54,9 @@ class InvoiceProcessor:
         )
         if is_credit:
             for name in ("total", "subtotal", "tax"):
-                if found.get(name) is not None:
-                    found[name].value = abs(found[name].value)
+                amount = found.get(name)
+                if amount is not None:
+                    amount.value = abs(amount.value)
         warnings.extend(check_arithmetic(found))
         fields, details = fields_and_details(found, INVOICE_FIELDS)
         if fields.get("line_items") is None:

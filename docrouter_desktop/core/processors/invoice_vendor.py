@@ -9,6 +9,7 @@ import re
 from docrouter_desktop.core.extraction.pages import Word
 from docrouter_desktop.core.processors import currency as cur
 from docrouter_desktop.core.processors.base import DocumentView, Found, clean_value
+from docrouter_desktop.core.processors.layout import Row
 from docrouter_desktop.core.processors.seller_clues import document_seller_clues
 
 BILL_TO = re.compile(
@@ -179,7 +180,7 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
         return vendor, None
     vendor = view.found(name, conf, row, words, rule)
     # Address: the next rows below, left-aligned with the name, until a blank gap.
-    addr_rows = []
+    addr_rows: list[Row] = []
     i = first_page.index(row)
     for r in first_page[i + 1 : i + 5]:
         if r.top - (addr_rows[-1].bottom if addr_rows else row.bottom) > 2.5 * max(r.height, 1):

@@ -122,7 +122,12 @@ def line_items_on_page(rows: list[Row]) -> list[dict]:
         description = clean_value(" ".join(w.text for w in desc_words))
         if not description:
             continue
-        item = {"description": description, "quantity": None, "unit_price": None, "amount": None}
+        item: dict[str, str | float | None] = {
+            "description": description,
+            "quantity": None,
+            "unit_price": None,
+            "amount": None,
+        }
         for value, span in amounts:
             cx = (span[0].x0 + span[-1].x1) / 2
             best = min(

@@ -42,7 +42,8 @@ def find_receipt_date(view: DocumentView) -> Found | None:
             plain.append(
                 view.found(d, 0.85 if not amb else 0.7, row, span, "first date on the receipt")
             )
-    best = (labelled or timed or plain or [None])[0]
+    dates = labelled or timed or plain
+    best = dates[0] if dates else None
     if best is not None and _month_first_in_day_first(view, best):
         best.confidence = min(best.confidence, 0.6)
         best.rule += "; month-first, in a document that writes dates day-first elsewhere"

@@ -50,7 +50,7 @@ def row_amounts(view: DocumentView) -> list[list[float]]:
     cached = getattr(view, "_receipt_row_amounts", None)
     if cached is None:
         cached = [[v for v, _span in view.amounts_in_words(row.words)] for row in view.rows]
-        view._receipt_row_amounts = cached
+        setattr(view, "_receipt_row_amounts", cached)  # noqa: B010 (kept with the view it reads)
     return cached
 
 

@@ -112,10 +112,10 @@ def find_receipt_total(view: DocumentView) -> Found | None:
     if adj is not None and abs(adj) < 0.10:
         # Total plus the rounding adjustment is the rounded total; a "rounded total" that no
         # total plus or minus the adjustment gives was misread.
-        plain = [v for v, c in cands.items() if not c.get("rounded")]
-        expected = {round(u + s * adj, 2) for u in plain for s in (1, -1)}
+        unrounded = [v for v, c in cands.items() if not c.get("rounded")]
+        expected = {round(u + s * adj, 2) for u in unrounded for s in (1, -1)}
         for value, c in cands.items():
-            if c.get("rounded") and plain:
+            if c.get("rounded") and unrounded:
                 if value in expected:
                     c["score"] += 1.0
                     c["why"].append("total plus the rounding adjustment agrees")

@@ -6,6 +6,7 @@ import re
 
 from docrouter_desktop.core.extraction.pages import Word
 from docrouter_desktop.core.processors.base import DocumentView, Found, clean_value
+from docrouter_desktop.core.processors.layout import Row
 
 ADDRESS_STOP = re.compile(
     r"(?<![a-z])(tel|fax|phone|mobile|whatsapps?|h/p|hp|gst|sst|tax|reg|receipt|invoice|cashier|date|time|table|doc|bill|www|e-?mail|@|c[o0]\.\s*n[o0])(?![a-z])",
@@ -151,7 +152,7 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
     Enterprise, Restaurant, Ltd...), and the address lines printed under it."""
     first_page = view.rows[0].page if view.rows else 1
     rows = [r for r in view.rows if r.page == first_page][:15]
-    candidates = []
+    candidates: list[tuple[int, Row, str]] = []
     for i, row in enumerate(rows):
         text = clean_value(row.text)
         low = text.lower()
@@ -206,7 +207,7 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
         if kept != name:
             name, rule = kept, rule + "; an unsure lower-case fragment after the name left out"
     vendor = view.found(name, conf, row, words, rule)
-    addr_rows = []
+    addr_rows: list[Row] = []
     for r in rows[i + 1 :]:
         t = r.text.strip()
         if not addr_rows and (REG_NUMBER.fullmatch(t) or re.fullmatch(r"[\W\d]*", t)):

@@ -16,7 +16,10 @@ from docrouter_desktop.core.processors.invoice import INVOICE_FIELDS, InvoicePro
 from docrouter_desktop.core.processors.receipt import ReceiptProcessor
 from docrouter_desktop.core.processors.routing import route
 
-PROCESSORS = {"invoice": InvoiceProcessor, "receipt": ReceiptProcessor}
+PROCESSORS: dict[str, type[InvoiceProcessor] | type[ReceiptProcessor]] = {
+    "invoice": InvoiceProcessor,
+    "receipt": ReceiptProcessor,
+}
 
 
 def run_processor(

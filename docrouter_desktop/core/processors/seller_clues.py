@@ -155,9 +155,9 @@ def _page_seller_clues(text: str, lower: str, seller_cues, legal_cues) -> Seller
         if may_match(line, seller_cues):
             for m in SELLER_PHRASES.finditer(line):
                 names.append((clean_value(m.group("name")), NAMED_AS_SELLER))
-        m = LEGAL_NOTICE.match(line.strip()) if may_match(line, legal_cues) else None
-        if m:
-            names.append((clean_value(m.group("name")), LEGAL_NOTICE_RULE))
+        notice = LEGAL_NOTICE.match(line.strip()) if may_match(line, legal_cues) else None
+        if notice:
+            names.append((clean_value(notice.group("name")), LEGAL_NOTICE_RULE))
     stems = domain_stems(lower)
     return SellerClues(tuple(names), stems) if names or stems else NO_CLUES
 
@@ -167,7 +167,7 @@ def domain_stems(lower: str) -> tuple[str, ...]:
     lower case (``shop.acme-tools.com`` gives ``acmetools``), webmail left out."""
     if "@" not in lower and "www." not in lower and "http" not in lower:
         return ()  # what every address starts with
-    stems = {}
+    stems: dict[str, None] = {}
     for m in DOMAIN.finditer(lower):
         labels = [x for x in m.group(1).split(".") if x and x != "www"]
         if labels:

@@ -15,7 +15,7 @@ from docrouter_desktop.client import DocRouterError, Unauthorized
 from docrouter_desktop.core.remote.messages import refused_token
 from docrouter_desktop.core.remote.registry import RemoteInfo, client_for, get_remote
 from docrouter_desktop.core.remote.workspaces import RemoteWorkspace, Sent, open_workspace
-from docrouter_desktop.core.secrets import TokenStore
+from docrouter_desktop.core.secrets import RemoteTokenStore
 from docrouter_desktop.core.storage.models import RemoteDocument, utcnow
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def mark_pending(library, document_id: str) -> bool:
         return True
 
 
-def send(library, store: TokenStore, document_id: str) -> CorrectionOutcome | None:
+def send(library, store: RemoteTokenStore, document_id: str) -> CorrectionOutcome | None:
     """Send one document's corrections to the remote that read it (None: read here)."""
     with library.db.read() as s:
         rec = s.get(RemoteDocument, document_id)

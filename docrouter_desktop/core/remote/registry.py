@@ -9,7 +9,7 @@ from typing import Any
 from docrouter_desktop.client import Dialect, DocRouterClient
 from docrouter_desktop.core.errors import UsageError
 from docrouter_desktop.core.remote.target import remote_target
-from docrouter_desktop.core.secrets import TokenStore
+from docrouter_desktop.core.secrets import RemoteTokenStore
 from docrouter_desktop.core.storage.models import Setting
 
 REMOTES_KEY = "remotes"
@@ -94,11 +94,16 @@ def _update(library, name: str, **changes: Any) -> RemoteInfo:
     return data[name]
 
 
-def add_remote(library, name: str, url: str) -> RemoteInfo:
+def check_remote(name: str, url: str) -> None:
+    """A usage error when the name or the URL cannot be a remote's."""
     if not name or not all(c.isalnum() or c in "-_." for c in name):
         raise UsageError("A remote's name may hold letters, digits, '-', '_' and '.'.")
     if not url.startswith(("http://", "https://")):
         raise UsageError(f"'{url}' is not a URL: it must start with https:// (or http://).")
+
+
+def add_remote(library, name: str, url: str) -> RemoteInfo:
+    check_remote(name, url)
     data = remotes(library)
     old = data.get(name)
     url = url.rstrip("/")
@@ -122,7 +127,7 @@ def get_remote(library, name: str) -> RemoteInfo:
     return data[name]
 
 
-def remove_remote(library, name: str, store: TokenStore) -> None:
+def remove_remote(library, name: str, store: RemoteTokenStore) -> None:
     data = remotes(library)
     remote = data.pop(name, None)
     if remote is None:
@@ -158,7 +163,7 @@ def choose_prompt(
     return _update(library, name, prompts={o: by for o, by in prompts.items() if by})
 
 
-def client_for(remote: RemoteInfo, store: TokenStore, **kwargs: Any) -> DocRouterClient:
+def client_for(remote: RemoteInfo, store: RemoteTokenStore, **kwargs: Any) -> DocRouterClient:
     account = store.get_token(remote.name)
     org_tokens = {o: t for o in remote.org_tokens if (t := store.get_token(remote.name, o))}
     if not account and not org_tokens:

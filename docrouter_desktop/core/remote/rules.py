@@ -72,7 +72,10 @@ def never_remote(rule_list: list[RoutingRule], source_path: str | None) -> bool:
     if not source_path:
         return False
     src = Path(source_path).expanduser().resolve()
-    return any(r.kind == "never" and src.is_relative_to(r.folder) for r in rule_list)
+    return any(
+        r.kind == "never" and r.folder is not None and src.is_relative_to(r.folder)
+        for r in rule_list
+    )
 
 
 def escalations(library, document_ids: list[str]) -> dict[RoutingRule, list[str]]:

@@ -30,6 +30,7 @@ from docrouter_desktop.client import (
     Unauthorized,
 )
 from docrouter_desktop.core import jobs
+from docrouter_desktop.core.events import JobEvent
 from docrouter_desktop.core.remote import corrections
 from docrouter_desktop.core.remote.messages import refused_token
 from docrouter_desktop.core.remote.registry import RemoteInfo, client_for, note_dialect
@@ -40,8 +41,8 @@ from docrouter_desktop.core.remote.workspaces import (
     SetupError,
     open_workspace,
 )
-from docrouter_desktop.core.runner import JobEvent
-from docrouter_desktop.core.secrets import TokenStore
+from docrouter_desktop.core.secrets import RemoteTokenStore
+from docrouter_desktop.core.states import EventKind
 from docrouter_desktop.core.storage.models import RemoteDocument, utcnow
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ class RemoteRunner:
         library,
         remote: RemoteInfo,
         org: str,
-        store: TokenStore,
+        store: RemoteTokenStore,
         on_event: Callable[[JobEvent], None] | None = None,
         only_documents: set[str] | None = None,
         offline_timeout: float = 300.0,
@@ -175,7 +176,7 @@ class RemoteRunner:
     def _start(self, workspace: RemoteWorkspace, claim: jobs.ClaimedJob) -> _Pending | None:
         """Send the claimed document (or take up where a run before left it); None when it
         failed for good."""
-        self._emit("started", claim)
+        self._emit(EventKind.STARTED, claim)
         resumed = self._resumed(workspace, claim)
         if resumed is not None:
             return _Pending(claim, resumed)
@@ -240,7 +241,7 @@ class RemoteRunner:
             with self.library.db.read() as s:
                 if not jobs.still_ours(s, self.owner, job_id):
                     pending.pop(job_id)  # cancelled by the user
-                    self._emit("cancelled", p.claim)
+                    self._emit(EventKind.CANCELLED, p.claim)
                     continue
             assert p.sent is not None
             try:
@@ -282,11 +283,12 @@ class RemoteRunner:
     # -- outcomes
 
     def _complete(self, claim: jobs.ClaimedJob, result: dict) -> None:
+        pages = result.get("pages") or []
         data = {
             "processor_type": result.get("processor_type") or claim.processor_type,
             "fields": result.get("fields") or {},
             "field_details": result.get("field_details") or {},
-            "pages": result.get("pages") or [],
+            "pages": pages,
             "warnings": list(result.get("warnings") or []),
             "routing": result.get("routing"),
             "text": result.get("text") or "",
@@ -297,7 +299,7 @@ class RemoteRunner:
                 rec = s.get(RemoteDocument, claim.document_id)
                 if rec is not None:
                     rec.status, rec.finished_at, rec.error = "completed", utcnow(), None
-        self._emit("completed" if stored else "cancelled", claim, pages=len(data["pages"]))
+        self._emit(EventKind.COMPLETED if stored else EventKind.CANCELLED, claim, pages=len(pages))
 
     def _fail(self, claim: jobs.ClaimedJob, message: str, forget_remote: bool = False) -> None:
         with self.library.db.write() as s:
@@ -307,7 +309,7 @@ class RemoteRunner:
                 rec.status, rec.error, rec.finished_at = "failed", message, utcnow()
                 if forget_remote:
                     rec.remote_document_id = None
-        self._emit("failed" if stored else "cancelled", claim, error=message)
+        self._emit(EventKind.FAILED if stored else EventKind.CANCELLED, claim, error=message)
 
     def _fail_all(
         self, claims: list[jobs.ClaimedJob], pending: dict[int, _Pending], message: str
@@ -326,7 +328,7 @@ class RemoteRunner:
     def _fail_queued(self, message: str) -> None:
         """Fail every job still queued for this workspace (of this run's documents)."""
         while claim := self._claim():
-            self._emit("started", claim)
+            self._emit(EventKind.STARTED, claim)
             self._fail(claim, message)
 
     def _record(
@@ -355,7 +357,7 @@ class RemoteRunner:
         return refused_token(self.remote, exc, self.org)
 
     def _emit(
-        self, kind: str, claim: jobs.ClaimedJob, error: str | None = None, pages=None
+        self, kind: EventKind, claim: jobs.ClaimedJob, error: str | None = None, pages=None
     ) -> None:
         try:
             self.on_event(

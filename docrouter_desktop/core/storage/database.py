@@ -21,6 +21,12 @@ from docrouter_desktop.core.filelock import FileLock
 
 log = logging.getLogger(__name__)
 
+
+class ReadOnlyLibrary(LibraryError):
+    """A write was asked of a library opened read-only (a bug: it should have gone through
+    the engine)."""
+
+
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -41,9 +47,15 @@ def _on_begin(conn) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_engine(db_path: Path) -> Engine:
+def _query_only(dbapi_conn, _record) -> None:
+    dbapi_conn.execute("PRAGMA query_only = 1")
+
+
+def make_engine(db_path: Path, read_only: bool = False) -> Engine:
     engine = create_engine(f"sqlite:///{db_path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _on_connect)
+    if read_only:
+        event.listen(engine, "connect", _query_only)
     event.listen(engine, "begin", _on_begin)
     return engine
 
@@ -71,13 +83,18 @@ def migrate(engine: Engine, library_dir: Path) -> None:
 
 
 class Database:
-    """The engine and the one sessionmaker of this process, for one library file."""
+    """The engine and the one sessionmaker of this process, for one library file.
 
-    def __init__(self, db_path: Path):
+    ``read_only``: every connection refuses writes (``PRAGMA query_only``) and nothing is
+    migrated: the window's process reads the library its engine process writes."""
+
+    def __init__(self, db_path: Path, read_only: bool = False):
         self.path = db_path
+        self.read_only = read_only
         try:
-            self.engine = make_engine(db_path)
-            migrate(self.engine, db_path.parent)
+            self.engine = make_engine(db_path, read_only)
+            if not read_only:
+                migrate(self.engine, db_path.parent)
         except Exception as exc:  # sqlite3 or alembic failures: the library is unusable
             raise LibraryError(f"Cannot open the library database {db_path}: {exc}") from exc
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
@@ -90,6 +107,10 @@ class Database:
 
     def write(self):
         """A session whose transaction takes the write lock at once (``BEGIN IMMEDIATE``)."""
+        if self.read_only:
+            raise ReadOnlyLibrary(
+                "This process only reads the library: changes go through the engine."
+            )
         return self.WriteSession.begin()
 
     def read(self):

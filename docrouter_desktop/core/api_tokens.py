@@ -23,8 +23,8 @@ from sqlalchemy import func, select
 
 from docrouter_desktop.core.errors import NotFoundError, UsageError
 from docrouter_desktop.core.ids import new_id
+from docrouter_desktop.core.storage.access_tokens import AccessToken
 from docrouter_desktop.core.storage.models import Organization, utcnow
-from docrouter_desktop.core.storage.tokens import AccessToken
 
 SECRET_PREFIX = "drd_"
 SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,200}")
@@ -93,7 +93,7 @@ def _expired(expires_at: str | None) -> bool:
         return True  # an unreadable expiry refuses the token rather than letting it live
 
 
-class TokenService:
+class ApiTokenService:
     """Tokens of one library; every method is one session for one operation."""
 
     def __init__(self, library):
