@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from docrouter_desktop import __version__
-from docrouter_desktop.core.errors import DocRouterError, UsageError
+from docrouter_desktop.core.errors import AppError, UsageError
 from docrouter_desktop.core.settings import PROCESSOR_TYPES, SPECS
 
 
@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"docrouter-desktop: {exc}", file=sys.stderr)
         return 2
-    except DocRouterError as exc:
+    except AppError as exc:
         print(f"docrouter-desktop: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

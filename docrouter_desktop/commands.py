@@ -23,9 +23,9 @@ from rich.table import Table
 
 from docrouter_desktop.core.batch import Batch, BatchSummary
 from docrouter_desktop.core.errors import UsageError
+from docrouter_desktop.core.events import JobEvent
 from docrouter_desktop.core.export import ExportRow, format_from_path, write_export
 from docrouter_desktop.core.library import Library
-from docrouter_desktop.core.runner import JobEvent, Runner
 from docrouter_desktop.core.settings import SPECS
 
 out = Console()
@@ -114,13 +114,13 @@ def cmd_batch(args, library_dir: Path) -> int:
     batch = Batch(lib, args.org, args.processor, args.workers, tags=tags)
     if args.remote:
         from docrouter_desktop.core.remote import get_remote
-        from docrouter_desktop.core.secrets import TokenStore
+        from docrouter_desktop.core.secrets import RemoteTokenStore
 
         if not args.org:
             raise UsageError("--remote needs --org ID: the workspace on that server.")
         batch.org_id = None  # the local library keeps them in its default organization
         batch.remote, batch.remote_org = get_remote(lib, args.remote), args.org
-        batch.token_store = TokenStore()
+        batch.token_store = RemoteTokenStore()
         batch.token_store.check()
     found = batch.find(args.paths, args.recursive)
     if not found:
@@ -361,8 +361,8 @@ def cmd_export(args, library_dir: Path) -> int:
     return 0
 
 
-def _process_now(lib: Library, ids: set[str], workers) -> BatchSummary:
-    batch = Batch(lib, None, None, workers)
+def _process_now(lib: Library, ids: set[str], workers, engine=None) -> BatchSummary:
+    batch = Batch(lib, None, None, workers, engine=engine)
     from docrouter_desktop.core.records import IngestOutcome
 
     for d in lib.documents(ids=sorted(ids))[0]:
@@ -371,44 +371,56 @@ def _process_now(lib: Library, ids: set[str], workers) -> BatchSummary:
 
 
 def cmd_retry(args, library_dir: Path) -> int:
+    from docrouter_desktop.core.engine import Engine
+
     lib = _open(library_dir)
     org = lib.resolve_org(args.org) if args.org else None
-    ids = lib.retry_failed(org, args.ids or None)
+    engine = Engine(lib, runner="none", workers=args.workers)
+    ids = engine.retry(org, args.ids or None)
     if not ids:
         err.print("No failed documents to retry.")
         return 0
     err.print(f"Retrying {len(ids)} documents ...")
-    summary = _process_now(lib, set(ids), args.workers)
+    summary = _process_now(lib, set(ids), args.workers, engine)
     _print_summary(summary)
     return 0 if summary.ok else 1
 
 
 def cmd_reprocess(args, library_dir: Path) -> int:
+    from docrouter_desktop.core.engine import Engine
+
     lib = _open(library_dir)
-    doc = lib.reprocess(lib.document(args.id).id, args.processor, args.discard_corrections)
-    summary = _process_now(lib, {doc.id}, args.workers)
+    engine = Engine(lib, runner="none", workers=args.workers)
+    ids = engine.reprocess([lib.document(args.id).id], args.processor, args.discard_corrections)
+    summary = _process_now(lib, set(ids) or {lib.document(args.id).id}, args.workers, engine)
     _print_summary(summary)
     return 0 if summary.ok else 1
 
 
 def cmd_cancel(args, library_dir: Path) -> int:
+    from docrouter_desktop.core.engine import Engine
+
     lib = _open(library_dir)
+    engine = Engine(lib, runner="none")
     if args.all:
-        n = lib.cancel_all()
+        n = engine.cancel()
         err.print(f"Cancelled {n} queued or running documents.")
         return 0
     if not args.ids:
         raise UsageError("name the documents to cancel, or use --all")
     for i in args.ids:
-        status = lib.cancel(lib.document(i).id)
-        err.print(f"{i}: {status}")
+        doc = lib.document(i)
+        engine.cancel([doc.id])
+        err.print(f"{i}: {lib.document(doc.id).status}")
     return 0
 
 
 def cmd_delete(args, library_dir: Path) -> int:
+    from docrouter_desktop.core.engine import Engine
+
     lib = _open(library_dir)
     doc = lib.document(args.id)
-    lib.delete(doc.id)
+    Engine(lib, runner="none").delete([doc.id])
     err.print(f"Deleted {doc.document_name} ({doc.id}).")
     return 0
 
@@ -478,10 +490,10 @@ def cmd_serve(args, library_dir: Path) -> int:
 
 
 def cmd_api_token(args, library_dir: Path) -> int:
-    from docrouter_desktop.core.tokens import TokenService
+    from docrouter_desktop.core.api_tokens import ApiTokenService
 
     lib = _open(library_dir)
-    tokens = TokenService(lib)
+    tokens = ApiTokenService(lib)
     action = args.action or "list"
     if action == "create":
         org = lib.resolve_org(args.org) if args.org else None
@@ -504,7 +516,8 @@ def cmd_api_token(args, library_dir: Path) -> int:
 
 
 def cmd_watch(args, library_dir: Path) -> int:
-    from docrouter_desktop.core.watch import FolderWatcher
+    from docrouter_desktop.core.engine import Engine
+    from docrouter_desktop.core.events import WatchedFileAdded
 
     lib = _open(library_dir)
     folder = Path(args.folder)
@@ -512,34 +525,23 @@ def cmd_watch(args, library_dir: Path) -> int:
         raise UsageError(f"'{args.folder}' is not a folder.")
     org = lib.resolve_org(args.org)
 
-    def added(outcome):
-        state = "already in the library" if outcome.duplicate else outcome.status
-        err.print(
-            f"{outcome.file}: {state}"
-            + (f" — {outcome.error}" if outcome.error and not outcome.duplicate else "")
-        )
-
-    def on_event(event: JobEvent):
-        if event.kind in ("completed", "failed"):
+    def on_event(event) -> None:
+        if isinstance(event, WatchedFileAdded):
+            o = event.outcome
+            state = "already in the library" if o.duplicate else o.status
+            err.print(
+                f"{o.file}: {state}" + (f" — {o.error}" if o.error and not o.duplicate else "")
+            )
+        elif isinstance(event, JobEvent) and event.kind in ("completed", "failed"):
             err.print(
                 f"{event.document_name}: {event.kind}"
                 + (f" — {event.error}" if event.error else "")
             )
 
-    runner = Runner(lib, workers=args.workers, on_event=on_event)
-    watcher = FolderWatcher(
-        lib,
-        folder,
-        org,
-        args.processor,
-        args.recursive,
-        args.poll,
-        args.interval,
-        on_added=added,
-        on_queued=runner.notify,
-    )
-    runner.start()
-    watcher.start()
+    engine = Engine(lib, runner="thread", workers=args.workers)
+    engine.subscribe(on_event)
+    engine.start()
+    engine.watch(folder, org, args.processor, args.recursive, args.poll, args.interval)
     err.print(f"Watching {folder} (Ctrl-C to stop). Files are read, never moved or changed.")
     try:
         while True:
@@ -547,9 +549,7 @@ def cmd_watch(args, library_dir: Path) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        watcher.stop()
-        runner.stop()
-    return 0
+        engine.stop()
 
 
 def cmd_gui(args, library_dir: Path) -> int:
@@ -568,7 +568,7 @@ def cmd_gui(args, library_dir: Path) -> int:
 
 def cmd_remote(args, library_dir: Path) -> int:
     from docrouter_desktop.core import remote as rem
-    from docrouter_desktop.core.secrets import TokenStore
+    from docrouter_desktop.core.secrets import RemoteTokenStore
 
     lib = _open(library_dir)
     action = args.action or "list"
@@ -592,12 +592,12 @@ def cmd_remote(args, library_dir: Path) -> int:
     if action == "prompt":
         return _prompt_command(lib, args)
     if action == "remove":
-        rem.remove_remote(lib, args.name, TokenStore())
+        rem.remove_remote(lib, args.name, RemoteTokenStore())
         err.print(f"Removed the remote '{args.name}' and its tokens.")
         return 0
     # test
     r = rem.get_remote(lib, args.name)
-    return _test_remote(lib, r, TokenStore())
+    return _test_remote(lib, r, RemoteTokenStore())
 
 
 def _find_dialect(lib, r, given: str | None):
@@ -730,11 +730,11 @@ def cmd_token(args, library_dir: Path) -> int:
     import getpass
 
     from docrouter_desktop.core import remote as rem
-    from docrouter_desktop.core.secrets import TokenStore
+    from docrouter_desktop.core.secrets import RemoteTokenStore
 
     lib = _open(library_dir)
     r = rem.get_remote(lib, args.remote)
-    store = TokenStore()
+    store = RemoteTokenStore()
     store.check()
     if args.action == "delete":
         removed = store.delete_token(r.name, args.org)

@@ -8,8 +8,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
+from docrouter_desktop.core.api_tokens import SECRET_PREVIEW, TokenInfo
 from docrouter_desktop.core.errors import NotFoundError, UsageError
-from docrouter_desktop.core.tokens import SECRET_PREVIEW, TokenInfo
 from docrouter_desktop.server import schemas, v0_schemas
 from docrouter_desktop.server.auth import account_token
 from docrouter_desktop.server.paging import Page, dual_paging, paging

@@ -20,9 +20,10 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 
 from docrouter_desktop import __version__
+from docrouter_desktop.core.api_tokens import ApiTokenService
+from docrouter_desktop.core.engine import Engine, RunnerPlacement
 from docrouter_desktop.core.library import Library
 from docrouter_desktop.core.tags import TagService
-from docrouter_desktop.core.tokens import TokenService
 from docrouter_desktop.server import account, v0_catalog, v0_documents, v0_llm, v0_ocr, workspace
 from docrouter_desktop.server.auth import AuthRateLimitMiddleware
 from docrouter_desktop.server.bodylimit import BodyLimitMiddleware
@@ -81,7 +82,7 @@ class ServerConfig:
 def create_app(library: Library | Path | str, config: ServerConfig | None = None) -> FastAPI:
     config = config or ServerConfig()
     lib = library if isinstance(library, Library) else Library(Path(library))
-    tokens = TokenService(lib)
+    tokens = ApiTokenService(lib)
     reads = LoopReads(lib.db)
 
     @contextlib.asynccontextmanager
@@ -90,23 +91,12 @@ def create_app(library: Library | Path | str, config: ServerConfig | None = None
         # status calls (they queued for a free thread); 8 and 40 were alike within the noise.
         anyio.to_thread.current_default_thread_limiter().total_tokens = config.threads
         reads.open()
-        runner = None
-        if config.run_jobs and config.runner_process:
-            from docrouter_desktop.server.runner_process import RunnerProcess
-
-            runner = RunnerProcess(lib.root, workers=config.workers)
-            runner.start()
-        elif config.run_jobs:
-            from docrouter_desktop.core.runner import Runner
-
-            runner = Runner(lib, workers=config.workers)
-            runner.start()
-        app.state.runner = runner
+        engine = app.state.engine
+        engine.start()
         try:
             yield
         finally:
-            if runner is not None:
-                runner.stop()
+            engine.stop()
             tokens.flush()
             reads.close()
 
@@ -123,7 +113,12 @@ def create_app(library: Library | Path | str, config: ServerConfig | None = None
     app.state.tags = TagService(lib)
     app.state.reads = reads
     app.state.config = config
-    app.state.runner = None
+    # The front door: uploads and every change of work go through it; its job runner runs in
+    # a child process (``serve``), in a thread, or not at all (another process runs the jobs).
+    placement: RunnerPlacement = (
+        "none" if not config.run_jobs else "child" if config.runner_process else "thread"
+    )
+    app.state.engine = Engine(lib, runner=placement, workers=config.workers)
     # Uploads wait for the library's write lock; a few at a time, so that waiting writers
     # never hold every pooled connection while status calls queue behind them.
     app.state.write_slots = anyio.CapacityLimiter(2)
@@ -141,7 +136,7 @@ def create_app(library: Library | Path | str, config: ServerConfig | None = None
     @app.get("/docs", include_in_schema=False)
     def swagger_ui():
         return get_swagger_ui_html(
-            openapi_url=app.openapi_url,
+            openapi_url=app.openapi_url or "/openapi.json",
             title=f"{app.title} - Swagger UI",
             swagger_js_url=f"{SWAGGER_ASSETS}/swagger-ui-bundle.js",
             swagger_css_url=f"{SWAGGER_ASSETS}/swagger-ui.css",

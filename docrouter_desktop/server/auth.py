@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from docrouter_desktop.core.tokens import TokenInfo, TokenService
+from docrouter_desktop.core.api_tokens import ApiTokenService, TokenInfo
 from docrouter_desktop.server.loopreads import LoopReads
 from docrouter_desktop.server.ratelimit import RateLimiter
 
@@ -41,7 +41,7 @@ class AuthRateLimitMiddleware:
     the request against that token's limit (or the client address's without one), and puts
     the X-RateLimit headers on every reply; over the limit it answers 429 itself."""
 
-    def __init__(self, app, tokens: TokenService, reads: LoopReads, limiter: RateLimiter):
+    def __init__(self, app, tokens: ApiTokenService, reads: LoopReads, limiter: RateLimiter):
         self.app = app
         self.tokens = tokens
         self.reads = reads
@@ -52,7 +52,8 @@ class AuthRateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         state = scope.setdefault("state", {})
-        token, problem = None, "missing"
+        token = None
+        problem: str | None = "missing"
         if not scope["path"].startswith(PUBLIC_PREFIXES):
             credentials, problem = _credentials(scope)
             if credentials is not None:

@@ -18,13 +18,14 @@ from __future__ import annotations
 import errno
 import gc
 import logging
-import multiprocessing
 import socket
 import sys
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from docrouter_desktop.core.supervisor import ChildProcess
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def _windows() -> bool:
     return sys.platform.startswith("win")
 
 
-def _serve(root: str, host: str, port: int, config, commands, states) -> None:
+def _serve(commands, states, root: str, host: str, port: int, config) -> None:
     """In the child: bind, serve until told to stop (or the parent is gone), report."""
     send_lock = threading.Lock()
 
@@ -144,7 +145,8 @@ def _serve(root: str, host: str, port: int, config, commands, states) -> None:
 
 
 class ServerProcess:
-    """The API over the library at ``library_root``, in a child process."""
+    """The API over the library at ``library_root``, in a child process
+    (``core.supervisor.ChildProcess``; not started again if it ends: the window says so)."""
 
     def __init__(
         self,
@@ -159,10 +161,10 @@ class ServerProcess:
         self.config = config
         self.on_state = on_state or (lambda state, text: None)
         self.state = "stopped"
+        self._last = ("stopped", "")
         self._lock = threading.Lock()
         self._stop_requested = threading.Event()
-        self._process = None
-        self._commands = None
+        self._child: ChildProcess | None = None
         self._thread: threading.Thread | None = None
 
     @property
@@ -171,8 +173,8 @@ class ServerProcess:
 
     @property
     def pid(self) -> int | None:
-        process = self._process
-        return process.pid if process is not None else None
+        child = self._child
+        return child.pid if child is not None else None
 
     def start(self) -> None:
         """Start the child from a thread: returns at once; ``on_state`` follows."""
@@ -190,71 +192,45 @@ class ServerProcess:
         except RuntimeError:  # the receiver (a window) is gone
             pass
 
+    def _on_message(self, message) -> None:
+        self._last = message
+        self._set(*message)
+
+    def _on_exit(self, code: int | None) -> None:
+        last = self._last[0]
+        with self._lock:
+            self._child = None
+            self._thread = None
+        if last == "running" and not self._stop_requested.is_set():
+            self._set("failed", f"The local API stopped unexpectedly (exit code {code})")
+        elif last == "running":
+            self._set("stopped", "")
+
     def _run(self) -> None:
         from docrouter_desktop.server.app import ServerConfig
 
-        ctx = multiprocessing.get_context("spawn")
-        command_reader, command_writer = ctx.Pipe(duplex=False)
-        state_reader, state_writer = ctx.Pipe(duplex=False)
-        process = ctx.Process(
-            target=_serve,
-            args=(
-                str(self.library_root),
-                self.host,
-                self.port,
-                self.config or ServerConfig(),
-                command_reader,
-                state_writer,
-            ),
+        child = ChildProcess(
+            _serve,
+            (str(self.library_root), self.host, self.port, self.config or ServerConfig()),
             name="docrouter-api",
+            on_message=self._on_message,
+            on_exit=self._on_exit,
         )
         with self._lock:
             if self._stop_requested.is_set():
                 self._thread = None
                 self._set("stopped", "")
                 return
-            # Not a daemon: the API's own job runner may start processes of its own.
-            process.start()
-            self._process, self._commands = process, command_writer
-        command_reader.close()
-        state_writer.close()
-        last = ("stopped", "")
-        while True:
-            try:
-                last = state_reader.recv()
-            except (EOFError, OSError):
-                break
-            self._set(*last)
-        process.join()
-        state_reader.close()
-        with self._lock:
-            command_writer.close()
-            self._process = None
-            self._commands = None
-            self._thread = None
-        if last[0] == "running" and not self._stop_requested.is_set():
-            self._set(
-                "failed", f"The local API stopped unexpectedly (exit code {process.exitcode})"
-            )
-        elif last[0] == "running":
-            self._set("stopped", "")
+            self._last = ("stopped", "")
+            self._child = child
+            child.start()
 
     def stop(self, timeout: float = STOP_TIMEOUT, wait: bool = True) -> None:
         """Ask the child to stop; with ``wait``, until it has (terminated past ``timeout``)."""
         with self._lock:
             self._stop_requested.set()
-            process, commands, thread = self._process, self._commands, self._thread
-            if commands is not None:
-                try:
-                    commands.send("stop")
-                except (OSError, ValueError):
-                    pass
-        if not wait or thread is None:
-            return
-        if process is not None:
-            process.join(timeout)
-            if process.is_alive():
-                log.error("the API server did not stop in %s s; terminating it", timeout)
-                process.terminate()
-                process.join(10)
-        thread.join(timeout)
+            child, thread = self._child, self._thread
+        if thread is not None:
+            thread.join(timeout)
+        if child is not None:
+            child.stop(timeout, wait=wait)

@@ -4,6 +4,7 @@ every error body ``{"detail": "<words>"}`` (the framework's own 404, 405 and 422
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,19 +16,22 @@ from docrouter_desktop.server.schemas import ErrorBody
 
 log = logging.getLogger(__name__)
 
-ERRORS = {
+# What FastAPI's ``responses=`` takes: status code -> the reply's model and description.
+Responses = dict[int | str, dict[str, Any]]
+
+ERRORS: Responses = {
     401: {"model": ErrorBody, "description": "Missing, malformed, unknown or revoked token"},
     403: {"model": ErrorBody, "description": "The token's scope does not reach this"},
     404: {"model": ErrorBody, "description": "No such organization, document or token"},
     422: {"model": ErrorBody, "description": "A parameter or the body is not valid"},
     429: {"model": ErrorBody, "description": "Over the token's rate limit; see Retry-After"},
 }
-UPLOAD_ERRORS = {
+UPLOAD_ERRORS: Responses = {
     **ERRORS,
     413: {"model": ErrorBody, "description": "Over the upload size limit"},
     415: {"model": ErrorBody, "description": "Not a PDF, image or text file"},
 }
-BAD_REQUEST = {400: {"model": ErrorBody, "description": "Refused: the detail says why"}}
+BAD_REQUEST: Responses = {400: {"model": ErrorBody, "description": "Refused: the detail says why"}}
 
 
 def error_words(errors) -> str:

@@ -21,7 +21,7 @@ from docrouter_desktop.core.tags import TagConflictError, TagInfo
 from docrouter_desktop.server import v0_schemas as v0
 from docrouter_desktop.server.auth import organization_access, require_organization
 from docrouter_desktop.server.paging import MAX_OFFSET
-from docrouter_desktop.server.responses import BAD_REQUEST, ERRORS
+from docrouter_desktop.server.responses import BAD_REQUEST, ERRORS, Responses
 from docrouter_desktop.server.schemas import ErrorBody, MessageReply
 
 router = APIRouter(prefix="/v0/orgs/{organization_id}", dependencies=[Depends(organization_access)])
@@ -125,7 +125,7 @@ def _tag_reply(t: TagInfo) -> dict:
     }
 
 
-TAG_ERRORS = {**ERRORS, **BAD_REQUEST}
+TAG_ERRORS: Responses = {**ERRORS, **BAD_REQUEST}
 
 
 @router.post("/tags", response_model=v0.Tag, responses=TAG_ERRORS, tags=["tags"])
@@ -268,44 +268,79 @@ def get_prompt(request: Request, organization_id: str, prompt_revid: str):
 
 # -- what a DocRouter server allows and this one refuses
 
-REFUSAL = {
-    "status_code": 400,
-    "response_model": ErrorBody,
-    "responses": {**ERRORS, 400: {"model": ErrorBody, "description": "Always: " + REFUSED}},
+REFUSAL_ERRORS: Responses = {
+    **ERRORS,
+    400: {"model": ErrorBody, "description": "Always: " + REFUSED},
 }
 
 
-@router.post("/schemas", tags=["schemas"], **REFUSAL)
+@router.post(
+    "/schemas",
+    tags=["schemas"],
+    status_code=400,
+    response_model=ErrorBody,
+    responses=REFUSAL_ERRORS,
+)
 def create_schema(organization_id: str):
     """Refused: the local engine has its built-in schemas only."""
     raise HTTPException(400, REFUSED)
 
 
-@router.put("/schemas/{schema_id}", tags=["schemas"], **REFUSAL)
+@router.put(
+    "/schemas/{schema_id}",
+    tags=["schemas"],
+    status_code=400,
+    response_model=ErrorBody,
+    responses=REFUSAL_ERRORS,
+)
 def update_schema(organization_id: str, schema_id: str):
     """Refused: the built-in schemas cannot be changed."""
     raise HTTPException(400, REFUSED)
 
 
-@router.delete("/schemas/{schema_id}", tags=["schemas"], **REFUSAL)
+@router.delete(
+    "/schemas/{schema_id}",
+    tags=["schemas"],
+    status_code=400,
+    response_model=ErrorBody,
+    responses=REFUSAL_ERRORS,
+)
 def delete_schema(organization_id: str, schema_id: str):
     """Refused: the built-in schemas cannot be deleted."""
     raise HTTPException(400, REFUSED)
 
 
-@router.post("/prompts", tags=["prompts"], **REFUSAL)
+@router.post(
+    "/prompts",
+    tags=["prompts"],
+    status_code=400,
+    response_model=ErrorBody,
+    responses=REFUSAL_ERRORS,
+)
 def create_prompt(organization_id: str):
     """Refused: the local engine has its built-in prompts only."""
     raise HTTPException(400, REFUSED)
 
 
-@router.put("/prompts/{prompt_id}", tags=["prompts"], **REFUSAL)
+@router.put(
+    "/prompts/{prompt_id}",
+    tags=["prompts"],
+    status_code=400,
+    response_model=ErrorBody,
+    responses=REFUSAL_ERRORS,
+)
 def update_prompt(organization_id: str, prompt_id: str):
     """Refused: the built-in prompts cannot be changed."""
     raise HTTPException(400, REFUSED)
 
 
-@router.delete("/prompts/{prompt_id}", tags=["prompts"], **REFUSAL)
+@router.delete(
+    "/prompts/{prompt_id}",
+    tags=["prompts"],
+    status_code=400,
+    response_model=ErrorBody,
+    responses=REFUSAL_ERRORS,
+)
 def delete_prompt(organization_id: str, prompt_id: str):
     """Refused: the built-in prompts cannot be deleted."""
     raise HTTPException(400, REFUSED)

@@ -1,7 +1,7 @@
 """DocRouter's own document routes: uploads as JSON with base64 content or as multipart with
 tag ids and metadata, and renaming, retagging or re-describing a document.
 
-Uploads go through ``Library.add_upload`` exactly as the seed's upload does: the same checks
+Uploads go through the engine's ``add_upload`` exactly as the seed's upload does: the same checks
 (empty: 422, not a PDF, image or text: 415, over the limit: 413), the same bytes in the same
 organization answered with the existing document, and the runner told of new work. Bodies are
 read on the event loop within their limit; decoding and storing run in worker threads.
@@ -87,13 +87,6 @@ class Incoming:
     metadata: dict[str, str]
 
 
-def notify_runner(request: Request) -> None:
-    """New work was queued: the runner looks for it now."""
-    runner = request.app.state.runner
-    if runner is not None:
-        runner.notify()
-
-
 def uploader(request: Request) -> str:
     """Who uploads: the name of the request's token."""
     token = request.scope.get("state", {}).get("token")
@@ -152,13 +145,13 @@ def _decode_upload(request: Request, org: str, body: bytes, limit: int) -> list[
 
 
 def _store(request: Request, org: str, incoming: list[Incoming], who: str):
-    library = request.app.state.library
+    library, engine = request.app.state.library, request.app.state.engine
     default = library.settings().default_processor
     stored = []
     for item in incoming:
         item.source.seek(0)
         stored.append(
-            library.add_upload(
+            engine.add_upload(
                 item.source,
                 item.name,
                 org,
@@ -168,8 +161,6 @@ def _store(request: Request, org: str, incoming: list[Incoming], who: str):
                 uploaded_by=who,
             )
         )
-    if any(not o.duplicate and o.status == "queued" for o, _doc in stored):
-        notify_runner(request)
     tag_ids = request.app.state.tags.ids_by_name(org)
     return [uploaded_item(doc, tag_ids) for _o, doc in stored]
 

@@ -20,10 +20,9 @@ from docrouter_desktop.core.records import DocumentInfo, ResultInfo
 from docrouter_desktop.server import v0_schemas as v0
 from docrouter_desktop.server.auth import organization_access
 from docrouter_desktop.server.document_replies import find_document
-from docrouter_desktop.server.responses import ERRORS
+from docrouter_desktop.server.responses import ERRORS, Responses
 from docrouter_desktop.server.schemas import ErrorBody
 from docrouter_desktop.server.v0_catalog import built_in_prompt, prompt_processor
-from docrouter_desktop.server.v0_documents import notify_runner
 
 router = APIRouter(
     prefix="/v0/orgs/{organization_id}/llm",
@@ -34,7 +33,7 @@ router = APIRouter(
 DELETED = "Its result was deleted through the API: process it again for a new one."
 POLL_EVERY = 0.2  # seconds between looks at a document being read
 BUSY = ("queued", "processing")
-RUN_ERRORS = {
+RUN_ERRORS: Responses = {
     **ERRORS,
     409: {"model": ErrorBody, "description": "Processing was cancelled meanwhile"},
     422: {"model": ErrorBody, "description": "Processing failed: the detail has the error"},
@@ -173,10 +172,11 @@ def run_prompt(
     if result is not None and prompt_revid in counted_prompts(doc, result):
         if fresh or not force:
             return {"status": "success", "result": result.fields}
-    queued = library.reprocess(doc.id, prompt_processor(prompt_revid, doc))
-    if queued.status != "queued":
-        raise HTTPException(422, f"The document cannot be processed: {queued.error}")
-    notify_runner(request)
+    if not request.app.state.engine.reprocess([doc.id], prompt_processor(prompt_revid, doc)):
+        raise HTTPException(
+            422, f"The document cannot be processed: {library.document(doc.id).error}"
+        )
+    queued = library.document(doc.id)
     doc = _wait(request, queued, prompt_revid, deadline)
     result = library.result(doc.id)
     if result is None:

@@ -25,7 +25,7 @@ from docrouter_desktop.server.account import created_token, revoke_token, token_
 from docrouter_desktop.server.auth import organization_access, require_organization
 from docrouter_desktop.server.document_replies import document_item, find_document, with_content
 from docrouter_desktop.server.paging import Page, dual_paging, paging
-from docrouter_desktop.server.responses import ERRORS
+from docrouter_desktop.server.responses import ERRORS, Responses
 from docrouter_desktop.server.upload import read_upload
 from docrouter_desktop.server.v0_catalog import processor_for_tags
 from docrouter_desktop.server.v0_documents import uploader
@@ -142,9 +142,7 @@ async def upload_document(request: Request, organization_id: str):
         "duplicate": outcome.duplicate,
     }
     if not outcome.duplicate and outcome.status == "queued":
-        runner = request.app.state.runner
-        if runner is not None:
-            runner.notify()
+        request.app.state.engine.notify()
     return JSONResponse(body, status_code=200 if outcome.duplicate else 202)
 
 
@@ -154,7 +152,7 @@ def _store(request: Request, org: str, upload):
     where they have none; the tag of the invoice or receipt prompt chooses that processor."""
     require_organization(request, org)
     upload.file.file.seek(0)
-    stored = _library(request).add_upload(
+    stored = request.app.state.engine.add_upload(
         upload.file.file,
         upload.name,
         org,
@@ -255,7 +253,7 @@ async def get_status(request: Request, organization_id: str, document_id: str):
     return JSONResponse(found)
 
 
-RESULT_ERRORS = {
+RESULT_ERRORS: Responses = {
     **ERRORS,
     409: {"model": schemas.NotReady, "description": "Queued, processing or cancelled"},
     422: {"model": schemas.Failed, "description": "Processing failed, or a body is not valid"},
@@ -335,13 +333,13 @@ def process_again(
     are kept unless discard_corrections is true."""
     doc = find_document(request, organization_id, document_id)
     body = body or schemas.ProcessRequest()
-    info = _library(request).reprocess(doc.id, body.processor_type, body.discard_corrections)
-    if info.status != "queued":
+    engine = request.app.state.engine
+    if not engine.reprocess([doc.id], body.processor_type, body.discard_corrections):
+        info = _library(request).document(doc.id)
         raise HTTPException(409, f"The document cannot be processed: {info.error}")
-    runner = request.app.state.runner
-    if runner is not None:
-        runner.notify()
-    return {"document_id": info.id, "processor_type": info.processor_type, "status": info.status}
+    # What this request did: queued it (the runner, already woken, may have started it since).
+    info = _library(request).document(doc.id)
+    return {"document_id": info.id, "processor_type": info.processor_type, "status": "queued"}
 
 
 @router.post(
@@ -350,7 +348,7 @@ def process_again(
 def cancel_document(request: Request, organization_id: str, document_id: str):
     """Stop processing a queued or running document; a finished one is left as it is."""
     doc = find_document(request, organization_id, document_id)
-    _library(request).cancel(doc.id)
+    request.app.state.engine.cancel([doc.id])
     return _status(find_document(request, organization_id, document_id))
 
 
@@ -358,7 +356,7 @@ def cancel_document(request: Request, organization_id: str, document_id: str):
 def delete_document(request: Request, organization_id: str, document_id: str):
     """Delete the document, its result and (when no other document shares it) its original."""
     doc = find_document(request, organization_id, document_id)
-    _library(request).delete(doc.id)
+    request.app.state.engine.delete([doc.id])
     return {"message": "Document deleted successfully"}
 
 

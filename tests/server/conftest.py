@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from docrouter_desktop.core.api_tokens import ApiTokenService
 from docrouter_desktop.core.library import Library
-from docrouter_desktop.core.tokens import TokenService
 from docrouter_desktop.server.app import ServerConfig
 from docrouter_desktop.server.serve import ServerThread
 
@@ -31,7 +31,7 @@ class Api:
 
 def _start(root: Path, config: ServerConfig):
     library = Library(root)
-    _info, secret = TokenService(library).create("tests")
+    _info, secret = ApiTokenService(library).create("tests")
     server = ServerThread(library, config=config).start()
     return server, Api(server.url, library, secret, library.default_org_id())
 

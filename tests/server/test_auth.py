@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from docrouter_desktop.core.tokens import TokenService
+from docrouter_desktop.core.api_tokens import ApiTokenService
 
 
 def _is_401(r) -> None:
@@ -47,10 +47,10 @@ def test_revoked_token_is_401_at_once(idle_api, idle_client):
         assert deleted.json() == {"message": "Token deleted successfully"}
         _is_401(c.get("/v0/account/profile"))
     # Revoked from another process (the command line): also at once, no cache in between.
-    info, secret2 = TokenService(idle_api.library).create("cli-revoked")
+    info, secret2 = ApiTokenService(idle_api.library).create("cli-revoked")
     with idle_api.client(secret2) as c:
         assert c.get("/v0/account/profile").status_code == 200
-        TokenService(idle_api.library).revoke(info.id, any_scope=True)
+        ApiTokenService(idle_api.library).revoke(info.id, any_scope=True)
         _is_401(c.get("/v0/account/profile"))
 
 

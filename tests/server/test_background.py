@@ -14,8 +14,8 @@ import time
 
 import httpx
 
+from docrouter_desktop.core.api_tokens import ApiTokenService
 from docrouter_desktop.core.library import Library
-from docrouter_desktop.core.tokens import TokenService
 from docrouter_desktop.server.app import ServerConfig
 from docrouter_desktop.server.background import BindError, ServerProcess, bind, browsable_url
 from docrouter_desktop.server.serve import free_port
@@ -60,7 +60,7 @@ def test_bind_says_why_an_address_cannot_be_served():
 
 
 def test_the_child_serves_the_library_and_stops_on_request(library):
-    _info, secret = TokenService(library).create("t")
+    _info, secret = ApiTokenService(library).create("t")
     states: list[tuple[str, str]] = []
     changed = threading.Event()
 

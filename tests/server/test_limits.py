@@ -7,8 +7,8 @@ import socket
 import httpx
 import pytest
 
+from docrouter_desktop.core.api_tokens import ApiTokenService
 from docrouter_desktop.core.library import Library
-from docrouter_desktop.core.tokens import TokenService
 from docrouter_desktop.server.app import ServerConfig
 from docrouter_desktop.server.serve import ServerThread
 from docrouter_desktop.server.upload import DEFAULT_MAX_UPLOAD
@@ -136,8 +136,8 @@ def test_uploads_over_the_limit_are_413_without_being_read(idle_api, idle_client
 @pytest.fixture
 def limited(tmp_path):
     library = Library(tmp_path / "library")
-    _info, secret = TokenService(library).create("limited")
-    _info, other = TokenService(library).create("other")
+    _info, secret = ApiTokenService(library).create("limited")
+    _info, other = ApiTokenService(library).create("other")
     server = ServerThread(library, config=ServerConfig(run_jobs=False, rate_limit=3)).start()
     yield server.url, secret, other
     server.stop()

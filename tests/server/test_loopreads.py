@@ -7,13 +7,13 @@ import asyncio
 import sqlite3
 import threading
 
-from docrouter_desktop.core.tokens import TokenService
+from docrouter_desktop.core.api_tokens import ApiTokenService
 from docrouter_desktop.server.loopreads import LoopReads
 from tests import factories
 
 
 def test_loop_reads_see_other_connections_commits_at_once(library, inbox):
-    tokens = TokenService(library)
+    tokens = ApiTokenService(library)
     info, secret = tokens.create("loop")
     outcome = library.ingest_upload(factories.invoice_pdf(inbox / "a.pdf"), "a.pdf")
 
@@ -24,7 +24,7 @@ def test_loop_reads_see_other_connections_commits_at_once(library, inbox):
             first = await reads.run(library.document_status, outcome.document_id)
             assert (await reads.run(tokens.authenticate, secret)).id == info.id
             library.cancel(outcome.document_id)  # written through the pool
-            TokenService(library).revoke(info.id, any_scope=True)
+            ApiTokenService(library).revoke(info.id, any_scope=True)
             second = await reads.run(library.document_status, outcome.document_id)
             revoked = await reads.run(tokens.authenticate, secret)
             missing = await reads.run(library.document_status, "doc_nothing")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import time
 
-from docrouter_desktop.server.runner_process import RUNNER_NICE, RunnerProcess
+from docrouter_desktop.core.runner.child import RUNNER_NICE, RunnerProcess
 from tests import factories
 
 
@@ -30,10 +30,10 @@ def test_runner_process_processes_uploads_and_stops(library, inbox):
         assert _wait_for(library, outcome.document_id, {"completed", "failed"}) == "completed"
         # below the server's CPU priority (19 is the lowest there is)
         expected = min(19, os.getpriority(os.PRIO_PROCESS, 0) + RUNNER_NICE)
-        assert os.getpriority(os.PRIO_PROCESS, runner._process.pid) == expected
+        assert os.getpriority(os.PRIO_PROCESS, runner._child._process.pid) == expected
         assert library.result(outcome.document_id).fields["invoice_number"] == "INV-RP-1"
     finally:
-        process = runner._process
+        process = runner._child._process
         runner.stop()
     assert not process.is_alive() and process.exitcode == 0
     runner.notify()  # after stop: ignored, no error
@@ -42,10 +42,10 @@ def test_runner_process_processes_uploads_and_stops(library, inbox):
 def test_runner_process_stops_when_the_server_goes_away(library):
     runner = RunnerProcess(library.root, workers=1)
     runner.start()
-    process = runner._process
-    runner._conn.close()  # what the server's death looks like from the child
+    process = runner._child._process
+    runner._child._commands.close()  # what the server's death looks like from the child
     # The reading thread reaps the child (two threads waiting for one process race): wait
     # for it to see the child end, rather than waiting for the child here too.
-    runner._reader.join(60)
-    assert not runner._reader.is_alive()
+    runner._child._reader.join(60)
+    assert not runner._child._reader.is_alive()
     assert process.exitcode == 0

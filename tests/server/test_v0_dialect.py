@@ -21,9 +21,9 @@ from docrouter_sdk.models import (
     Tag,
 )
 
+from docrouter_desktop.core.api_tokens import ApiTokenService
 from docrouter_desktop.core.library import Library
 from docrouter_desktop.core.prompts import PROMPTS
-from docrouter_desktop.core.tokens import TokenService
 from docrouter_desktop.server.app import ServerConfig
 from docrouter_desktop.server.serve import ServerThread
 from tests import factories
@@ -612,7 +612,7 @@ def test_llm_run_fails_with_the_documents_error(api, client):
 def slow_api(tmp_path_factory):
     """No runner, and a 1-second wait for llm/run."""
     library = Library(tmp_path_factory.mktemp("slow") / "library")
-    _info, secret = TokenService(library).create("slow")
+    _info, secret = ApiTokenService(library).create("slow")
     server = ServerThread(library, config=ServerConfig(run_jobs=False, llm_run_timeout=1)).start()
     yield Api(server.url, library, secret, library.default_org_id())
     server.stop()
@@ -678,7 +678,7 @@ def test_token_lifetime_and_expiry(idle_api, idle_client):
         assert c.get("/v0/account/profile").status_code == 200
         _expire(idle_api.library, body["id"])
         assert c.get("/v0/account/profile").json()["detail"] == "API token expired"
-    assert TokenService(idle_api.library).authenticate(body["token"]) is None
+    assert ApiTokenService(idle_api.library).authenticate(body["token"]) is None
     revoked = idle_client.delete(f"/v0/orgs/{org}/access_tokens/{ws.json()['id']}")
     assert revoked.status_code == 200 and revoked.json() == {
         "message": "Token deleted successfully"
