@@ -22,10 +22,10 @@ def main() -> int:
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from docrouter_desktop.core.api_tokens import ApiTokenService
     from docrouter_desktop.core.batch import Batch
     from docrouter_desktop.core.library import Library
     from docrouter_desktop.core.runner import Runner
-    from docrouter_desktop.core.tokens import TokenService
     from docrouter_desktop.server.serve import free_port
 
     app = QApplication(sys.argv)
@@ -42,7 +42,7 @@ def main() -> int:
         batch = Batch(library, org_id=org, processor_type="invoice")
         batch.add(batch.find([str(EVAL / folder)]))
     Runner(library, workers=0).run_until_idle()
-    tokens = TokenService(library)
+    tokens = ApiTokenService(library)
     tokens.create("Monthly spreadsheet")
     _info, laptop = tokens.create("Laptop scripts")
     tokens.create("Scanner upload", library.default_org_id())

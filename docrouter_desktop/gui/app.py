@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -26,29 +27,28 @@ def run_gui(args, library_dir: Path) -> int:
     screenshot = getattr(args, "screenshot", None)
     if screenshot and not os.environ.get("QT_QPA_PLATFORM") and not os.environ.get("DISPLAY"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from docrouter_desktop.core.library import Library
+    from docrouter_desktop.gui import single_instance
 
     app = make_app()
-    library = Library(library_dir)
+    if screenshot:
+        with _window_library(library_dir, run_jobs=False) as (library, engine):
+            return take_screenshot(library, Path(screenshot), getattr(args, "select", None), engine)
+    files = [str(Path(f).resolve()) for f in getattr(args, "files", None) or []]
+    lock = single_instance.claim_window(library_dir)
+    if lock is None:
+        if single_instance.hand_over(library_dir, files):
+            print(f"Handed {len(files)} file(s) to the running window.")
+            return 0
+        print(
+            "DocRouter Desktop is already open on this library, but it does not answer.",
+            file=sys.stderr,
+        )
+        return 1
     try:
-        if screenshot:
-            return take_screenshot(library, Path(screenshot), getattr(args, "select", None))
-        from docrouter_desktop.gui import single_instance
         from docrouter_desktop.gui.main_window import MainWindow
 
-        files = [str(Path(f).resolve()) for f in getattr(args, "files", None) or []]
-        lock = single_instance.claim_window(library_dir)
-        if lock is None:
-            if single_instance.hand_over(library_dir, files):
-                print(f"Handed {len(files)} file(s) to the running window.")
-                return 0
-            print(
-                "DocRouter Desktop is already open on this library, but it does not answer.",
-                file=sys.stderr,
-            )
-            return 1
-        try:
-            window = MainWindow(library)
+        with _window_library(library_dir) as (library, engine):
+            window = MainWindow(library, engine=engine)
             server = single_instance.WindowServer(single_instance.socket_name(library_dir), window)
             server.files_received.connect(lambda paths: _receive(window, paths))
             window.show()
@@ -59,10 +59,27 @@ def run_gui(args, library_dir: Path) -> int:
             window.shutdown()
             _restore_signals(previous)
             return code
-        finally:
-            lock.release()
     finally:
-        library.close()
+        lock.release()
+
+
+@contextlib.contextmanager
+def _window_library(library_dir: Path, run_jobs: bool = True):
+    """The window's engine (a child process, which opens and migrates the library and is the
+    one that writes to it), then the library opened read-only for the window to show."""
+    from docrouter_desktop.core.library import Library
+    from docrouter_desktop.gui.engine_bridge import EngineBridge
+
+    engine = EngineBridge(library_dir, run_jobs=run_jobs, watch=run_jobs)
+    engine.start()
+    try:
+        library = Library(library_dir, read_only=True)
+        try:
+            yield library, engine
+        finally:
+            library.close()
+    finally:
+        engine.stop()
 
 
 def _receive(window, paths: list[str]) -> None:
@@ -98,14 +115,16 @@ def _restore_signals(previous: dict) -> None:
         signal.signal(sig, handler)
 
 
-def take_screenshot(library, path: Path, select: int | None = None) -> int:
+def take_screenshot(library, path: Path, select: int | None = None, engine=None) -> int:
     """Render the window at its default size over the library (row ``select`` under review)."""
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from docrouter_desktop.gui.main_window import DEFAULT_SIZE, MainWindow
 
-    window = MainWindow(library, start_runner=False, watch=False, remember_layout=False)
+    window = MainWindow(
+        library, start_runner=False, watch=False, remember_layout=False, engine=engine
+    )
     window.resize(*DEFAULT_SIZE)
     window.show()
     QApplication.processEvents()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import threading
+import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -32,10 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from docrouter_desktop.core import queries
-from docrouter_desktop.core.batch import Batch, BatchSummary
-from docrouter_desktop.core.ingest import FoundFile
-from docrouter_desktop.core.runner_process import ChildRunner
+from docrouter_desktop.core.batch import BatchSummary
+from docrouter_desktop.core.ids import new_id
+from docrouter_desktop.core.ingest import FoundFile, walk
+from docrouter_desktop.core.records import IngestOutcome
 from docrouter_desktop.core.settings import PROCESSOR_TYPES
+from docrouter_desktop.core.states import WAITING, EventKind
 from docrouter_desktop.gui.workers import TaskRunner
 
 SHORTCUTS = [
@@ -82,41 +84,50 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-class _BatchSignals(QObject):
-    event = Signal(object)
-    added = Signal(list)
-    finished = Signal(object)
-
-
 class BatchDialog(QDialog):
-    """Pick a folder, see what is in it, process it in the background, read the summary."""
+    """Pick a folder, see what is in it, process it in the background, read the summary.
+
+    The files go through the window's engine like any others; the dialog follows its own
+    request's files and their documents' events, and sums them up when every one is done."""
 
     documents_added = Signal(list)  # document ids, for the list
 
     def __init__(
         self,
         library,
-        bridge=None,
+        engine=None,
         folder: str = "",
         parent: QWidget | None = None,
         org_id: str | None = None,
     ):
         super().__init__(parent)
         self.library = library
-        self.bridge = bridge
+        self._own_engine = engine is None
+        if engine is None:  # a dialog on its own (its tests): an engine process of its own
+            from docrouter_desktop.gui.engine_bridge import EngineBridge
+
+            engine = EngineBridge(library, watch=False, parent=self)
+            engine.start()
+        self.engine = engine
         self.org_id = org_id  # the workspace the files go to (None: the default one)
-        self.batch: Batch | None = None
         self.summary: BatchSummary | None = None
         self.found: list = []
-        self._thread: threading.Thread | None = None
+        self.request: str | None = None
+        self.outcomes: list[IngestOutcome] = []
+        self._pending: set[str] = set()  # documents of the batch still to be read
+        self._pages = 0
+        self._started_at = 0.0
+        self._adding = False
         self._scan_token = 0
         self._done_ids: set[str] = set()
         self.setWindowTitle("Process a folder")
         self.resize(640, 520)
-        self._signals = _BatchSignals(self)
-        self._signals.event.connect(self._on_batch_event)
-        self._signals.added.connect(self._on_batch_added)
-        self._signals.finished.connect(self._on_batch_finished)
+        engine.files_added.connect(self._on_files_added)
+        engine.request_finished.connect(self._on_request_finished)
+        engine.job_events.connect(self._on_job_events)
+        self._check = QTimer(self)  # an event missed (the engine started again) is caught here
+        self._check.setInterval(1000)
+        self._check.timeout.connect(self._check_pending)
         self._tasks = TaskRunner(self)
         self._tasks.done.connect(self._on_scanned)
 
@@ -138,10 +149,6 @@ class BatchDialog(QDialog):
         self.processor.addItems(list(PROCESSOR_TYPES))
         self.processor.setCurrentText(settings.default_processor)
         form.addRow("Processor", self.processor)
-        self.workers = QSpinBox()
-        self.workers.setRange(1, 64)
-        self.workers.setValue(settings.workers)
-        form.addRow("Workers", self.workers)
         layout.addLayout(form)
         self.found_label = QLabel("Choose a folder to see what is in it.")
         self.found_label.setWordWrap(True)
@@ -194,7 +201,7 @@ class BatchDialog(QDialog):
         org_id = library.resolve_org(self.org_id)
 
         def look():
-            found = Batch(library).find([folder], recursive)
+            found = list(walk([folder], recursive))
             files = [f for f in found if isinstance(f, FoundFile)]
             hashes = {}
             for f in files:
@@ -224,68 +231,112 @@ class BatchDialog(QDialog):
         if unreadable:
             text += f" {unreadable} cannot be read."
         self.found_label.setText(text)
-        self.start_button.setEnabled(self._thread is None)
+        self.start_button.setEnabled(not self.running)
 
     # -- running
 
-    def start(self) -> None:
-        if self._thread is not None or not self.found:
-            return
-        self.batch = Batch(
-            self.library,
-            org_id=self.org_id,
-            processor_type=self.processor.currentText(),
-            workers=self.workers.value(),
-        )
-        self._run(lambda b: b.add(self.found, on_added=None))
+    @property
+    def running(self) -> bool:
+        return self._adding or bool(self._pending)
 
-    def _run(self, prepare) -> None:
-        batch, signals = self.batch, self._signals
+    def start(self) -> None:
+        if self.running or not self.found:
+            return
+        self.request = new_id("req_")
+        self.outcomes = []
+        self._begin()
+        self._adding = True
+        self.engine.call(
+            "add_found",
+            self.found,
+            self.org_id,
+            self.processor.currentText(),
+            (),
+            "local",
+            self.request,
+            wait=False,
+            on_failed=self._on_engine_failed,
+        )
+
+    def _begin(self) -> None:
         self.summary = None
         self._done_ids.clear()
+        self._pages = 0
+        self._started_at = time.monotonic()
         self.report.setPlainText("")
         self.start_button.setEnabled(False)
         self.retry_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
+        self._check.start()
 
-        runner_factory = functools.partial(ChildRunner, self.library)
-
-        def work():
-            prepare(batch)
-            signals.added.emit([o.document_id for o in batch.outcomes if o.document_id])
-            # The runner runs in a child process: collecting and storing results there never
-            # holds this process's interpreter lock, which the window needs.
-            summary = batch.run(on_event=self._forward, runner_factory=runner_factory)
-            signals.finished.emit(summary)
-
-        self._thread = threading.Thread(target=work, name="docrouter-batch", daemon=True)
-        self._thread.start()
-
-    def _forward(self, event) -> None:
-        self._signals.event.emit(event)
-        if self.bridge is not None:
-            self.bridge.forward(event)
-
-    def _on_batch_added(self, ids: list[str]) -> None:
-        pending = self.batch.pending_ids() if self.batch else set()
-        self.progress.setMaximum(max(1, len(pending)))
-        self.progress.setValue(0)
+    def _on_files_added(self, request: str, pairs: list) -> None:
+        if request != self.request:
+            return
+        ids = [o.document_id for _k, o in pairs if o.document_id]
+        self._pending |= {o.document_id for _k, o in pairs if o.document_id and o.status in WAITING}
+        self.progress.setMaximum(max(1, len(self._pending) + len(self._done_ids)))
         self.documents_added.emit(ids)
 
-    def _on_batch_event(self, event) -> None:
-        if event.kind in ("completed", "failed", "cancelled"):
+    def _on_request_finished(self, request: str, outcomes: list) -> None:
+        if request != self.request:
+            return
+        self.outcomes = list(outcomes)
+        self._adding = False
+        self._maybe_finished()
+
+    def _on_job_events(self, events: list) -> None:
+        for event in events:
+            if event.document_id not in self._pending or not EventKind(event.kind).final:
+                continue
+            self._pending.discard(event.document_id)
             self._done_ids.add(event.document_id)
-            self.progress.setValue(min(self.progress.maximum(), len(self._done_ids)))
+            if event.kind == EventKind.COMPLETED:
+                self._pages += event.pages_total or 0
+        self.progress.setMaximum(max(1, len(self._pending) + len(self._done_ids)))
+        self.progress.setValue(len(self._done_ids))
+        self._maybe_finished()
+
+    def _check_pending(self) -> None:
+        if self._pending:
+            statuses = self.library.statuses(sorted(self._pending))
+            finished = {i for i, (status, _e) in statuses.items() if status not in WAITING}
+            self._pending -= finished
+            self._done_ids |= finished
+        self._maybe_finished()
+
+    def _on_engine_failed(self, message: str) -> None:
+        self._adding = False
+        self._pending.clear()
+        self.found_label.setText(f"The batch could not start: {message}")
+        self._maybe_finished()
 
     def cancel(self) -> None:
-        if self.batch is not None:
-            self.library.cancel_all(self.batch.pending_ids())
+        if self.request is not None and self._adding:
+            self.engine.call("cancel_request", self.request)
+        if self._pending:
+            self.engine.call("cancel", sorted(self._pending))
+        if self.running:
             self.cancel_button.setEnabled(False)
             self.found_label.setText("Cancelling…")
 
+    def _maybe_finished(self) -> None:
+        if self.running or self.summary is not None or self.request is None:
+            return
+        self._check.stop()
+        ids = [o.document_id for o in self.outcomes if o.document_id]
+        statuses = self.library.statuses(ids)
+        final = [
+            replace(o, status=statuses[o.document_id][0], error=statuses[o.document_id][1])
+            if o.document_id in statuses
+            else o
+            for o in self.outcomes
+        ]
+        self._on_batch_finished(
+            BatchSummary(final, time.monotonic() - self._started_at, self._pages)
+        )
+
     def _on_batch_finished(self, summary: BatchSummary) -> None:
-        self._thread = None
         self.summary = summary
         self.cancel_button.setEnabled(False)
         self.start_button.setEnabled(bool(self.found))
@@ -302,37 +353,58 @@ class BatchDialog(QDialog):
         self.retry_button.setEnabled(bool(summary.failed))
 
     def retry_failed(self) -> None:
-        if self.summary is None or self.batch is None or self._thread is not None:
+        if self.summary is None or self.running:
             return
         ids = [o.document_id for o in self.summary.failed if o.document_id]
         if not ids:
             return
-        library = self.library
+        outcomes = self.summary.outcomes
+        self._begin()
+        self.outcomes = outcomes
 
-        def prepare(batch: Batch) -> None:
-            library.retry_failed(ids=ids)
-            batch.summary(0.0, 0)  # refresh statuses: the retried ones are queued again
+        self._pending |= set(ids)  # until the engine says which were queued
+        self.engine.call("retry", None, ids, on_done=lambda done: self._retried(ids, done))
 
-        self._run(prepare)
+    def _retried(self, asked: list[str], queued: list[str]) -> None:
+        self._pending -= set(asked) - set(queued)
+        self._maybe_finished()
 
     def wait(self, timeout: float | None = None) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout)
+        """Until the batch is over (for tests), handling the window's events meanwhile."""
+        from PySide6.QtCore import QCoreApplication, QDeadlineTimer
 
-    def reject(self) -> None:
-        if self._thread is not None:
+        deadline = QDeadlineTimer(int((timeout or 3600) * 1000))
+        while self.running and not deadline.hasExpired():
+            QCoreApplication.processEvents()
+            time.sleep(0.02)
+
+    def done(self, result: int) -> None:
+        if self.running:
             self.cancel()
-        super().reject()
+        if self._own_engine:
+            self.engine.stop()
+        super().done(result)
 
 
 class PreferencesDialog(QDialog):
     """User settings (kept in the library) and the watched folders."""
 
     def __init__(
-        self, library, parent: QWidget | None = None, local_api=None, org_id: str | None = None
+        self,
+        library,
+        parent: QWidget | None = None,
+        local_api=None,
+        org_id: str | None = None,
+        engine=None,
     ):
         super().__init__(parent)
         self.library = library
+        if engine is None:  # a dialog on its own (its tests): an engine in this process
+            from docrouter_desktop.core.engine import Engine
+            from docrouter_desktop.gui.engine_bridge import EngineBridge
+
+            engine = EngineBridge(library, Engine(library, runner="none"), parent=self)
+        self.engine = engine
         # A folder added here feeds the workspace shown in the window.
         self.org_id = org_id or library.default_org_id()
         self.workspace_names = {o.id: o.name for o in library.organizations()}
@@ -401,7 +473,7 @@ class PreferencesDialog(QDialog):
         if local_api is not None:  # the window's server: it starts and stops at once
             from docrouter_desktop.gui.local_api import ServePanel
 
-            self.serve_panel = ServePanel(library, local_api)
+            self.serve_panel = ServePanel(library, local_api, engine)
             layout.addWidget(self.serve_panel)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b3261e;")
@@ -440,7 +512,7 @@ class PreferencesDialog(QDialog):
         return dict(self._entries())
 
     def save(self) -> None:
-        from docrouter_desktop.core.errors import UsageError
+        from docrouter_desktop.core.errors import AppError, UsageError
 
         values = {
             "workers": self.workers.value(),
@@ -453,9 +525,8 @@ class PreferencesDialog(QDialog):
             "watch_workspaces": self.watched_workspaces(),
         }
         try:
-            for key, value in values.items():
-                self.library.set_setting(key, value)
-        except UsageError as exc:
+            self.engine.call_and_wait("set_settings", values)
+        except (UsageError, AppError) as exc:
             self.error.setText(str(exc))
             return
         self.accept()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from docrouter_desktop.core.errors import UsageError
+from docrouter_desktop.core.errors import AppError
 from docrouter_desktop.server.background import ServerProcess, browsable_url, url_for
 from docrouter_desktop.server.serve import is_loopback
 
@@ -132,10 +132,11 @@ def describe(state: str, text: str, url: str, docs_url: str) -> tuple[str, str]:
 class ServePanel(QGroupBox):
     """The Preferences section that starts and stops the local API, at once."""
 
-    def __init__(self, library, server: LocalApiServer, parent: QWidget | None = None):
+    def __init__(self, library, server: LocalApiServer, engine, parent: QWidget | None = None):
         super().__init__("Local DocRouter API", parent)
         self.library = library
         self.server = server
+        self.engine = engine  # the settings are changed through it
         s = library.settings()
         form = QFormLayout(self)
         self.enabled = QCheckBox("Serve the local DocRouter API")
@@ -195,19 +196,24 @@ class ServePanel(QGroupBox):
     def _on_enabled_toggled(self, on: bool) -> None:
         self._set_editable(not on)
         if not on:
-            self.library.set_setting("serve_api", False)
+            self.engine.call("set_setting", "serve_api", False)
             self.server.stop()
             return
         try:
-            host = self.library.set_setting("serve_host", self.host.text().strip() or "127.0.0.1")
-            port = self.library.set_setting("serve_port", self.port.value())
-        except UsageError as exc:
+            saved = self.engine.call_and_wait(
+                "set_settings",
+                {
+                    "serve_host": self.host.text().strip() or "127.0.0.1",
+                    "serve_port": self.port.value(),
+                    "serve_api": True,
+                },
+            )
+        except AppError as exc:
             self._uncheck()
             self._show("failed", str(exc).replace("Invalid value for serve_host: ", "Host: "))
             return
-        self.host.setText(host)
-        self.library.set_setting("serve_api", True)
-        self.server.start(host, port)
+        self.host.setText(saved["serve_host"])
+        self.server.start(saved["serve_host"], saved["serve_port"])
 
     def _uncheck(self) -> None:
         self.enabled.blockSignals(True)
@@ -219,7 +225,7 @@ class ServePanel(QGroupBox):
         if state == "failed" and self.enabled.isChecked():
             # Leave the choice off, so the next window start does not try the same again.
             self._uncheck()
-            self.library.set_setting("serve_api", False)
+            self.engine.call("set_setting", "serve_api", False)
         self._show(state, text)
 
     def _show(self, state: str, text: str) -> None:

@@ -2,7 +2,7 @@
 
 It mirrors the product's Account Settings > API Tokens (account tokens: ``/v0/account`` and
 every workspace) and Workspace Settings > API Tokens (tokens of the workspace shown in the
-window: ``/v0/orgs/{id}`` only), over ``core.tokens.TokenService``, the service the
+window: ``/v0/orgs/{id}`` only), over ``core.api_tokens.ApiTokenService``, the service the
 ``api-token`` command uses. A new token's secret is shown once, in a field to copy from.
 (The tokens this app sends to remote DocRouter servers live in ``token_dialog``.)
 """
@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from docrouter_desktop.core.errors import UsageError
-from docrouter_desktop.core.tokens import TokenInfo, TokenService
+from docrouter_desktop.core.api_tokens import ApiTokenService, TokenInfo
+from docrouter_desktop.core.errors import AppError
 from docrouter_desktop.server.serve import DEFAULT_HOST, DEFAULT_PORT
 
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -209,10 +209,17 @@ class LocalTokensDialog(QDialog):
         org_id: str | None = None,
         local_api=None,
         parent: QWidget | None = None,
+        engine=None,
     ):
         super().__init__(parent)
         self.library = library
-        self.tokens = TokenService(library)
+        self.tokens = ApiTokenService(library)  # read here; created and revoked by the engine
+        if engine is None:  # a dialog on its own (its tests): an engine in this process
+            from docrouter_desktop.core.engine import Engine
+            from docrouter_desktop.gui.engine_bridge import EngineBridge
+
+            engine = EngineBridge(library, Engine(library, runner="none"), parent=self)
+        self.engine = engine
         self.org_id = org_id or library.default_org_id()
         self.org_name = next(
             (o.name for o in library.organizations() if o.id == self.org_id), self.org_id
@@ -301,12 +308,12 @@ class LocalTokensDialog(QDialog):
         if ok:
             try:
                 self.create_token(name, org_id)
-            except UsageError as exc:
+            except AppError as exc:
                 QMessageBox.warning(self, "Create token", str(exc))
 
     def create_token(self, name: str, org_id: str | None) -> tuple[TokenInfo, str]:
         """Create a token, list it, and show its secret once (``secret_dialog``)."""
-        info, secret = self.tokens.create(name, org_id)
+        info, secret = self.engine.call_and_wait("create_api_token", name, org_id)
         self.reload()
         self.section(org_id).select_token(info.id)
         path = "/v0/account/profile" if org_id is None else f"/v0/orgs/{org_id}/documents"
@@ -331,6 +338,6 @@ class LocalTokensDialog(QDialog):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return False
-        self.tokens.revoke(token_id, org_id)
+        self.engine.call_and_wait("revoke_api_token", token_id, org_id)
         self.reload()
         return True

@@ -9,7 +9,6 @@ from PySide6.QtCore import (
     QByteArray,
     QEvent,
     QItemSelectionModel,
-    QObject,
     QSettings,
     Qt,
     QTimer,
@@ -39,23 +38,18 @@ from PySide6.QtWidgets import (
 )
 
 from docrouter_desktop.core.export import write_export
+from docrouter_desktop.core.ids import new_id
 from docrouter_desktop.core.queries import ListFilter
 from docrouter_desktop.core.records import IngestOutcome
 from docrouter_desktop.core.settings import PROCESSOR_TYPES
-from docrouter_desktop.core.watch import FolderWatcher
 from docrouter_desktop.gui.dialogs import BatchDialog, PreferencesDialog, ShortcutSheet
+from docrouter_desktop.gui.engine_bridge import EngineBridge
 from docrouter_desktop.gui.local_api import LocalApiServer
 from docrouter_desktop.gui.model import COLUMN_WIDTHS, DocumentTableModel, IdRole, export_rows
 from docrouter_desktop.gui.progress import ProgressTracker
 from docrouter_desktop.gui.review import ReviewPane
 from docrouter_desktop.gui.widgets import ProgressStrip
-from docrouter_desktop.gui.workers import (
-    IngestJob,
-    RunnerBridge,
-    TaskRunner,
-    shutdown_ingest,
-    warm_up_ingest,
-)
+from docrouter_desktop.gui.workers import TaskRunner
 from docrouter_desktop.gui.workspaces import WorkspaceSwitcher
 
 DEFAULT_SIZE = (1280, 800)
@@ -97,10 +91,6 @@ class DropZone(QFrame):
         self.style().polish(self)
 
 
-class _WatchSignals(QObject):
-    added = Signal(object)  # IngestOutcome
-
-
 class MainWindow(QMainWindow):
     """The window a bookkeeper keeps open all day."""
 
@@ -112,6 +102,7 @@ class MainWindow(QMainWindow):
         start_runner: bool = True,
         watch: bool = True,
         remember_layout: bool = True,
+        engine=None,
     ):
         super().__init__()
         self.remember_layout = remember_layout
@@ -124,13 +115,21 @@ class MainWindow(QMainWindow):
         self.resize(*DEFAULT_SIZE)
         self.setMinimumSize(900, 600)
         self.tracker = ProgressTracker()
-        self.bridge = RunnerBridge(library, parent=self)
-        self.bridge.job_event.connect(self._on_job_event)
-        self.bridge.job_events.connect(self._on_job_events)
-        self.ingest_jobs: list[IngestJob] = []
-        self.watchers: list[FolderWatcher] = []
-        self._watch_signals = _WatchSignals(self)
-        self._watch_signals.added.connect(self._on_watched_added)
+        # The front door: every change of work or of the library goes through the engine
+        # (in a child process of its own, unless a test gives one), never from here.
+        if isinstance(engine, EngineBridge):
+            self.engine = engine
+        else:
+            self.engine = EngineBridge(
+                library, engine, run_jobs=start_runner, watch=watch, parent=self
+            )
+        self.engine.job_events.connect(self._on_job_events)
+        self.engine.files_found.connect(self._on_files_found)
+        self.engine.files_added.connect(self._on_files_added)
+        self.engine.request_finished.connect(self._on_request_finished)
+        self.engine.watched_added.connect(self._on_watched_added)
+        self.engine.call_failed.connect(self._on_call_failed)
+        self.requests: set[str] = set()  # the window's own requests to add files
         self._tasks = TaskRunner(self)
         self._tasks.done.connect(self._on_task_done)
         self._tasks.failed.connect(self._on_task_failed)
@@ -156,9 +155,8 @@ class MainWindow(QMainWindow):
         self._status_timer.timeout.connect(self._update_status)
         self._status_timer.start()
         self.check_tesseract()
-        if start_runner:
-            self.bridge.start()
-            warm_up_ingest()
+        self.engine.start()
+        self.watched_folders: list[str] = []  # as the engine says it watches them
         if watch:
             self.start_watchers()
         self.local_api.start_from_settings()
@@ -232,7 +230,7 @@ class MainWindow(QMainWindow):
 
     def _build_workspaces(self) -> None:
         """The workspace switcher, first in the toolbar; the list shows that organization."""
-        self.workspaces = WorkspaceSwitcher(self.library)
+        self.workspaces = WorkspaceSwitcher(self.library, self.engine)
         self.workspaces.organization_changed.connect(self._on_workspace_changed)
         bar = self.findChild(QToolBar, "mainToolbar")
         bar.insertWidget(bar.actions()[0], self.workspaces)
@@ -301,7 +299,7 @@ class MainWindow(QMainWindow):
         self.table.installEventFilter(self)
         ll.addWidget(self.table, 1)
 
-        self.review = ReviewPane(self.library)
+        self.review = ReviewPane(self.library, self.engine)
         self.review.corrected.connect(lambda doc_id: self.model.refresh_documents([doc_id]))
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
@@ -423,25 +421,29 @@ class MainWindow(QMainWindow):
         if folder:
             self.add_paths([folder])
 
-    def add_paths(self, paths: list[str]) -> IngestJob:
-        """Add files in the background: listed at once, processed as they arrive."""
-        job = IngestJob(
-            self.library,
+    def add_paths(self, paths: list[str]) -> str:
+        """Add files in the background: listed at once, processed as they arrive; the id of
+        the request."""
+        request = new_id("req_")
+        self.requests.add(request)
+        self.engine.call(
+            "add_paths",
             paths,
-            self.processor.currentText(),
-            True,
-            on_queued=self.bridge.notify,
             org_id=self.org_id,
+            processor_type=self.processor.currentText(),
+            recursive=True,
+            request=request,
         )
-        job.found.connect(self.model.add_placeholders)
-        job.added.connect(self._on_ingest_added)
-        job.finished.connect(lambda outcomes, j=job: self._on_ingest_finished(j, outcomes))
-        self.ingest_jobs.append(job)
         self.notice(f"Adding {len(paths)} item(s)…")
-        job.start()
-        return job
+        return request
 
-    def _on_ingest_added(self, pairs: list[tuple[str, IngestOutcome]]) -> None:
+    def _on_files_found(self, request: str, files: list) -> None:
+        if request in self.requests:
+            self.model.add_placeholders(files)
+
+    def _on_files_added(self, request: str, pairs: list[tuple[str, IngestOutcome]]) -> None:
+        if request not in self.requests:
+            return
         self.model.resolve_placeholders([(k, o.document_id) for k, o in pairs])
         self.model.refresh_documents([o.document_id for _k, o in pairs if o.document_id])
         self.tracker.queued(
@@ -449,9 +451,10 @@ class MainWindow(QMainWindow):
         )
         self._update_status()
 
-    def _on_ingest_finished(self, job: IngestJob, outcomes: list[IngestOutcome]) -> None:
-        if job in self.ingest_jobs:
-            self.ingest_jobs.remove(job)
+    def _on_request_finished(self, request: str, outcomes: list[IngestOutcome]) -> None:
+        if request not in self.requests:
+            return
+        self.requests.discard(request)
         problems = [o for o in outcomes if o.document_id is None]
         dups = sum(1 for o in outcomes if o.duplicate)
         msg = f"Added {len(outcomes) - len(problems) - dups} file(s)"
@@ -462,36 +465,18 @@ class MainWindow(QMainWindow):
         self.notice(msg, 8000)
         self.files_added.emit(outcomes)
 
-    # -- watched folders
+    def _on_call_failed(self, method: str, message: str) -> None:
+        self.notice(f"Could not {method.replace('_', ' ')}: {message}", 10000)
+
+    # -- watched folders (the engine watches them; the window shows what they add)
 
     def start_watchers(self) -> None:
-        self.stop_watchers()
-        settings = self.library.settings()
-        feeds = dict(settings.watch_workspaces)
-        workspaces = {o.id for o in self.library.organizations()}
-        for folder in settings.watch_folders:
-            if not Path(folder).is_dir():
-                continue
-            org_id = feeds.get(folder)
-            w = FolderWatcher(
-                self.library,
-                Path(folder),
-                # The workspace the folder was added for; the default one if it is gone.
-                org_id=org_id if org_id in workspaces else None,
-                processor_type=None,
-                on_added=self._watch_signals.added.emit,
-                on_queued=self.bridge.notify,
-            )
-            try:
-                w.start()
-            except OSError:
-                continue
-            self.watchers.append(w)
+        """Watch the folders of the settings (again, after they changed)."""
 
-    def stop_watchers(self) -> None:
-        for w in self.watchers:
-            w.stop()
-        self.watchers.clear()
+        def watching(folders: list[str]) -> None:
+            self.watched_folders = folders
+
+        self.engine.call("watch_from_settings", on_done=watching)
 
     def _on_watched_added(self, outcome: IngestOutcome) -> None:
         if outcome.document_id:
@@ -500,9 +485,6 @@ class MainWindow(QMainWindow):
                 self.tracker.queued([outcome.document_id])
 
     # -- processing
-
-    def _on_job_event(self, event) -> None:
-        self._on_job_events([event])
 
     def _on_job_events(self, events: list) -> None:
         """A batch of the runner's events: counted, and noted in the list (which repaints the
@@ -554,41 +536,36 @@ class MainWindow(QMainWindow):
         return [d for d in (self.model.id_at(r) for r in rows) if d]
 
     def process(self) -> None:
-        ids = self.selected_ids()
-        processor = self.processor.currentText()
-        queued = []
-        for doc_id in ids:
-            info = self.library.reprocess(doc_id, processor)
-            if info.status == "queued":
-                queued.append(doc_id)
-        self.tracker.queued(queued)
-        self.model.refresh_documents(ids)
-        self.bridge.notify()
+        self.reprocess(self.selected_ids(), self.processor.currentText())
 
     def reprocess(self, ids: list[str], processor: str) -> None:
-        for doc_id in ids:
-            self.library.reprocess(doc_id, processor)
-        self.tracker.queued(ids)
-        self.model.refresh_documents(ids)
-        self.bridge.notify()
+        def queued(done: list[str]) -> None:
+            self.tracker.queued(done)
+            self.model.refresh_documents(ids)
+
+        self.engine.call("reprocess", ids, processor, on_done=queued)
 
     def cancel(self) -> None:
         ids = self.selected_ids()
+        for request in self.requests:
+            self.engine.call("cancel_request", request)
+
+        def cancelled(n: int) -> None:
+            self.tracker.cancelled(set(ids) if ids else set(self.tracker.pending))
+            self._on_job_events([])  # the round may be over
+            self.notice(f"Cancelled {n} document(s)", 5000)
+            self.model.refresh_documents(ids or self.model.ids()[:500])
+
         # Nothing selected: everything pending in the workspace shown, not in the others.
-        n = self.library.cancel_all(set(ids) if ids else None, org_id=self.org_id)
-        for job in self.ingest_jobs:
-            job.cancelled.set()
-        self.tracker.cancelled(set(ids) if ids else set(self.tracker.pending))
-        self._on_job_events([])  # the round may be over
-        self.notice(f"Cancelled {n} document(s)", 5000)
-        self.model.refresh_documents(ids or self.model.ids()[:500])
+        self.engine.call("cancel", ids or None, org_id=self.org_id, on_done=cancelled)
 
     def retry_failed(self) -> None:
-        ids = self.library.retry_failed(self.org_id)
-        self.tracker.queued(ids)
-        self.model.refresh_documents(ids)
-        self.bridge.notify()
-        self.notice(f"Retrying {len(ids)} document(s)", 5000)
+        def queued(ids: list[str]) -> None:
+            self.tracker.queued(ids)
+            self.model.refresh_documents(ids)
+            self.notice(f"Retrying {len(ids)} document(s)", 5000)
+
+        self.engine.call("retry", self.org_id, on_done=queued)
 
     def delete_documents(self, ids: list[str], confirm: bool = True) -> None:
         if not ids:
@@ -602,12 +579,14 @@ class MainWindow(QMainWindow):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        self.library.cancel_all(set(ids))
-        for doc_id in ids:
-            self.library.delete(doc_id)
-            self.model.remove_document(doc_id)
-        if self.review.document and self.review.document.id in ids:
-            self.review.show_document(None)
+
+        def deleted(done: list[str]) -> None:
+            for doc_id in done:
+                self.model.remove_document(doc_id)
+            if self.review.document and self.review.document.id in done:
+                self.review.show_document(None)
+
+        self.engine.call("delete", ids, on_done=deleted)
 
     def _on_table_context_menu(self, pos) -> None:
         ids = self.selected_ids()
@@ -715,7 +694,7 @@ class MainWindow(QMainWindow):
         self.shortcut_sheet = sheet
 
     def open_batch(self, folder: str = "") -> BatchDialog:
-        dialog = BatchDialog(self.library, self.bridge, folder or "", self, org_id=self.org_id)
+        dialog = BatchDialog(self.library, self.engine, folder or "", self, org_id=self.org_id)
         dialog.documents_added.connect(self.model.add_documents)
         dialog.documents_added.connect(self.tracker.queued)
         self.batch_dialogs.append(dialog)
@@ -724,7 +703,9 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_preferences(self) -> PreferencesDialog:
-        dialog = PreferencesDialog(self.library, self, local_api=self.local_api, org_id=self.org_id)
+        dialog = PreferencesDialog(
+            self.library, self, local_api=self.local_api, org_id=self.org_id, engine=self.engine
+        )
         dialog.accepted.connect(self._on_preferences_saved)
         dialog.show()
         self.preferences = dialog
@@ -734,8 +715,6 @@ class MainWindow(QMainWindow):
         s = self.library.settings()
         self.review.threshold = s.confidence_threshold
         self.review.reload()
-        if self.bridge.runner is not None and self.bridge.runner.workers != s.workers:
-            self.bridge.restart(s.workers)
         self.start_watchers()
 
     # -- export
@@ -798,7 +777,9 @@ class MainWindow(QMainWindow):
     def open_local_tokens(self):
         from docrouter_desktop.gui.local_tokens import LocalTokensDialog
 
-        dialog = LocalTokensDialog(self.library, self.org_id, self.local_api, self)
+        dialog = LocalTokensDialog(
+            self.library, self.org_id, self.local_api, self, engine=self.engine
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         self.local_tokens = dialog
@@ -817,16 +798,15 @@ class MainWindow(QMainWindow):
         from docrouter_desktop.gui.token_dialog import TokenDialog
 
         name = remote_name or next(iter(rem.remotes(self.library)), "docrouter")
-        dialog = TokenDialog(self.library, remote_name=name, parent=self)
+        dialog = TokenDialog(self.library, remote_name=name, parent=self, engine=self.engine)
         dialog.show()
         return dialog
 
     def send_to_remote(self, ids: list[str], remote_name: str, org: str | None = None) -> None:
-        """Process the selected documents on a DocRouter server (in the background)."""
+        """Process the selected documents on a DocRouter server (its engine sends them)."""
         from PySide6.QtWidgets import QInputDialog
 
         from docrouter_desktop.core import remote as rem
-        from docrouter_desktop.core.secrets import TokenStore
 
         remote = rem.get_remote(self.library, remote_name)
         if org is None:
@@ -839,23 +819,12 @@ class MainWindow(QMainWindow):
             if not ok or not org.strip():
                 return
             org = org.strip()
-        target = remote.target(org)
-        for doc_id in ids:
-            self.library.reprocess(doc_id, target=target)
-        self.model.refresh_documents(ids)
 
-        def work():
-            rem.RemoteRunner(
-                self.library,
-                remote,
-                org,
-                TokenStore(),
-                on_event=self.bridge.forward,
-                only_documents=set(ids),
-            ).run_until_idle()
-            return len(ids)
+        def sent(queued: list[str]) -> None:
+            self.tracker.queued(queued)
+            self.model.refresh_documents(ids)
 
-        self._tasks.submit(work, token="remote")
+        self.engine.call("send_to_remote", ids, remote.name, org, on_done=sent)
         self.notice(f"Sending {len(ids)} document(s) to {remote.name} ({remote.url})", 8000)
 
     # -- closing
@@ -867,17 +836,10 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        for job in self.ingest_jobs:
-            job.cancelled.set()
-        for job in list(self.ingest_jobs):
-            job.wait(10)
         for dialog in list(self.batch_dialogs):
             dialog.cancel()
-            dialog.wait(30)
-        self.stop_watchers()
         self.local_api.shutdown()
-        self.bridge.stop()
-        shutdown_ingest()
+        self.engine.stop()
         if self.tray is not None:
             self.tray.hide()
         self._status_timer.stop()

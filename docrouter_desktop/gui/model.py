@@ -24,9 +24,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from docrouter_desktop.core import queries
+from docrouter_desktop.core.events import JobEvent
 from docrouter_desktop.core.export import ExportRow, write_csv
 from docrouter_desktop.core.queries import DocumentRow, ListFilter
-from docrouter_desktop.core.runner import JobEvent
 from docrouter_desktop.gui.workers import TaskRunner
 
 COLUMNS = [

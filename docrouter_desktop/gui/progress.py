@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from docrouter_desktop.core.runner import JobEvent
+from docrouter_desktop.core.events import JobEvent
 
 FINAL = ("completed", "failed", "cancelled")
 NEW_ROUND_AFTER = 3.0  # seconds without pending work after which new work is counted afresh

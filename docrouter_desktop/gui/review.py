@@ -127,9 +127,16 @@ class ReviewPane(QWidget):
     corrected = Signal(str)  # document id
     page_shown = Signal(int)  # page number, after the image arrived
 
-    def __init__(self, library, parent: QWidget | None = None):
+    def __init__(self, library, engine=None, parent: QWidget | None = None):
         super().__init__(parent)
         self.library = library
+        if engine is None:  # a pane on its own (its tests): an engine in this process
+            from docrouter_desktop.core.engine import Engine
+            from docrouter_desktop.gui.engine_bridge import EngineBridge
+
+            engine = EngineBridge(library, Engine(library, runner="none"), parent=self)
+        self.engine = engine
+        engine.correction_sent.connect(self._on_correction_sent)
         self.document: DocumentInfo | None = None
         self.result: ResultInfo | None = None
         self.page_number = 1
@@ -142,10 +149,6 @@ class ReviewPane(QWidget):
         self._tasks = TaskRunner(self)
         self._tasks.done.connect(self._on_rendered)
         self._tasks.failed.connect(self._on_render_failed)
-        self._sync = TaskRunner(self)  # corrections going back to a remote DocRouter
-        self._sync.done.connect(self._on_correction_sent)
-        self._sync.failed.connect(self._on_correction_sent)
-        self.token_store = None  # set by tests; the system keyring otherwise
         self._build()
         self.show_document(None)
 
@@ -466,6 +469,8 @@ class ReviewPane(QWidget):
         self.save_field(edit.name, edit.text())
 
     def save_field(self, name: str, text: str, force: bool = False) -> bool:
+        """Save a correction: shown at once, stored by the engine (which sends it back to a
+        remote that read the document); the stored result replaces the shown one."""
         if self.result is None or self.document is None:
             return False
         value = _parse(name, text)
@@ -473,34 +478,39 @@ class ReviewPane(QWidget):
         reviewed = (self.result.field_details.get(name) or {}).get("source") == "user"
         if value == current and (reviewed or not force):
             return False
-        self.result = self.library.correct_fields(self.document.id, {name: value})
+        self.result = _corrected(self.result, name, value)
         self._restyle(name)
-        self.corrected.emit(self.document.id)
-        self._send_correction(self.document.id)
+        doc_id = self.document.id
+        self.engine.call(
+            "correct",
+            doc_id,
+            {name: value},
+            on_done=lambda result: self._on_correction_stored(doc_id, result),
+            on_failed=lambda message: self._on_correction_refused(doc_id, name, message),
+        )
         return True
 
-    # -- corrections going back to the remote that read the document
-
-    def _send_correction(self, document_id: str) -> None:
-        from docrouter_desktop.core.remote import corrections, remote_record
-
-        if not corrections.mark_pending(self.library, document_id):
-            return  # read here: nothing to send
-        self._show_remote_status(remote_record(self.library, document_id))
-        library, store = self.library, self.token_store
-
-        def work():
-            from docrouter_desktop.core.secrets import TokenStore
-
-            return corrections.send(library, store or TokenStore(), document_id)
-
-        self._sync.submit(work, token=document_id)
-
-    def _on_correction_sent(self, document_id, _outcome) -> None:
+    def _on_correction_stored(self, document_id: str, result: ResultInfo) -> None:
         if self.document is not None and self.document.id == document_id:
+            self.result = result
             from docrouter_desktop.core.remote import remote_record
 
             self._show_remote_status(remote_record(self.library, document_id))
+        self.corrected.emit(document_id)
+
+    def _on_correction_refused(self, document_id: str, name: str, message: str) -> None:
+        if self.document is not None and self.document.id == document_id:
+            self.reload()
+            self.warnings.setText(f"✖ The correction of {name} was not saved: {message}")
+            self.warnings.show()
+
+    # -- corrections going back to the remote that read the document
+
+    def _on_correction_sent(self, event) -> None:
+        if self.document is not None and self.document.id == event.document_id:
+            from docrouter_desktop.core.remote import remote_record
+
+            self._show_remote_status(remote_record(self.library, event.document_id))
 
     def _show_remote_status(self, sent: dict | None) -> None:
         status = (sent or {}).get("correction_status")
@@ -564,3 +574,26 @@ def _parse(name: str, text: str) -> Any:
         except ValueError:
             return text
     return text
+
+
+def _corrected(result: ResultInfo, name: str, value: Any) -> ResultInfo:
+    """The result as it will be once the engine has stored the correction (shown meanwhile)."""
+    from dataclasses import replace
+
+    fields = dict(result.fields)
+    details = {k: dict(v) for k, v in result.field_details.items()}
+    before = details.get(name, {})
+    original = (
+        before.get("original", fields.get(name))
+        if before.get("source") == "user"
+        else fields.get(name)
+    )
+    details[name] = {
+        **before,
+        "confidence": 1.0,
+        "source": "user",
+        "rule": "corrected by the user",
+        "original": original,
+    }
+    fields[name] = value
+    return replace(result, fields=fields, field_details=details)

@@ -28,16 +28,18 @@ from PySide6.QtWidgets import (
 )
 
 from docrouter_desktop.client import (
+    Dialect,
     DocRouterClient,
     DocRouterError,
     Forbidden,
     NetworkError,
     RequestTimeout,
     Unauthorized,
+    token_rule_hint,
 )
 from docrouter_desktop.core import remote as rem
-from docrouter_desktop.core.errors import UsageError
-from docrouter_desktop.core.secrets import KeyringUnavailable, TokenStore
+from docrouter_desktop.core.errors import AppError
+from docrouter_desktop.core.secrets import KeyringUnavailable, RemoteTokenStore
 
 
 def describe_failure(url: str, exc: Exception, as_account: bool) -> str:
@@ -47,10 +49,18 @@ def describe_failure(url: str, exc: Exception, as_account: bool) -> str:
     if isinstance(exc, NetworkError):
         return exc.message
     if isinstance(exc, Unauthorized):
-        return (
+        said = (
             "401 Unauthorized: the server does not accept this token (mistyped, or revoked). "
             f"Server said: {exc.detail or 'no detail'}"
         )
+        hint = token_rule_hint(exc)
+        if hint is None and as_account:
+            hint = (
+                "If it is a workspace's token (an organization token), enter it under "
+                "Workspace tokens with its organization id: a DocRouter server takes it only "
+                "on /v0/orgs/…, and an account token for the account's own calls."
+            )
+        return f"{said}. {hint}" if hint else said
     if isinstance(exc, Forbidden):
         if as_account:
             return (
@@ -80,13 +90,18 @@ class _ConnectionTest(QObject):
             ) as c:
                 if account:
                     try:
-                        profile = c.profile()
+                        # Only the desktop dialect has an account profile; both list workspaces.
+                        dialect = c.detect_dialect()
+                        if dialect is Dialect.DESKTOP:
+                            profile = c.profile()
+                            who = profile.get("name") or profile.get("email") or profile.get("id")
+                            lines.append(f"Connected as {who} <{profile.get('email') or '?'}>.")
+                        else:
+                            lines.append(f"Connected to {dialect.description}.")
                         orgs = c.organizations()
                     except DocRouterError as exc:
                         self.finished.emit(False, describe_failure(url, exc, True), [])
                         return
-                    who = profile.get("name") or profile.get("email") or profile.get("id")
-                    lines.append(f"Connected as {who} <{profile.get('email') or '?'}>.")
                     names = ", ".join(f"{o.get('name')} ({o.get('id')})" for o in orgs) or "none"
                     lines.append(f"Workspaces reached: {names}.")
                 for org, _token in org_tokens.items():
@@ -143,13 +158,24 @@ class TokenDialog(QDialog):
     connection_tested = Signal(bool, str)
 
     def __init__(
-        self, library, store: TokenStore | None = None, remote_name: str = "docrouter", parent=None
+        self,
+        library,
+        store: RemoteTokenStore | None = None,
+        remote_name: str = "docrouter",
+        parent=None,
+        engine=None,
     ):
         super().__init__(parent)
         self.setWindowTitle("API tokens")
         self.resize(720, 520)
         self.library = library
-        self.store = store or TokenStore()
+        self.store = store or RemoteTokenStore()
+        if engine is None:  # a dialog on its own (its tests): an engine in this process
+            from docrouter_desktop.core.engine import Engine
+            from docrouter_desktop.gui.engine_bridge import EngineBridge
+
+            engine = EngineBridge(library, Engine(library, runner="none"), parent=self)
+        self.engine = engine  # the registry of remotes is changed through it
         self.remote_name = remote_name
         self._tester = _ConnectionTest(self)
         self._tester.finished.connect(self._on_tester_finished)
@@ -254,7 +280,7 @@ class TokenDialog(QDialog):
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
         if box.clickedButton() is keep:
-            self.store = TokenStore(session_only=True)
+            self.store = RemoteTokenStore(session_only=True)
             self._set_status(True, "Tokens are kept in memory until the app closes.")
 
     # -- slots
@@ -304,8 +330,9 @@ class TokenDialog(QDialog):
     def _on_save_clicked(self) -> None:
         name = self.name.text().strip()
         try:
-            r = rem.add_remote(self.library, name, self.url.text().strip())
-            previous = set(r.org_tokens)
+            known = rem.remotes(self.library).get(name)
+            previous = set(known.org_tokens) if known else set()
+            rem.check_remote(name, self.url.text().strip())
             account = self.account.text()
             if account:
                 self.store.set_token(name, account)
@@ -314,14 +341,19 @@ class TokenDialog(QDialog):
             tokens = self.org_tokens()
             for org, token in tokens.items():
                 self.store.set_token(name, token, org)
-                rem.note_org_token(self.library, name, org, True)
             for org in previous - set(tokens):
                 self.store.delete_token(name, org)
-                rem.note_org_token(self.library, name, org, False)
+            self.engine.call_and_wait(
+                "save_remote",
+                name,
+                self.url.text().strip(),
+                sorted(tokens),
+                sorted(previous - set(tokens)),
+            )
         except KeyringUnavailable as exc:
             self._offer_session_only(str(exc))
             return
-        except UsageError as exc:
+        except (AppError, DocRouterError) as exc:
             self._set_status(False, str(exc))
             return
         self.remote_name = name

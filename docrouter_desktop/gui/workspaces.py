@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from docrouter_desktop.core.errors import UsageError
+from docrouter_desktop.core.errors import AppError, UsageError
 from docrouter_desktop.core.records import OrganizationInfo
 
 NEW_WORKSPACE = "__new__"
@@ -65,9 +65,10 @@ class WorkspaceSwitcher(QWidget):
 
     organization_changed = Signal(str)  # the organization id now shown
 
-    def __init__(self, library, parent: QWidget | None = None):
+    def __init__(self, library, engine, parent: QWidget | None = None):
         super().__init__(parent)
         self.library = library
+        self.engine = engine  # workspaces are created through it
         self.organizations: list[OrganizationInfo] = []
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
@@ -143,7 +144,7 @@ class WorkspaceSwitcher(QWidget):
             return None
         try:
             return self.create_workspace(name)
-        except UsageError as exc:
+        except AppError as exc:
             QMessageBox.warning(self, "New workspace", str(exc))
             return None
 
@@ -152,6 +153,6 @@ class WorkspaceSwitcher(QWidget):
         name = (name or "").strip()
         if any(o.name.casefold() == name.casefold() for o in self.library.organizations()):
             raise UsageError(f"There is already a workspace named '{name}'.")
-        org = self.library.create_organization(name)
+        org = self.engine.call_and_wait("create_workspace", name)
         self.set_current(org.id)
         return org

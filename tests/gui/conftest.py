@@ -47,10 +47,18 @@ def window(qtbot, small_library):
 
 @pytest.fixture
 def quiet_window(qtbot, small_library):
-    """A window without its job runner or watchers, for tests of what it serves and shows."""
+    """A window without its job runner or watchers, for tests of what it serves and shows: its
+    engine is in this process (answering at once), with no runner."""
+    from docrouter_desktop.core.engine import Engine
     from docrouter_desktop.gui.main_window import MainWindow
 
-    w = MainWindow(small_library, start_runner=False, watch=False, remember_layout=False)
+    w = MainWindow(
+        small_library,
+        start_runner=False,
+        watch=False,
+        remember_layout=False,
+        engine=Engine(small_library, runner="none"),
+    )
     qtbot.addWidget(w)
     yield w
     w.shutdown()

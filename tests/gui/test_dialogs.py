@@ -37,7 +37,6 @@ def test_batch_dialog_shows_what_it_found_then_a_summary_with_failures(
     dialog.recursive.setChecked(True)
     qtbot.waitUntil(lambda: "Found 4 files" in dialog.found_label.text(), timeout=10_000)
 
-    dialog.workers.setValue(1)
     with qtbot.waitSignal(dialog.documents_added, timeout=20_000):
         dialog.start_button.click()
     assert dialog.cancel_button.isEnabled()
@@ -118,7 +117,7 @@ def test_files_in_a_watched_folder_appear_in_the_window(qtbot, small_library, tm
     window = MainWindow(small_library)
     qtbot.addWidget(window)
     try:
-        assert len(window.watchers) == 1
+        qtbot.waitUntil(lambda: window.watched_folders == [str(watched)], timeout=30_000)
         factories.invoice_pdf(watched / "new.pdf", total=42.0, tax=2.0)
         qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=30_000)
         qtbot.waitUntil(lambda: window.model.row_at(0).status == "completed", timeout=120_000)
@@ -149,7 +148,7 @@ def test_a_watched_folder_feeds_the_workspace_it_was_added_for(qtbot, small_libr
     window = MainWindow(small_library)
     qtbot.addWidget(window)
     try:
-        assert len(window.watchers) == 2
+        qtbot.waitUntil(lambda: len(window.watched_folders) == 2, timeout=30_000)
         factories.invoice_pdf(watched / "for-clients.pdf", number="INV-CL-1")
 
         def in_clients() -> list:

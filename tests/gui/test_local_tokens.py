@@ -1,5 +1,5 @@
 """The Local API tokens dialog: account tokens and the shown workspace's tokens, created with
-the secret shown once, and revoked after a confirmation, through core.tokens."""
+the secret shown once, and revoked after a confirmation, through core.api_tokens."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
-from docrouter_desktop.core.tokens import TokenService
+from docrouter_desktop.core.api_tokens import ApiTokenService
 from docrouter_desktop.gui.local_tokens import IdRole, LocalTokensDialog
 from docrouter_desktop.gui.main_window import MainWindow
 
@@ -27,7 +27,7 @@ def shown(section) -> list[tuple[str, ...]]:
 
 
 def test_account_and_workspace_tokens_are_listed_apart(qtbot, small_library):
-    tokens = TokenService(small_library)
+    tokens = ApiTokenService(small_library)
     org = small_library.default_org_id()
     other = small_library.create_organization("Other")
     tokens.create("laptop")
@@ -58,7 +58,7 @@ def test_a_created_token_shows_its_secret_once_and_works(qtbot, dialog, small_li
     secret = secret_dialog.secret.text()
     assert secret_dialog.secret.isReadOnly()
     assert "won't be shown again" in secret_dialog.note.text()
-    info = TokenService(small_library).authenticate(secret)
+    info = ApiTokenService(small_library).authenticate(secret)
     assert info is not None and info.name == "nightly export" and info.is_account_token
     secret_dialog.copy_button.click()
     assert QApplication.clipboard().text() == secret
@@ -74,7 +74,7 @@ def test_a_created_token_shows_its_secret_once_and_works(qtbot, dialog, small_li
     assert dialog.account.selected_id() == info.id
     # A workspace token is the workspace's only.
     _info, ws_secret = dialog.create_token("scanner", dialog.org_id)
-    ws = TokenService(small_library).authenticate(ws_secret)
+    ws = ApiTokenService(small_library).authenticate(ws_secret)
     assert ws.organization_id == dialog.org_id
     assert [r[0] for r in shown(dialog.workspace)] == ["scanner"]
 
@@ -94,10 +94,10 @@ def test_revoking_asks_first_and_the_token_stops_working(dialog, small_library, 
     assert dialog.workspace.revoke_button.isEnabled()
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.No)
     dialog.workspace.revoke_button.click()
-    assert TokenService(small_library).authenticate(secret) is not None
+    assert ApiTokenService(small_library).authenticate(secret) is not None
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     dialog.workspace.revoke_button.click()
-    assert TokenService(small_library).authenticate(secret) is None
+    assert ApiTokenService(small_library).authenticate(secret) is None
     assert dialog.workspace.model.rowCount() == 0
 
 

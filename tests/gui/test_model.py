@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from docrouter_desktop.core import queries
-from docrouter_desktop.core.runner import JobEvent
+from docrouter_desktop.core.events import JobEvent
 from docrouter_desktop.gui.model import COLUMNS, DocumentTableModel, IdRole
 from tests.gui.conftest import fill_library
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from docrouter_desktop.core.runner import JobEvent
+from docrouter_desktop.core.events import JobEvent
 from docrouter_desktop.gui.progress import NEW_ROUND_AFTER, ProgressTracker
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from docrouter_desktop.client import DocRouterClient
 from docrouter_desktop.core import remote as rem
-from docrouter_desktop.core.secrets import KeyringUnavailable, TokenStore
+from docrouter_desktop.core.secrets import KeyringUnavailable, RemoteTokenStore
 from tests import factories
 from tests.remote.conftest import ServeProcess, free_port
 
@@ -27,16 +27,15 @@ def test_send_to_docrouter_processes_the_selection_remotely(
     qtbot, window, small_library, inbox, docrouter
 ):  # noqa: F811
     try:
-        TokenStore.check()
+        RemoteTokenStore.check()
     except KeyringUnavailable:
         if os.environ.get("CI"):
             raise
         pytest.skip("no Secret Service in this session")
     rem.add_remote(small_library, "srv", docrouter.url)
-    TokenStore().set_token("srv", docrouter.account_token)
+    RemoteTokenStore().set_token("srv", docrouter.account_token)
     with DocRouterClient(docrouter.url, docrouter.account_token) as c:
         org = c.organizations()[0]["id"]
-    window.bridge.stop() if hasattr(window.bridge, "stop") else None  # keep it remote-only
     pdf = factories.invoice_pdf(inbox / "send.pdf", number="SEND-1")
     outcome = small_library.ingest_file(
         pdf, target=rem.get_remote(small_library, "srv").target(org)
@@ -50,4 +49,4 @@ def test_send_to_docrouter_processes_the_selection_remotely(
     assert small_library.result(outcome.document_id).fields["invoice_number"] == "SEND-1"
     window.review.show_document(outcome.document_id)
     assert "sent to srv" in window.review.title.text()
-    TokenStore().delete_token("srv")
+    RemoteTokenStore().delete_token("srv")

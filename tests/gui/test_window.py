@@ -8,6 +8,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
+from docrouter_desktop.core.engine import Engine
 from docrouter_desktop.gui.main_window import DEFAULT_SIZE, MainWindow
 from tests import factories
 from tests.conftest import run_cli
@@ -118,13 +119,16 @@ def test_export_all_and_delete_from_the_list(qtbot, window, small_library, inbox
     window.model.reload(wait=True)
     window.select_row(0)
     window.review.save_field("total", "88.00")
+    qtbot.waitUntil(
+        lambda: small_library.result(doc.document_id).fields["total"] == 88.0, timeout=10_000
+    )
     out = tmp_path / "all.csv"
     with qtbot.waitSignal(window._tasks.done, timeout=10_000):
         window.export_to(out)
     row = next(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
     assert float(row["total"]) == 88.0
     window.delete_documents([doc.document_id], confirm=False)
-    assert window.model.rowCount() == 0
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0, timeout=10_000)
     assert small_library.documents()[1] == 0
     assert window.review.document is None
 
@@ -159,7 +163,8 @@ def test_screenshot_command_renders_the_window_with_the_review_pane(tmp_path, in
 def test_cancel_then_retry_failed_from_the_toolbar(qtbot, small_library, inbox):
     for i in range(4):
         factories.text_image(inbox / f"r{i}.png", [f"SHOP {i}", f"TOTAL {i}.50"] * 5)
-    window = MainWindow(small_library, start_runner=False, watch=False)
+    engine = Engine(small_library, runner="thread", workers=1)  # not started yet
+    window = MainWindow(small_library, start_runner=False, watch=False, engine=engine)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.files_added, timeout=30_000):
         window.add_paths([str(inbox)])
@@ -170,12 +175,13 @@ def test_cancel_then_retry_failed_from_the_toolbar(qtbot, small_library, inbox):
 
     window.act_retry.trigger()
     assert queries_status(small_library) == {"queued": 4}
-    window.bridge.start()
+    engine.start()
     qtbot.waitUntil(lambda: queries_status(small_library) == {"completed": 4}, timeout=180_000)
     qtbot.waitUntil(
         lambda: all(window.model.row_at(r).status == "completed" for r in range(4)), timeout=5_000
     )
     window.shutdown()
+    engine.stop()
 
 
 def test_reprocess_with_another_processor_from_the_context_menu(
@@ -187,7 +193,9 @@ def test_reprocess_with_another_processor_from_the_context_menu(
     window.model.reload(wait=True)
     window.select_row(0)
     window.reprocess(window.selected_ids(), "text")
-    assert small_library.document(doc.document_id).processor_type == "text"
+    qtbot.waitUntil(
+        lambda: small_library.document(doc.document_id).processor_type == "text", timeout=10_000
+    )
     qtbot.waitUntil(
         lambda: small_library.result(doc.document_id).processor_type == "text", timeout=120_000
     )

@@ -7,7 +7,7 @@ import csv
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from docrouter_desktop.core.runner import JobEvent
+from docrouter_desktop.core.events import JobEvent
 from docrouter_desktop.gui.dialogs import BatchDialog
 from docrouter_desktop.gui.main_window import MainWindow
 from docrouter_desktop.gui.workspaces import NEW_WORKSPACE
@@ -124,9 +124,9 @@ def test_export_and_retry_follow_the_workspace(qtbot, quiet_window, small_librar
 
 
 def test_a_batch_from_the_window_goes_to_the_workspace_shown(
-    qtbot, quiet_window, small_library, tmp_path
+    qtbot, window, small_library, tmp_path
 ):
-    w = quiet_window
+    w = window
     team = w.workspaces.create_workspace("Team")
     folder = tmp_path / "batch"
     folder.mkdir()
