@@ -11,17 +11,24 @@ no orphan.
 
 The child's side is a function ``target(commands, messages, *args)``; it should end when
 ``commands.recv()`` raises ``EOFError`` (the parent is gone) or returns ``"stop"``.
+
+A parent that ends without stopping its children (an uncaught exception in a script, say)
+stops them at exit: the children are not daemons (they start worker processes of their own),
+so the interpreter would otherwise wait for them for ever while their command pipes are open.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import multiprocessing
+import multiprocessing.util  # its exit hook (which joins children) is registered before ours
 import sys
 import threading
 import time
 import types
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -30,6 +37,18 @@ log = logging.getLogger(__name__)
 RESTART_DELAYS = (0.5, 2.0, 10.0, 30.0)  # after a child died (the longer the more often)
 STABLE_AFTER = 60.0  # a child that lived this long counts as healthy again
 STOP = "stop"
+STOP_AT_EXIT = 10.0  # seconds a child gets to stop when its parent exits without stopping it
+
+_live: weakref.WeakSet[ChildProcess] = weakref.WeakSet()
+
+
+@atexit.register  # registered after multiprocessing's own exit hook, so it runs before it
+def _stop_children_at_exit() -> None:
+    for child in list(_live):
+        try:
+            child.stop(timeout=STOP_AT_EXIT)
+        except Exception:
+            log.exception("%s: could not stop it at exit", child.name)
 
 
 @contextlib.contextmanager
@@ -89,6 +108,7 @@ class ChildProcess:
         self._stopping.clear()
         with self._lock:
             self._launch()
+        _live.add(self)
         self._reader = threading.Thread(target=self._read, name=f"{self.name}-reader", daemon=True)
         self._reader.start()
 
@@ -174,3 +194,4 @@ class ChildProcess:
         with self._lock:
             self._commands.close()
             self._process = None
+        _live.discard(self)
