@@ -68,10 +68,14 @@ def _window_library(library_dir: Path, run_jobs: bool = True):
     """The window's engine (a child process, which opens and migrates the library and is the
     one that writes to it), then the library opened read-only for the window to show."""
     from docrouter_desktop.core.library import Library
+    from docrouter_desktop.core.storage.database import schema_is_current
     from docrouter_desktop.gui.engine_bridge import EngineBridge
 
     engine = EngineBridge(library_dir, run_jobs=run_jobs, watch=run_jobs)
-    engine.start()
+    # Wait for the engine only when it has a library to make or migrate first; otherwise the
+    # window opens while the engine starts (its calls wait in the pipe until it is ready).
+    current = schema_is_current(Path(library_dir) / "library.sqlite3")
+    engine.start(wait=None if current else 120.0)
     try:
         library = Library(library_dir, read_only=True)
         try:

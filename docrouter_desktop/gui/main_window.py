@@ -155,7 +155,7 @@ class MainWindow(QMainWindow):
         self._status_timer.timeout.connect(self._update_status)
         self._status_timer.start()
         self.check_tesseract()
-        self.engine.start()
+        self.engine.start(wait=None)  # the library is open already: nothing to wait for
         self.watched_folders: list[str] = []  # as the engine says it watches them
         if watch:
             self.start_watchers()

@@ -60,19 +60,44 @@ def make_engine(db_path: Path, read_only: bool = False) -> Engine:
     return engine
 
 
+def _migrations():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option(
+        "script_location", str(resources.files("docrouter_desktop.core") / "migrations")
+    )
+    return cfg, ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def _revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def schema_is_current(db_path: Path) -> bool:
+    """Whether the library file exists with the newest schema (so a reader can open it
+    without waiting for the process that migrates it)."""
+    if not db_path.is_file():
+        return False
+    engine = make_engine(db_path, read_only=True)
+    try:
+        return _revision(engine) == _migrations()[1]
+    except Exception:
+        return False
+    finally:
+        engine.dispose()
+
+
 def migrate(engine: Engine, library_dir: Path) -> None:
     """Bring the schema to the newest revision (a later version opens an older library)."""
     from alembic import command
-    from alembic.config import Config
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
 
-    script_location = str(resources.files("docrouter_desktop.core") / "migrations")
-    cfg = Config()
-    cfg.set_main_option("script_location", script_location)
-    head = ScriptDirectory.from_config(cfg).get_current_head()
-    with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
+    cfg, head = _migrations()
+    current = _revision(engine)
     if current == head:
         return
     with FileLock(library_dir / ".migrate.lock"):
