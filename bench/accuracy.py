@@ -96,6 +96,27 @@ def _extraction_key(path: Path, options: ExtractOptions) -> str:
     return h.hexdigest()[:24]
 
 
+def pages_for(path: Path, extract_options, cache_dir: str):
+    """The extracted pages of one document, from the cache or extracted (and cached) now;
+    None when the document cannot be read."""
+    ctype = _content_type(path)
+    info = tasks.inspect_task(str(path), ctype)
+    if isinstance(info, tasks.TaskError):
+        return None
+    cached = Path(cache_dir) / f"{_extraction_key(path, extract_options)}.pickle"
+    if cached.exists():
+        pages = pickle.loads(cached.read_bytes())
+    else:
+        pages = tasks.extract_task(str(path), ctype, list(range(1, info + 1)), extract_options)
+        if isinstance(pages, tasks.TaskError):
+            return None
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_bytes(pickle.dumps(pages))
+    for page in pages:  # what was built from the words is built again by this code
+        page.layout = None
+    return pages
+
+
 def _run_one(path: str, processor: str, extract_options, options, cache_dir: str | None):
     """Worker: the Result of one document (extraction cached when asked), and its seconds."""
     start = time.perf_counter()
@@ -141,6 +162,7 @@ class SetScore:
     seconds: float = 0.0
     misses: list[str] = field(default_factory=list)
     bands: dict[str, list[int]] = field(default_factory=dict)  # name -> [cr, cw, ur, uw]
+    points: list[tuple[float, bool]] = field(default_factory=list)  # (confidence, right)
 
     @property
     def matched(self) -> int:
@@ -159,12 +181,13 @@ def evaluate(
     cache_dir: str | None = None,
     name: str | None = None,
     languages: str = "eng",
+    calibrated: bool = True,
 ) -> SetScore:
     truth_path = folder.parent / f"{folder.name}.truth.json"
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     files = sorted(f for f in folder.iterdir() if f.is_file() and f.name in truth)
     extract_options = ExtractOptions(ocr_languages=languages)
-    options = ProcessorOptions(embedded_data=embedded)
+    options = ProcessorOptions(embedded_data=embedded, calibrated=calibrated)
     score = SetScore(name or folder.name)
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers, initializer=tasks.worker_init) as pool:
@@ -195,6 +218,7 @@ def evaluate(
             pair[0] += ok
             conf = (details.get(fname) or {}).get("confidence", 0.0)
             if got is not None:
+                score.points.append((conf, ok))
                 band = score.bands.setdefault(fname, [0, 0, 0, 0])
                 band[(0 if conf >= CONFIDENT else 2) + (0 if ok else 1)] += 1
                 if conf >= CONFIDENT:
@@ -249,6 +273,27 @@ def print_score(s: SetScore, show_misses: bool = False) -> None:
             print(f"    - {line}")
 
 
+RELIABILITY_BINS = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 1.0001)
+
+
+def print_reliability(points: list[tuple[float, bool]]) -> None:
+    """Confidence bins against how often the fields in them were right (a bin of 30 or more
+    fields more than 5 points off the diagonal is flagged)."""
+    print("  reliability: bin, fields, mean confidence, share right, gap")
+    for lo, hi in zip(RELIABILITY_BINS, RELIABILITY_BINS[1:], strict=False):
+        inside = [(c, ok) for c, ok in points if lo <= c < hi]
+        if not inside:
+            continue
+        mean = sum(c for c, _ in inside) / len(inside)
+        share = sum(ok for _, ok in inside) / len(inside)
+        gap = 100 * (share - mean)
+        flag = "  <- more than 5 points off" if len(inside) >= 30 and abs(gap) > 5 else ""
+        print(
+            f"    {lo:.2f}-{min(hi, 1.0):.2f} {len(inside):5d}   {mean:.3f}   {share:.3f}"
+            f"   {gap:+5.1f}{flag}"
+        )
+
+
 def print_combined(scores: list[SetScore]) -> None:
     cr = sum(s.confident_right for s in scores)
     cw = sum(s.confident_wrong for s in scores)
@@ -262,6 +307,7 @@ def print_combined(scores: list[SetScore]) -> None:
     print(f"  confident precision: {cr}/{cr + cw} {_pct(cr, cr + cw)}")
     print(f"  coverage: {cr}/{cr + ur} {_pct(cr, cr + ur)}")
     print(f"  routing: {rr}/{rt} {_pct(rr, rt)}")
+    print_reliability([pt for s in scores for pt in s.points])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -274,6 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", help="folder to keep extracted pages in between runs")
     parser.add_argument("--misses", action="store_true", help="list every wrong field")
     parser.add_argument("--languages", default="eng", help="OCR languages (the setting)")
+    parser.add_argument(
+        "--no-calibration", action="store_true", help="the rules' own scores, not the model's"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     if args.all:
@@ -294,7 +343,14 @@ def main(argv: list[str] | None = None) -> int:
                 ]
             for embedded, name in runs:
                 s = evaluate(
-                    folder, args.processor, args.workers, embedded, args.cache, name, args.languages
+                    folder,
+                    args.processor,
+                    args.workers,
+                    embedded,
+                    args.cache,
+                    name,
+                    args.languages,
+                    not args.no_calibration,
                 )
                 print_score(s, args.misses)
                 scores.append(s)
@@ -304,7 +360,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("DIR is required without --all")
     folder = Path(args.dir).resolve()
     s = evaluate(
-        folder, args.processor, args.workers, not args.no_embedded, args.cache, None, args.languages
+        folder,
+        args.processor,
+        args.workers,
+        not args.no_embedded,
+        args.cache,
+        None,
+        args.languages,
+        not args.no_calibration,
     )
     print_score(s, args.misses)
     return 0

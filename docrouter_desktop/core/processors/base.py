@@ -22,6 +22,8 @@ class ProcessorOptions:
     date_order: str = "DMY"
     default_currency: str = "USD"
     embedded_data: bool = True
+    # Confidence through the fitted model (calibration.py); off, a field has its rule's score.
+    calibrated: bool = True
 
 
 @dataclass

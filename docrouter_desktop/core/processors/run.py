@@ -12,6 +12,7 @@ from docrouter_desktop.core.processors.base import (
     ProcessorOutput,
     fields_and_details,
 )
+from docrouter_desktop.core.processors.calibration import calibrate
 from docrouter_desktop.core.processors.invoice import INVOICE_FIELDS, InvoiceProcessor
 from docrouter_desktop.core.processors.receipt import ReceiptProcessor
 from docrouter_desktop.core.processors.routing import route
@@ -55,6 +56,8 @@ def run_processor(
     if xml_data and chosen == "invoice":
         _merge_embedded(output, xml_data)
     output.routing = routing
+    if options.calibrated and chosen != "text":
+        calibrate(output.processor_type, output.fields, output.field_details, pages)
     if not any(p.word_count or p.text.strip() for p in pages):
         output.warnings.append(
             "No text was found on any page: the document may be blank or unreadable."
