@@ -24,6 +24,8 @@ class ProcessorOptions:
     embedded_data: bool = True
     # Confidence through the fitted model (calibration.py); off, a field has its rule's score.
     calibrated: bool = True
+    # Keep every ranked candidate with its evidence on the view (ranking.py), for fitting.
+    record_candidates: bool = False
 
 
 @dataclass
@@ -68,6 +70,7 @@ class DocumentView:
     def __init__(self, pages: list[PageContent], options: ProcessorOptions):
         self.pages = pages
         self.options = options
+        self.candidate_log: list[tuple[str, Any, dict[str, float]]] = []
         # A page's rows are built when something first reads them: from the plan made where
         # the page was extracted (``page.layout``), else from its words. The document's text
         # and row count come from the plans without building rows.

@@ -56,9 +56,14 @@ def _word_confidences(page: PageContent | None, bbox: Sequence[float] | None) ->
 
 
 def features(
-    name: str, value: Any, detail: Mapping[str, Any], pages: Sequence[PageContent]
+    name: str,
+    value: Any,
+    detail: Mapping[str, Any],
+    pages: Sequence[PageContent],
+    text: str | None = None,
 ) -> dict[str, float]:
-    """The named features of one found field (what the model weighs)."""
+    """The named features of one found field (what the model weighs); ``text`` is the pages'
+    text joined, when the caller has it already."""
     rule = str(detail.get("rule") or "")
     number = detail.get("page")
     page = next((p for p in pages if p.number == number), None)
@@ -85,7 +90,8 @@ def features(
     bbox = detail.get("bbox")
     if page is not None and bbox and page.height:
         out["top"] = float(bbox[1]) / float(page.height)
-    text = "\n".join(p.text for p in pages)
+    if text is None:
+        text = "\n".join(p.text for p in pages)
     shown = _shown(value)
     if shown:
         out["recurs"] = float(min(text.count(shown), 4))
@@ -161,10 +167,12 @@ def calibrate(
     model = model if model is not None else shipped_model()
     if model is None:
         return
+    text = "\n".join(p.text for p in pages)
     for name, detail in details.items():
         if detail.get("source") == "embedded" or "score" in detail:
             continue
-        p = model.probability(processor, name, features(name, fields.get(name), detail, pages))
+        feats = features(name, fields.get(name), detail, pages, text)
+        p = model.probability(processor, name, feats)
         if p is None:
             continue
         detail["score"] = detail.get("confidence")

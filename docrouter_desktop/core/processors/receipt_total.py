@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from docrouter_desktop.core.processors.base import DocumentView, Found, clean_value
+from docrouter_desktop.core.processors.ranking import Evidence, Weights, record
 from docrouter_desktop.core.processors.receipt_lines import (
     CHANGE,
     PAID,
@@ -51,6 +52,63 @@ ROUNDED = re.compile(r"round")
 ROUNDED_TOTAL = re.compile(r"\W*round(?:ed|ing)?(?!\s*adj)(?:\s*(?:total|amount|amt))?")
 
 
+# The evidence a total candidate can have, and the weight the rule gives each (a candidate's
+# label counts once: the strongest it has). Fitted weights replace these where the ranking
+# model has them (ranking.py).
+LABELS = {
+    "label_strong": 3.0,  # "Grand total", "Total payable", "Rounded total"...
+    "label_plain": 2.0,  # "Total", "Amount"
+    "label_cash_minus_change_printed": 3.0,  # cash minus change, printed elsewhere too
+    "label_cash_minus_change": 2.0,
+    "label_paid_over_total": 2.0,  # the amount paid, a total read above it
+    "label_paid_no_change": 1.5,
+}
+WEIGHTS = Weights(
+    "receipt/total",
+    {
+        **LABELS,
+        "another_total_line": 1.0,  # the same amount on another total line
+        "rounded_near_unrounded": 0.5,
+        "rounded_far_from_unrounded": -1.0,
+        "rounding_adjustment_agrees": 1.0,
+        "rounding_adjustment_disagrees": -1.5,
+        "cash_minus_change_agrees": 3.0,
+        "paid_same": 1.0,
+        "above_amount_paid": -1.5,
+        "subtotal_plus_tax_agree": 2.0,
+        "below_subtotal": -2.0,
+        "printed_again": 0.5,  # per other line printing it (at most 2)
+        "tax_fits": 0.5,  # the tax printed is a common or printed rate of it
+        "misread_rival": 1.0,  # a one-digit misreading of it has no fitting tax
+        "misread_rival_lift": 1.0,  # the rival's lead it takes over
+        # Amounts printed without a total label: the rule takes one only when no labelled
+        # amount exists; fitted weights weigh them with the rest.
+        "unlabelled": -5.0,
+        "largest_amount": 1.0,  # no amount on the receipt is larger
+        "lower_half": 0.5,  # printed in the lower half of its page
+        # What every candidate is, for fitted weights only (the rule gives them no weight).
+        "is_largest": 0.0,
+        "row_not_total": 0.0,  # its row reads as a subtotal, item count, discount...
+        "row_paid": 0.0,
+        "row_change": 0.0,
+        "row_tax": 0.0,
+        "whole_number": 0.0,  # no cents
+        "five_cents": 0.0,  # a multiple of 5 cents
+        "unsure_reading": 0.0,  # a word of it read at OCR confidence below 0.6
+        "last_amount_row": 0.0,  # the lowest row with an amount
+        "rounds_another": 0.0,  # another candidate rounded to 5 cents (a till's cash rounding)
+        "rounded_by_another": 0.0,  # another candidate is this one rounded to 5 cents
+    },
+)
+_TAX_ROW = re.compile(r"(?<![a-z])(?:gst|sst|vat|tax)(?![a-z])")
+
+
+def _bump(c: dict, name: str, times: float = 1.0) -> None:
+    """Evidence for a candidate: recorded by name, and its rule weight added to its score."""
+    c["ev"].add(name, times)
+    c["score"] += WEIGHTS.defaults[name] * times
+
+
 def _row_amount(view: DocumentView, row, after: int = 0):
     amounts = view.amounts_in_words(row.words[after:])
     if amounts:
@@ -68,11 +126,18 @@ def find_receipt_total(view: DocumentView) -> Found | None:
     (cash minus change, subtotal plus tax, the same amount on several lines)."""
     cands: dict[float, dict] = {}
 
-    def add(value, score, found, why=None):
-        c = cands.setdefault(round(value, 2), {"score": 0.0, "found": found, "why": []})
+    def add(value, label, found, why=None):
+        c = cands.setdefault(
+            round(value, 2), {"score": 0.0, "found": found, "why": [], "ev": Evidence()}
+        )
+        score = LABELS[label]
         if score > c.get("label", 0):
             c["score"] += score - c.get("label", 0)
             c["label"] = score
+            if c.get("label_kind"):
+                c["ev"].counts.pop(c["label_kind"])
+            c["label_kind"] = label
+            c["ev"].add(label)
             c["found"] = found
         if why:
             c["why"].append(why)
@@ -91,11 +156,11 @@ def find_receipt_total(view: DocumentView) -> Found | None:
         (value, span), at, where = got
         if value <= 0:
             continue
-        score = 3.0 if strong else 2.0
+        kind = "label_strong" if strong else "label_plain"
         label = clean_value(m.group(0))
-        add(value, score, view.found(value, 0.7, at, span, f"label '{label}' {where}"))
+        add(value, kind, view.found(value, 0.7, at, span, f"label '{label}' {where}"))
         if value in cands and cands[round(value, 2)].get("seen"):
-            cands[round(value, 2)]["score"] += 1.0
+            _bump(cands[round(value, 2)], "another_total_line")
             cands[round(value, 2)]["why"].append("the same amount is on another total line")
         cands[round(value, 2)]["seen"] = True
         if ROUNDED.search(text):
@@ -105,9 +170,9 @@ def find_receipt_total(view: DocumentView) -> Found | None:
         # A rounded total sits within a few cents of the unrounded one; far from it, the
         # "rounded" figure was misread.
         if c.get("rounded") and any(0 < abs(v - value) <= 0.10 for v in cands):
-            c["score"] += 0.5
+            _bump(c, "rounded_near_unrounded")
         elif c.get("rounded") and any(abs(v - value) > 0.10 for v in cands):
-            c["score"] -= 1.0
+            _bump(c, "rounded_far_from_unrounded")
     adj = labelled_amount(view, ROUNDING_ADJ)
     if adj is not None and abs(adj) < 0.10:
         # Total plus the rounding adjustment is the rounded total; a "rounded total" that no
@@ -117,17 +182,17 @@ def find_receipt_total(view: DocumentView) -> Found | None:
         for value, c in cands.items():
             if c.get("rounded") and unrounded:
                 if value in expected:
-                    c["score"] += 1.0
+                    _bump(c, "rounding_adjustment_agrees")
                     c["why"].append("total plus the rounding adjustment agrees")
                 else:
-                    c["score"] -= 1.5
+                    _bump(c, "rounding_adjustment_disagrees")
     paid = labelled_amount(view, PAID)
     change = labelled_amount(view, CHANGE)
     if paid is not None:
         if change is not None and paid - change > 0:
             value = round(paid - change, 2)
             if value in cands:
-                cands[value]["score"] += 3.0
+                _bump(cands[value], "cash_minus_change_agrees")
                 cands[value]["why"].append("cash minus change agrees")
             elif (near := [v for v in cands if abs(v - value) <= 0.05]) and ROUNDED.search(
                 view.lower
@@ -142,7 +207,11 @@ def find_receipt_total(view: DocumentView) -> Found | None:
                     base["found"].source,
                     f"total {near[0]:.2f} rounded; cash minus change agrees",
                 )
-                cands[round(value, 2)] = {"score": base["score"] + 3.0, "found": f, "why": []}
+                ev = Evidence()
+                ev.counts.update(base["ev"].counts)
+                c = {"score": base["score"], "found": f, "why": [], "ev": ev}
+                _bump(c, "cash_minus_change_agrees")
+                cands[round(value, 2)] = c
             elif change < 0.005:
                 # No change given: the amount paid alone, which a card slip or a misread
                 # change can make differ from the total.
@@ -154,7 +223,7 @@ def find_receipt_total(view: DocumentView) -> Found | None:
                     view.source(view.rows[0].page),
                     "the amount paid, no change given",
                 )
-                add(value, 1.5, f)
+                add(value, "label_paid_no_change", f)
             else:
                 # Printed on a line other than the cash and change lines: two readings agree.
                 printed = amount_printed(view, value, skip=(PAID, CHANGE))
@@ -166,15 +235,16 @@ def find_receipt_total(view: DocumentView) -> Found | None:
                     view.source(view.rows[0].page),
                     "cash minus change" + (", an amount printed on the receipt" if printed else ""),
                 )
-                add(value, 3.0 if printed else 2.0, f, "cash minus change")
+                kind = "label_cash_minus_change" + ("_printed" if printed else "")
+                add(value, kind, f, "cash minus change")
         elif round(paid, 2) in cands:
-            cands[round(paid, 2)]["score"] += 1.0
+            _bump(cands[round(paid, 2)], "paid_same")
             cands[round(paid, 2)]["why"].append("the amount paid is the same")
         if change is None and paid > 0 and (over := [v for v in cands if v > paid + 0.005]):
             # Nobody pays less than the total: a total read above the amount paid, with no
             # change printed, was misread, and the amount paid is the likelier total.
             for value in over:
-                cands[value]["score"] -= 1.5
+                _bump(cands[value], "above_amount_paid")
             if round(paid, 2) not in cands:
                 row = labelled_row(view, PAID)
                 f = Found(
@@ -185,40 +255,44 @@ def find_receipt_total(view: DocumentView) -> Found | None:
                     view.source(view.rows[0].page),
                     "the amount paid; the total read is more than was paid",
                 )
-                add(paid, 2.0, f)
+                add(paid, "label_paid_over_total", f)
     sub = labelled_amount(view, re.compile(r"sub\s*-?\s*t[o0]t[a4][l1i]"))
     tax = labelled_amount(view, re.compile(r"(?<![a-z])(?:gst|sst|vat|tax)(?![a-z])"))
     if sub is not None:
         for value, c in cands.items():
             if tax is not None and abs(sub + tax - value) < 0.011 and tax > 0:
-                c["score"] += 2.0
+                _bump(c, "subtotal_plus_tax_agree")
                 c["why"].append("subtotal + tax agree")
             elif value + 0.011 < sub:
-                c["score"] -= 2.0
+                _bump(c, "below_subtotal")
     # A till prints the total more than once (total, rounded total, payment, tax summary): an
     # amount seen on other lines is likelier than a one-off misreading.
     for value, c in cands.items():
         again = rows_with(view, value) - (1 if c["found"].bbox is not None else 0)
         if again > 0:
-            c["support"] = 0.5 * min(again, 2)
-            c["score"] += c["support"]
+            c["support"] = WEIGHTS.defaults["printed_again"] * min(again, 2)
+            _bump(c, "printed_again", min(again, 2))
     _weigh_by_tax(view, cands)
-    if not cands:
+    unlabelled = _unlabelled(view, cands, paid, change, sub, tax)
+    if not cands and not unlabelled:
         return None
-    best_value = max(cands, key=lambda v: (cands[v]["score"], v))
-    best = cands[best_value]
-    f = best["found"]
-    # Agreement means labels and arithmetic, not only repetition or a fitting tax.
-    agreed = (
-        best["score"] - best.get("support", 0.0) - best.get("tax_fit", 0.0) >= 4.0 and best["why"]
-    )
-    rivals = [c for v, c in cands.items() if v != best_value and c["score"] >= best["score"] - 1]
-    if agreed and not rivals:
-        f.confidence = 0.93
-    elif not rivals and f.rule.startswith("cash minus change"):
-        f.confidence = f.confidence  # set where the candidate was made
+    _describe(view, {**unlabelled, **cands})
+    record(view, WEIGHTS.key, {v: c["ev"] for v, c in {**unlabelled, **cands}.items()})
+    if WEIGHTS.fitted:
+        cands = {**unlabelled, **cands}
+    elif not cands:
+        cands = unlabelled  # a guess from the amounts printed, better than none
+    if WEIGHTS.fitted:
+        # Fitted weights: the candidate most likely right, at the chance the model gives it.
+        best_value = max(cands, key=lambda v: (WEIGHTS.score(cands[v]["ev"]), v))
+        best = cands[best_value]
+        f = best["found"]
+        f.confidence = WEIGHTS.share(best["ev"], [c["ev"] for c in cands.values()])
     else:
-        f.confidence = 0.72 if not rivals else 0.55
+        best_value = max(cands, key=lambda v: (cands[v]["score"], v))
+        best = cands[best_value]
+        f = best["found"]
+        _rule_confidence(f, best, best_value, cands)
     if best.get("misread_rival"):
         # Chosen over other readings of the same amount: the tax vouches for it, they do not.
         f.confidence = min(f.confidence, 0.7)
@@ -238,6 +312,110 @@ def find_receipt_total(view: DocumentView) -> Found | None:
     if best["why"]:
         f.rule += "; " + "; ".join(dict.fromkeys(best["why"]))
     return f
+
+
+def _unlabelled(view: DocumentView, cands: dict, paid, change, sub, tax) -> dict[float, dict]:
+    """Every other amount printed on the receipt, as a candidate with what speaks for it."""
+    amounts: dict[float, tuple] = {}
+    for row in view.rows:
+        for value, span in view.amounts_in_words(row.words):
+            key = round(value, 2)
+            if value > 0 and key not in cands and key not in amounts:
+                amounts[key] = (row, span)
+    if not amounts:
+        return {}
+    largest = max([*amounts, *cands])
+    out: dict[float, dict] = {}
+    for value, (row, span) in amounts.items():
+        found = view.found(value, 0.3, row, span, "an amount printed without a total label")
+        c = {"score": 0.0, "found": found, "why": [], "ev": Evidence()}
+        _bump(c, "unlabelled")
+        if value >= largest:
+            _bump(c, "largest_amount")
+        page = next((p for p in view.pages if p.number == row.page), None)
+        if page is not None and page.height and span[0].top > page.height / 2:
+            _bump(c, "lower_half")
+        if paid is not None and change is not None and abs(paid - change - value) < 0.005:
+            _bump(c, "cash_minus_change_agrees")
+        elif paid is not None and abs(paid - value) < 0.005:
+            _bump(c, "paid_same")
+        if sub is not None and tax is not None and tax > 0 and abs(sub + tax - value) < 0.011:
+            _bump(c, "subtotal_plus_tax_agree")
+        elif sub is not None and value + 0.011 < sub:
+            _bump(c, "below_subtotal")
+        again = rows_with(view, value) - 1
+        if again > 0:
+            _bump(c, "printed_again", min(again, 2))
+        out[value] = c
+    return out
+
+
+def _describe(view: DocumentView, cands: dict[float, dict]) -> None:
+    """The evidence every candidate has whatever rule made it (weighed only when fitted)."""
+    if not cands:
+        return
+    largest = max(cands)
+    five_cent = view.currency in FIVE_CENT_CURRENCIES
+    rounded = {v: round(five_cent_rounding(v), 2) for v in cands} if five_cent else {}
+    rows_with_amounts = [r for r in view.rows if view.amounts_in_words(r.words)]
+    last = rows_with_amounts[-1] if rows_with_amounts else None
+    for value, c in cands.items():
+        ev = c["ev"]
+        if value >= largest:
+            ev.add("is_largest")
+        cents = round(value * 100)
+        if cents % 100 == 0:
+            ev.add("whole_number")
+        if cents % 5 == 0:
+            ev.add("five_cents")
+        if five_cent:
+            if any(r == value and v != value for v, r in rounded.items()):
+                ev.add("rounds_another")
+            if rounded[value] != value and rounded[value] in cands:
+                ev.add("rounded_by_another")
+        f = c["found"]
+        if f.bbox is None or f.page is None:
+            continue
+        row = next(
+            (
+                r
+                for r in view.rows
+                if r.page == f.page and r.top <= f.bbox[3] and r.bottom >= f.bbox[1]
+            ),
+            None,
+        )
+        if row is None:
+            continue
+        low = row.text.lower()
+        if NOT_TOTAL.search(low):
+            ev.add("row_not_total")
+        if PAID.search(low):
+            ev.add("row_paid")
+        if CHANGE.search(low):
+            ev.add("row_change")
+        if _TAX_ROW.search(low):
+            ev.add("row_tax")
+        if last is not None and row is last:
+            ev.add("last_amount_row")
+        x0, x1 = f.bbox[0] - 1, f.bbox[2] + 1
+        words = row.words
+        if any(w.confidence < 0.6 for w in words if x0 <= (w.x0 + w.x1) / 2 <= x1):
+            ev.add("unsure_reading")
+
+
+def _rule_confidence(f: Found, best: dict, best_value: float, cands: dict) -> None:
+    """The rule's own confidence: agreement of labels and arithmetic, and no close rival."""
+    # Agreement means labels and arithmetic, not only repetition or a fitting tax.
+    agreed = (
+        best["score"] - best.get("support", 0.0) - best.get("tax_fit", 0.0) >= 4.0 and best["why"]
+    )
+    rivals = [c for v, c in cands.items() if v != best_value and c["score"] >= best["score"] - 1]
+    if agreed and not rivals:
+        f.confidence = 0.93
+    elif not rivals and f.rule.startswith("cash minus change"):
+        f.confidence = f.confidence  # set where the candidate was made
+    else:
+        f.confidence = 0.72 if not rivals else 0.55
 
 
 # A rounding line: "Rounding Adj", "Rounded Total", not "ground floor".
@@ -287,15 +465,17 @@ def _weigh_by_tax(view: DocumentView, cands: dict[float, dict]) -> None:
         return
     for value, c in cands.items():
         if fits[value] is not None:
-            c["tax_fit"] = 0.5
-            c["score"] += 0.5
+            c["tax_fit"] = WEIGHTS.defaults["tax_fits"]
+            _bump(c, "tax_fits")
     for value, c in cands.items():
         rate = fits[value]
         if rate is None:
             continue
         for other, o in cands.items():
             if fits[other] is None and one_digit_confusion(value, other):
-                c["score"] = max(c["score"], o["score"]) + 1.0
+                lift = max(0.0, o["score"] - c["score"])
+                _bump(c, "misread_rival_lift", lift)
+                _bump(c, "misread_rival")
                 c["misread_rival"] = True
                 c["why"].append(
                     f"the tax printed fits it at {rate:g}%; {other:.2f} is the same amount "
