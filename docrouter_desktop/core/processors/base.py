@@ -14,6 +14,7 @@ from docrouter_desktop.core.processors import amounts as amt
 from docrouter_desktop.core.processors import currency as cur
 from docrouter_desktop.core.processors import dates as dt
 from docrouter_desktop.core.processors import evidence as ev
+from docrouter_desktop.core.processors import languages
 from docrouter_desktop.core.processors.layout import Row, bbox_of, build_rows, rows_from
 
 
@@ -134,10 +135,10 @@ class DocumentView:
     def _decide_date_order(self, evidence: str | None) -> str:
         # Another date that can only be read one way, or a day-first language, settles the
         # order: an ambiguous date read by it is as sure as an unambiguous one.
-        self.date_order_settled = bool(evidence) or self.language in ("de", "fr", "nl")
+        self.date_order_settled = bool(evidence) or self.language in languages.DAY_FIRST
         if evidence:
             return evidence
-        if self.language in ("de", "fr", "nl"):
+        if self.language in languages.DAY_FIRST:
             return "DMY"
         if re.search(r"\b(usd|us\$)\b", self.lower) or "$" in self.text:
             if not re.search(r"€|£|\bgst\b|\bvat\b|\brm\s?\d", self.lower):
@@ -331,16 +332,13 @@ def _word_span(row: Row, start: int, end: int) -> tuple[int, int]:
     return (first if first is not None else 0), after
 
 
-_LANG_WORDS = {
-    "de": r"\b(rechnung|datum|betrag|summe|mwst|ust|steuer|gesamt|und|der|die|das|für|bitte|zahlbar)\b",
-    "fr": r"\b(facture|montant|date|tva|total ttc|le|la|les|des|pour|nous|vous|payer)\b",
-    "nl": r"\b(factuur|datum|bedrag|btw|totaal|het|een|van|voor|betalen|wij)\b",
-    "en": r"\b(invoice|date|amount|total|the|and|for|please|payment|due|bill)\b",
-}
+# Each language's common words, whose count tells the document's language (ties go to the
+# language listed first).
+_LANG_WORDS = languages.guess_patterns()
 
 
 def guess_language(lower: str) -> str:
-    scores = {lang: len(re.findall(p, lower[:20000])) for lang, p in _LANG_WORDS.items()}
+    scores = {lang: len(p.findall(lower[:20000])) for lang, p in _LANG_WORDS.items()}
     return max(scores, key=lambda k: scores[k]) if any(scores.values()) else "en"
 
 

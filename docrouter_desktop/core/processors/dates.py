@@ -1,4 +1,4 @@
-"""Dates as people write them, in English, German, French and Dutch, numeric or written.
+"""Dates as people write them, numeric or written in the languages of ``languages``.
 
 Day-first or month-first is decided per document from evidence (a date whose day is over 12,
 the language), then a setting; an unambiguous date is never swapped.
@@ -10,84 +10,27 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-MONTHS = {
-    # English
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-    # German
-    "januar": 1,
-    "jänner": 1,
-    "februar": 2,
-    "märz": 3,
-    "maerz": 3,
-    "mai": 5,
-    "juni": 6,
-    "juli": 7,
-    "oktober": 10,
-    "dezember": 12,
-    "mär": 3,
-    "okt": 10,
-    "dez": 12,
-    # French
-    "janvier": 1,
-    "février": 2,
-    "fevrier": 2,
-    "mars": 3,
-    "avril": 4,
-    "juin": 6,
-    "juillet": 7,
-    "août": 8,
-    "aout": 8,
-    "septembre": 9,
-    "octobre": 10,
-    "novembre": 11,
-    "décembre": 12,
-    "decembre": 12,
-    "janv": 1,
-    "févr": 2,
-    "avr": 4,
-    "juil": 7,
-    # Dutch
-    "januari": 1,
-    "februari": 2,
-    "maart": 3,
-    "mei": 5,
-    "augustus": 8,
-    "okt.": 10,
-    "mrt": 3,
-}
+from docrouter_desktop.core.processors import languages
 
-_MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
-# 3 mars 2021, 12. Januar 2020, 25 DEC 2018, 1st of May 2020, 02/Jan/2017
+# Every language's month names and abbreviations (languages/), in lower case.
+MONTHS = languages.month_numbers()
+
+_MONTH_ALT = languages.exact_alternation(MONTHS)
+_ORDINALS = languages.exact_alternation(languages.words("ordinal_suffixes"))
+_MONTH_FIRST_ORDINALS = languages.exact_alternation(
+    w for t in languages.LANGUAGES if not t.day_first for w in t.ordinal_suffixes
+)
+_OF = languages.exact_alternation(languages.words("month_connectors"))
+_OF_YEAR = languages.exact_alternation(languages.words("year_connectors"))
+# 3 mars 2021, 12. Januar 2020, 25 DEC 2018, 1st of May 2020, 02/Jan/2017, 3 de marzo de 2024
 WRITTEN_DMY = re.compile(
-    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th|er|e)?\.?\s*(?:of\s+|de\s+)?[-/]?({_MONTH_ALT})\.?,?\s*[-/]?\s*'?(\d{{4}}|\d{{2}})(?!\d)",
+    rf"(?<!\d)(\d{{1,2}})(?:{_ORDINALS})?\.?\s*(?:(?:{_OF})\s+)?[-/]?({_MONTH_ALT})\.?,?\s*"
+    rf"(?:(?:{_OF_YEAR})\s+)?[-/]?\s*'?(\d{{4}}|\d{{2}})(?!\d)",
     re.IGNORECASE,
 )
-# January 5, 2021 / Jan 5 2021
+# January 5, 2021 / Jan 5 2021: as the languages that write the month first write it.
 WRITTEN_MDY = re.compile(
-    rf"(?<![A-Za-z])({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+(\d{{4}})(?!\d)",
+    rf"(?<![A-Za-z])({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:{_MONTH_FIRST_ORDINALS})?\s*,?\s+(\d{{4}})(?!\d)",
     re.IGNORECASE,
 )
 ISO = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")

@@ -1,6 +1,6 @@
 """The invoice processor: vendor, number, dates, currency, totals and line items from rows.
 
-Each field is chosen by labels in English, German, French and Dutch, by position (same row
+Each field is chosen by labels in the languages of ``languages``, by position (same row
 to the right of the label, or just below it), and by arithmetic (subtotal + tax = total),
 and every choice records the rule that made it.
 """
@@ -22,14 +22,13 @@ from docrouter_desktop.core.processors.invoice_dates import find_dates
 from docrouter_desktop.core.processors.invoice_number import find_invoice_number
 from docrouter_desktop.core.processors.invoice_totals import find_totals
 from docrouter_desktop.core.processors.invoice_vendor import find_vendor
+from docrouter_desktop.core.processors.languages import alternation, whole_words
 from docrouter_desktop.core.processors.line_items import find_line_items
 
 INVOICE_FIELDS = field_names(INVOICE)
 
-CREDIT_NOTE = re.compile(
-    r"credit\s*note|credit\s*memo|gutschrift|rechnungskorrektur|stornorechnung|(?<![a-z])avoir(?![a-z])|"
-    r"facture\s*d['’]avoir|creditnota|creditfactuur"
-)
+_CREDIT_TITLES = whole_words("credit_note_titles", "credit_note_standalone_words")
+CREDIT_NOTE = re.compile(rf"{alternation('credit_note_words')}|{_CREDIT_TITLES}")
 
 
 class InvoiceProcessor:

@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import re
 
+from docrouter_desktop.core.processors import languages
 from docrouter_desktop.core.processors.base import DocumentView, Found, LabelHit
 from docrouter_desktop.core.processors.invoice_number import TITLE_NUMBER
+from docrouter_desktop.core.processors.languages import alternation, whole_words
 
 DATE_LABELS = re.compile(
-    r"invoice\s*date|date\s*of\s*(?:invoice|issue)|issue\s*date|date\s*issued|billing\s*date|"
-    r"rechnungsdatum|belegdatum|ausstellungsdatum|datum\s*der\s*rechnung|"
-    r"date\s*de\s*(?:la\s*)?facture|date\s*d['’]?\s*[ée]mission|date\s*de\s*facturation|"
-    r"factuurdatum|factuur\s*datum|(?<![a-z])date(?![a-z])|(?<![a-z])datum(?![a-z])|(?<![a-z])le(?=\s*\d)|"
-    r"(?<=\d\s)du(?=\s*\d)"
+    rf"{alternation('invoice_date_labels')}|{whole_words('date_words')}|"
+    rf"(?<![a-z])(?:{alternation('date_lead_words')})(?=\s*\d)|"
+    rf"(?<=\d\s)(?:{alternation('date_link_words')})(?=\s*\d)"
 )
-NOT_INVOICE_DATE = re.compile(
-    r"due|f[äa]llig|[ée]ch[ée]ance|verval|order|bestell|commande|delivery|liefer|livraison|"
-    r"leverings|ship|versand|payment|zahlung|paiement|betaal|period|zeitraum|p[ée]riode|"
-    r"service|leistung|start|end|from|to|bis|von|expir|valid|print"
-)
-DUE_LABELS = re.compile(
-    r"due\s*date|payment\s*due|date\s*due|pay\s*by|f[äa]llig(?:keitsdatum|\s*am|\s*bis)?|zahlbar\s*bis|"
-    r"zahlungsziel|date\s*d['’]?\s*[ée]ch[ée]ance|[ée]ch[ée]ance|vervaldatum|vervaldag|te\s*betalen\s*voor"
-)
+NOT_INVOICE_DATE = re.compile(alternation("not_invoice_date_words"))
+DUE_LABELS = re.compile(alternation("due_date_labels"))
+# "Date" alone, "Datum": a label longer than one of these by more than a character (the word
+# with what makes it the invoice's) is a stronger label.
+DATE_WORDS = languages.words("date_words")
 
 
 def _title_date(view: DocumentView) -> Found | None:
@@ -62,14 +58,8 @@ def find_dates(view: DocumentView) -> tuple[Found | None, Found | None]:
         if not got:
             continue
         d, span, row, where, amb = got
-        strength = (
-            0.9
-            if "date" in hit.label
-            and len(hit.label) > 5
-            or "datum" in hit.label
-            and len(hit.label) > 6
-            else 0.8
-        )
+        named = any(w in hit.label and len(hit.label) > len(w) + 1 for w in DATE_WORDS)
+        strength = 0.9 if named else 0.8
         if amb:
             strength -= 0.1
         inv = view.found(d, strength, row, span, f"label '{hit.label.strip()}' {where}")

@@ -5,16 +5,14 @@ from __future__ import annotations
 import re
 
 from docrouter_desktop.core.processors.base import DocumentView, Found, LabelHit
+from docrouter_desktop.core.processors.languages import alternation, words
 
-NUMBER_LABELS = re.compile(
-    r"(?<![a-z])(?:invoice\s*(?:no\.?|number|num\.?|nr\.?|#|id|n°|no:)|invoice\s*:|bill\s*(?:no\.?|number|#)|"
-    r"rechnungs?\s*-?\s*(?:nummer|nr\.?|no\.?)|rechnung\s*nr\.?|beleg\s*-?\s*nr\.?|"
-    r"facture\s*(?:n[°o]\.?|num[ée]ro)|n[°o]\s*(?:de\s*)?facture|num[ée]ro\s*de\s*facture|"
-    r"factuur\s*-?\s*(?:nummer|nr\.?|no\.?)|factuurnr\.?|document\s*(?:no\.?|number)|"
-    r"credit\s*note\s*(?:no\.?|number|#)|gutschrift\s*-?\s*(?:nr\.?|nummer)|avoir\s*n[°o]|"
-    r"receipt\s*(?:no\.?|number|#)|ref(?:erence)?\s*(?:no\.?|number)?\s*:)"
-)
-NUMBER_LABEL_WEAK = re.compile(r"(?<![a-z])(?:no\.?|nr\.?|n°|#)\s*:?")
+NUMBER_LABELS = re.compile(rf"(?<![a-z])(?:{alternation('number_labels')})")
+NUMBER_LABEL_WEAK = re.compile(rf"(?<![a-z])(?:{alternation('number_abbreviations')})\s*:?")
+# A row that mentions the invoice, where a weak label ("No.") may stand for its number.
+INVOICE_MENTION = re.compile(alternation("invoice_mentions"))
+# Words between a label and the number, passed over.
+FILLERS = frozenset((*words("number_label_fillers"), ":"))
 
 
 _ID_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9]$|^\d$")
@@ -30,10 +28,10 @@ def _id_candidate(token: str) -> bool:
 
 
 TITLE_NUMBER = re.compile(
-    r"^\s*(?:(?:tax\s*|commercial\s*)?invoice|\w*rechnung|facture|factuur|avoir|credit\s*note|"
-    r"gutschrift)\s*(?:\(\d{3}\))?\s*(?:#|no\.?|nr\.?|n°|number|nummer)?\s*:?\s*"
+    rf"^\s*(?:{alternation('invoice_titles', 'credit_note_titles')})\s*(?:\(\d{{3}}\))?\s*"
+    rf"(?:{alternation('number_words')})?\s*:?\s*"
     r"(?P<id>[A-Za-z0-9][\w\-/.]*\d[\w\-/.]*)\s*"
-    r"(?:(?:vom|du|dated|of|van|from|le)\s+(?P<date>.{6,24}))?$",
+    rf"(?:(?:{alternation('title_date_connectors')})\s+(?P<date>.{{6,24}}))?$",
     re.IGNORECASE,
 )
 
@@ -59,18 +57,7 @@ def find_invoice_number(view: DocumentView) -> Found | None:
                 token = w.text.strip(":#")
                 if not token:
                     continue
-                if token.lower() in (
-                    "no",
-                    "no.",
-                    "nr",
-                    "nr.",
-                    "number",
-                    "n°",
-                    "#",
-                    ":",
-                    "de",
-                    "date",
-                ):
+                if token.lower() in FILLERS:
                     continue
                 if _id_candidate(token):
                     return view.found(
@@ -102,7 +89,7 @@ def find_invoice_number(view: DocumentView) -> Found | None:
         return column
     # weak: "No." / "Nr." followed by an id on a row that mentions invoice words
     for hit in view.find_labels(NUMBER_LABEL_WEAK, view.rows[:40]):
-        if not re.search(r"invoice|rechnung|facture|factuur|bill", hit.row.text.lower()):
+        if not INVOICE_MENTION.search(hit.row.text.lower()):
             continue
         for w in hit.row.words[hit.after : hit.after + 2]:
             if _id_candidate(w.text):
@@ -130,7 +117,7 @@ def _rest_of_word(hit: LabelHit) -> str:
 
 
 COLUMN_TITLE = re.compile(
-    r"^(?:invoice|rechnung|facture|factuur)(?:\s*(?:no\.?|nr\.?|n°|#|number|nummer))?$",
+    rf"^(?:{alternation('invoice_words')})(?:\s*(?:{alternation('number_words')}))?$",
     re.IGNORECASE,
 )
 

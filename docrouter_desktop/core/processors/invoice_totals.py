@@ -7,46 +7,38 @@ from itertools import groupby
 
 from docrouter_desktop.core.extraction.pages import Word
 from docrouter_desktop.core.processors.base import DocumentView, Found, LabelHit
+from docrouter_desktop.core.processors.languages import LANGUAGES, alternation, phrases_alternation
 from docrouter_desktop.core.processors.layout import Row
 
+# "Total incl. VAT": a total said to include the tax reads on towards the amount, as far as
+# its language's reach.
+_INCLUDING = "|".join(
+    rf"(?:{phrases_alternation(t.total_including_labels)})[^\n\d]{{0,{t.including_reach}}}"
+    for t in LANGUAGES
+    if t.total_including_labels
+)
 # Totals, strongest first. Each is (pattern, strength).
 TOTAL_LABELS = [
-    (
-        r"grand\s*total|total\s*amount\s*due|amount\s*due|balance\s*due|total\s*due|amount\s*payable",
-        0.95,
-    ),
-    (
-        r"total\s*\(?(?:incl|inc\.|including)[^\n\d]{0,20}|total\s*ttc|montant\s*ttc|net\s*[àa]\s*payer|total\s*[àa]\s*payer",
-        0.95,
-    ),
-    (
-        r"gesamtbetrag|rechnungsbetrag|endbetrag|bruttobetrag|bruttosumme|gesamtsumme|zu\s*zahlen|zahlbetrag|summe\s*brutto|brutto\s*summe|rechnungssumme",
-        0.95,
-    ),
-    (r"totaal\s*(?:incl|inclusief)[^\n\d]{0,12}|te\s*betalen|totaalbedrag|totaal\s*bedrag", 0.95),
-    (
-        r"invoice\s*total|total\s*invoice|total\s*eur|total\s*usd|total\s*amount|totaal|total|summe|gesamt|montant\s*total",
-        0.8,
-    ),
+    (alternation("amount_due_labels"), 0.95),
+    ("|".join(p for p in (_INCLUDING, alternation("gross_total_labels")) if p), 0.95),
+    (alternation("total_labels"), 0.8),
 ]
-NOT_TOTAL = re.compile(
-    r"sub\s*-?\s*total|zwischensumme|sous[\s-]*total|subtotaal|total\s*(?:excl|ex\.|exclusive|net|ht|hors)|"
-    r"totaal\s*excl|net\s*total|summe\s*netto|nettobetrag|total\s*(?:tax|vat|tva|gst|mwst)|"
-    r"total\s*(?:qty|quantity|items|pages|weight|hours|discount)|tax\s*total|montant\s*ht|"
-    r"total\s*(?:tva|btw)|totaal\s*btw|rabatt|discount|zuschl[äa]g|abschl[äa]g|anzahlung|skonto|"
-    r"(?:summe|betrag)\s*(?:ohne|exkl|excl|netto)|ohne\s*(?:ust|mwst)|prepaid|acompte|vorauszahlung"
-)
-SUBTOTAL_LABELS = re.compile(
-    r"sub\s*-?\s*total|zwischensumme|sous[\s-]*total|subtotaal|total\s*(?:excl\.?|exclusive|ex\.?)\s*(?:vat|tax|btw|gst)?|"
-    r"totaal\s*excl\.?(?:\s*btw)?|net\s*(?:total|amount)|summe\s*netto|nettobetrag|netto\s*betrag|"
-    r"gesamt\s*netto|nettosumme|total\s*ht|montant\s*ht|total\s*hors\s*taxes|net\s*value|"
-    r"(?:rechnungs)?summe\s*(?:ohne|exkl\.?|excl\.?)\s*(?:ust|mwst)\.?|net\s*total|total\s*net"
-)
+NOT_TOTAL = re.compile(alternation("not_total_labels"))
+SUBTOTAL_LABELS = re.compile(alternation("subtotal_labels"))
+# The tax's name, maybe with "total" before it and "amount" or its rate after it; or a tax
+# amount's label of its own.
+_TAX_BEFORE, _TAX_NAME = alternation("tax_label_prefixes"), alternation("tax_label_names")
 TAX_LABELS = re.compile(
-    r"(?<![a-z])(?:total\s*)?(?:vat|tax|sales\s*tax|gst|sst|mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer|"
-    r"tva|btw|igst|cgst|sgst)(?![a-z])(?:\s*(?:amount|total|betrag|\d{1,2}(?:[.,]\d{1,2})?\s*%))?|"
-    r"steuerbetrag|(?:ust|mwst)\.?-?betrag|montant\s*(?:de\s*la\s*)?tva|btw\s*bedrag|tax\s*amount"
+    rf"(?<![a-z])(?:(?:{_TAX_BEFORE})\s*)?(?:{_TAX_NAME})(?![a-z])"
+    rf"(?:\s*(?:{alternation('tax_label_suffixes')}|\d{{1,2}}(?:[.,]\d{{1,2}})?\s*%))?|"
+    + alternation("tax_amount_labels")
 )
+# A tax number rather than a tax amount, or a rate that ends the line.
+TAX_NOT_AMOUNT = re.compile(rf"{alternation('tax_registration_labels')}|%\s*$")
+# Before "total", what makes it a subtotal ("Sub-total", "Zwischen-Summe").
+SUBTOTAL_BEFORE = re.compile(rf"(?:{alternation('subtotal_prefixes')})$")
+TAX_MARK = re.compile(alternation("tax_marks"))
+TOTAL_MARK = re.compile(alternation("total_marks"))
 
 
 def compile_labels(specs):
@@ -106,9 +98,7 @@ def find_totals(view: DocumentView) -> dict[str, Found | None]:
         view,
         TAX_LABELS,
         "tax",
-        exclude=re.compile(
-            r"tax\s*(?:id|no|number|code|reg)|vat\s*(?:id|no|number|reg)|ust\s*-?id|btw\s*-?nr|tva\s*intra|%\s*$"
-        ),
+        exclude=TAX_NOT_AMOUNT,
     )
     total = None
     if candidates:
@@ -233,7 +223,7 @@ def _rest(hit: LabelHit) -> str:
 
 def _excluded_total(row_text: str, hit: LabelHit) -> bool:
     before = row_text[: row_text.find(hit.label)] if hit.label in row_text else ""
-    return bool(re.search(r"sub\s*-?$|zwischen$|sous[\s-]*$", before.strip()))
+    return bool(SUBTOTAL_BEFORE.search(before.strip()))
 
 
 def _labelled_amount(
@@ -261,9 +251,9 @@ def _label_amount(view: DocumentView, hit: LabelHit, name: str, exclude) -> Foun
         return None
     if (
         name == "tax"
-        and not re.search(r"vat|tax|tva|btw|mwst|ust|gst", hit.label)
+        and not TAX_MARK.search(hit.label)
         and NOT_TOTAL.search(row_text) is None
-        and re.search(r"total|summe|gesamt|totaal", row_text)
+        and TOTAL_MARK.search(row_text)
     ):
         return None
     got = _amount_after(view, hit)

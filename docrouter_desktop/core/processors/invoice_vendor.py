@@ -9,14 +9,12 @@ import re
 from docrouter_desktop.core.extraction.pages import Word
 from docrouter_desktop.core.processors import currency as cur
 from docrouter_desktop.core.processors.base import DocumentView, Found, clean_value
+from docrouter_desktop.core.processors.languages import alternation
 from docrouter_desktop.core.processors.layout import Row
 from docrouter_desktop.core.processors.seller_clues import document_seller_clues
 
-BILL_TO = re.compile(
-    r"bill(?:ed)?\s*to|ship(?:ped)?\s*to|sold\s*to|deliver\s*to|customer|client|recipient|"
-    r"rechnungsempf[äa]nger|lieferanschrift|kunde|empf[äa]nger|factur[ée]\s*[àa]|adresse\s*de\s*livraison|"
-    r"destinataire|klant|afleveradres|factuuradres"
-)
+BILL_TO = re.compile(alternation("buyer_headings"))
+# The legal forms below are the countries', not the languages': they stay here.
 COMPANY_SUFFIX = re.compile(
     r"\b(gmbh|ag|kg|ohg|ug|e\.k\.|ltd|limited|llc|l\.l\.c|inc|corp|corporation|co\.|company|plc|"
     r"b\.v\.|bv|n\.v\.|nv|sarl|sas|s\.a\.s|s\.a\.|sa|eurl|pvt|private|sdn\.?\s*bhd|bhd|pte|oy|ab|as|s\.r\.l|srl|"
@@ -24,8 +22,7 @@ COMPANY_SUFFIX = re.compile(
     re.IGNORECASE,
 )
 HEADING_WORDS = re.compile(
-    r"^(invoice|tax\s*invoice|rechnung|facture|factuur|credit\s*note|gutschrift|avoir|receipt|"
-    r"page|seite|original|copy|duplicate|bill|statement|quote|angebot|devis|offerte)\b",
+    rf"^(?:{alternation('invoice_words', 'credit_note_titles', 'heading_words')})\b",
     re.IGNORECASE,
 )
 
@@ -36,10 +33,15 @@ NAME_WITH_FORM = re.compile(
 )
 SENDER_LINE = re.compile(r"\s(?:-|–|·|•|\|)\s")
 HEADING_AFFIX = re.compile(
-    r"^(?:(?:tax\s*)?invoice|rechnung|facture|factuur|credit\s*note|gutschrift|receipt|quittung)"
-    r"[\s.:#-]*|[\s.:#-]*(?:(?:tax\s*)?invoice|rechnung|facture|factuur)$",
+    rf"^(?:{alternation('invoice_words', 'invoice_word_variants', 'name_affix_titles')})[\s.:#-]*|"
+    rf"[\s.:#-]*(?:{alternation('invoice_words', 'invoice_word_variants')})$",
     re.IGNORECASE,
 )
+# A line at the top that names one of these is no name; one that names the invoice or a
+# date is a label.
+NOT_NAME = re.compile(rf"\d{{3,}}|{alternation('not_name_words')}")
+LABEL_LIKE = re.compile(rf"{alternation('invoice_words', 'date_words')}|:")
+ADDRESS_STOP = re.compile(rf"{alternation('address_stop_words')}|@")
 
 
 # ASCII characters that are not letters or digits: what _fold drops from an ASCII text.
@@ -97,11 +99,11 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
             score = 0.0
             if HEADING_WORDS.match(text) and not name:
                 continue
-            if re.search(r"\d{3,}|tel|fax|phone|iban|bic|vat|ust|page|seite", name.lower()):
+            if NOT_NAME.search(name.lower()):
                 score -= 1.5
             if id(row) in bill_to_rows:
                 score -= 2.5
-            if re.search(r"invoice|rechnung|facture|factuur|date|datum|:", name.lower()):
+            if LABEL_LIKE.search(name.lower()):
                 score -= 1.0
             if re.search(r"\d", name):
                 score -= 1.0
@@ -186,7 +188,7 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
         if r.top - (addr_rows[-1].bottom if addr_rows else row.bottom) > 2.5 * max(r.height, 1):
             break
         t = r.text.lower()
-        if re.search(r"tel|fax|phone|@|www|iban|vat|ust|invoice|rechnung|facture", t):
+        if ADDRESS_STOP.search(t):
             break
         addr_rows.append(r)
     address = None

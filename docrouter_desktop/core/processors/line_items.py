@@ -6,58 +6,15 @@ import re
 from itertools import repeat
 from operator import attrgetter
 
+from docrouter_desktop.core.processors import languages
 from docrouter_desktop.core.processors.base import DocumentView, amounts_in_words, clean_value
+from docrouter_desktop.core.processors.languages import alternation
 from docrouter_desktop.core.processors.layout import Row
 
-HEADER_WORDS = {
-    "description": "description",
-    "item": "description",
-    "items": "description",
-    "product": "description",
-    "article": "description",
-    "beschreibung": "description",
-    "bezeichnung": "description",
-    "artikel": "description",
-    "leistung": "description",
-    "désignation": "description",
-    "designation": "description",
-    "libellé": "description",
-    "omschrijving": "description",
-    "product/dienst": "description",
-    "service": "description",
-    "details": "description",
-    "qty": "quantity",
-    "quantity": "quantity",
-    "menge": "quantity",
-    "anzahl": "quantity",
-    "quantité": "quantity",
-    "qté": "quantity",
-    "aantal": "quantity",
-    "units": "quantity",
-    "hours": "quantity",
-    "price": "unit_price",
-    "rate": "unit_price",
-    "unit": "unit_price",
-    "preis": "unit_price",
-    "einzelpreis": "unit_price",
-    "prix": "unit_price",
-    "prijs": "unit_price",
-    "p.u.": "unit_price",
-    "stückpreis": "unit_price",
-    "amount": "amount",
-    "total": "amount",
-    "betrag": "amount",
-    "gesamt": "amount",
-    "gesamtpreis": "amount",
-    "montant": "amount",
-    "bedrag": "amount",
-    "totaal": "amount",
-    "summe": "amount",
-    "net": "amount",
-}
-STOP_ROW = re.compile(
-    r"sub\s*-?total|zwischensumme|sous[\s-]*total|subtotaal|^total|^totaal|^summe|^gesamt|net\s*total|vat|tax|mwst|tva|btw"
-)
+# The column titles of a line-item table (in lower case) and the column each one names.
+HEADER_WORDS = languages.column_titles()
+# A row that ends the table: a subtotal, a tax line, a row starting with a total.
+STOP_ROW = re.compile(rf"{alternation('line_items_end')}|^(?:{alternation('total_marks')})")
 
 
 def find_line_items(view: DocumentView) -> list[dict]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from docrouter_desktop.core.processors import languages
 from docrouter_desktop.core.processors.base import DocumentView, Found
+from docrouter_desktop.core.processors.languages import alternation
 
 # A till prints the sale's date with its time ("18/03/18 19:08"); a date alone on a receipt is as
 # often a batch, expiry or promotion date.
@@ -14,9 +16,11 @@ MONTH_FIRST = re.compile(r"(?<!\d)\d{1,2}\s?[-/.]\s?(\d{1,2})\s?[-/.]")
 # Currencies and taxes of countries that write the day first (Malaysia, Singapore, India, the UK,
 # the euro area).
 DAY_FIRST_SIGNS = re.compile(
-    r"(?<![a-z])(?:gst|sst|vat|rm|myr|inr|rs|sgd|eur|gbp|mwst|tva|btw)(?![a-z])|€|£|₹"
+    rf"(?<![a-z])(?:{alternation('tax_acronyms')}|rm|myr|inr|rs|sgd|eur|gbp)(?![a-z])|€|£|₹"
 )
-DATE_LABEL = re.compile(r"date|datum|tarikh|dt\b")
+DATE_LABEL = re.compile(
+    rf"{alternation('receipt_date_labels')}|(?:{alternation('receipt_date_abbreviations')})\b"
+)
 
 
 def find_receipt_date(view: DocumentView) -> Found | None:
@@ -99,4 +103,4 @@ def _month_first_in_day_first(view: DocumentView, found: Found) -> bool:
     m = MONTH_FIRST.search(row_text)
     if not m or int(m.group(1)) <= 12:
         return False
-    return bool(DAY_FIRST_SIGNS.search(view.lower)) or view.language in ("de", "fr", "nl")
+    return bool(DAY_FIRST_SIGNS.search(view.lower)) or view.language in languages.DAY_FIRST

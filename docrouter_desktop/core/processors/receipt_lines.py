@@ -7,14 +7,12 @@ from __future__ import annotations
 import re
 
 from docrouter_desktop.core.processors.base import DocumentView
+from docrouter_desktop.core.processors.languages import whole_words
 
-PAID = re.compile(
-    r"(?<![a-z])(?:cash|tender(?:ed)?|paid|payment|card|visa|master(?:card)?|credit|debit|"
-    r"received|bar|esp[eè]ces|contant)(?![a-z])"
-)
-CHANGE = re.compile(
-    r"(?<![a-z])(?:change|chanqe|balance|kembali|rückgeld|wisselgeld|rendu)(?![a-z])"
-)
+# How OCR reads a word of a till's labels that it often misreads.
+OCR_FORMS = {"change": r"chan[gq]e"}
+PAID = re.compile(whole_words("paid_labels"))
+CHANGE = re.compile(whole_words("change_labels", forms=OCR_FORMS))
 
 
 def word_span_of(row, end: int) -> tuple[int, int]:

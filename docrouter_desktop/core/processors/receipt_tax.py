@@ -5,17 +5,22 @@ from __future__ import annotations
 import re
 
 from docrouter_desktop.core.processors.base import DocumentView, Found
+from docrouter_desktop.core.processors.languages import alternation
 
+_TAX_BEFORE, _TAX_NAME = alternation("tax_label_prefixes"), alternation("tax_acronyms", "tax_words")
 TAX_LABELS = re.compile(
-    r"(?<![a-z])(?:total\s*)?(?:gst|sst|vat|tax|mwst|tva|btw)(?![a-z])(?:\s*(?:amount|payable|@?\s*\d{1,2}\s*%))?"
+    rf"(?<![a-z])(?:(?:{_TAX_BEFORE})\s*)?(?:{_TAX_NAME})(?![a-z])"
+    rf"(?:\s*(?:{alternation('till_tax_suffixes')}|@?\s*\d{{1,2}}\s*%))?"
 )
+# A tax number, a tax summary or a rate that ends the line: not the tax amount.
+NOT_TAX_AMOUNT = re.compile(rf"{alternation('till_tax_id_labels', 'tax_summary_titles')}|%\s*$")
 
 
 def find_receipt_tax(view: DocumentView, total: Found | None) -> Found | None:
     best = None
     for hit in view.find_labels(TAX_LABELS):
         text = hit.row.text.lower()
-        if re.search(r"(?:gst|sst|tax|vat)\s*(?:id|reg|no|number|#)|summary|%\s*$", text):
+        if NOT_TAX_AMOUNT.search(text):
             continue
         amounts = view.amounts_in_words(hit.row.words[hit.after :])
         if not amounts:

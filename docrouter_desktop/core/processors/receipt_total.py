@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from docrouter_desktop.core.processors.base import DocumentView, Found, clean_value
+from docrouter_desktop.core.processors.languages import alternation, whole_words
 from docrouter_desktop.core.processors.ranking import Evidence, Weights, record
 from docrouter_desktop.core.processors.receipt_lines import (
     CHANGE,
@@ -26,30 +27,29 @@ from docrouter_desktop.core.processors.till_arithmetic import (
 )
 
 NOT_TOTAL = re.compile(
-    r"sub\s*-?\s*total|total\s*(?:qty|quantity|item|items|excl|exclusive|ex\.?|before|gst\s*$|tax|discount|savings|saving|disc)|"
-    r"excl|before\s*(?:gst|disc)|no\s*of\s*item|total\s*qty|tot\s*qty|change|cash|tender|paid|rounding\s*adj|"
-    r"(?<![a-z])adj|qty|quantity|(?<![a-z])items?(?![a-z])|savings?|discount|"
-    # A GST summary's "Total 6% supplies" / "zero rated supplies" splits the sale by tax rate.
-    r"suppl(?:y|ies)|zero\s*rated|standard\s*rated"
+    rf"{alternation('receipt_not_total_labels')}|{whole_words('receipt_not_total_words')}|"
+    # English till abbreviations: an adjustment, a GST total closing the line.
+    r"(?<![a-z])adj|total\s*gst\s*$"
 )
-ROUNDING_ADJ = re.compile(r"round(?:ing)?\s*(?:adj(?:ustment)?|adj\.?)")
+ROUNDING_ADJ = re.compile(alternation("rounding_adjustment_labels"))
 
 
 # OCR reads "TOTAL" as "TOTA1", "T0TAL", "TOTAI": the receipt labels tolerate it.
 _T = r"t[o0a]t[a4][l1i|]"
+_OCR_TOTAL = {"total": _T}
 STRONG_TOTAL = re.compile(
-    rf"grand\s*{_T}|{_T}\s*amount|amount\s*due|{_T}\s*due|nett?\s*{_T}|"
-    rf"{_T}\s*\(?(?:incl|inc\b|rm|inclusive|in\b|tnt)[^\n\d]{{0,16}}|{_T}\s*sales|"
-    rf"round(?:ed|ing)?\s*{_T}|{_T}\s*(?:amt\s*)?round(?:ed|ing)?|{_T}\s*payable|"
-    rf"amount\s*payable|{_T}\s*to\s*pay|{_T}\s*\(?eat|{_T}\s*rm|"
-    r"gesamtbetrag|summe|montant\s*ttc|net\s*[àa]\s*payer|te\s*betalen|totaal"
+    # "TOTAL (INCL GST)", "TOTAL RM", "TOTAL INC.": what follows, up to the amount.
+    rf"{_T}\s*\(?(?:incl|inc\b|rm|inclusive|in\b|tnt)[^\n\d]{{0,16}}|"
+    + alternation("receipt_total_labels", forms=_OCR_TOTAL)
 )
-PLAIN_TOTAL = re.compile(
-    rf"(?<![a-z]){_T}(?![a-z])|(?<![a-z])amount(?![a-z])|(?<![a-z])tl(?![a-z])"
-)
-ROUNDED = re.compile(r"round")
+PLAIN_TOTAL = re.compile(whole_words("receipt_plain_total_labels", forms=_OCR_TOTAL))
+SUBTOTAL = re.compile(alternation("receipt_subtotal_labels", forms={"total": r"t[o0]t[a4][l1i]"}))
+TILL_TAX = re.compile(whole_words("till_tax_labels"))
+ROUNDED = re.compile(alternation("rounding_words"))
 # "Rounding RM 37.45" under "Total Sales 37.44": the rounded amount is the one paid.
-ROUNDED_TOTAL = re.compile(r"\W*round(?:ed|ing)?(?!\s*adj)(?:\s*(?:total|amount|amt))?")
+ROUNDED_TOTAL = re.compile(
+    rf"\W*(?:{alternation('rounding_words')})(?!\s*adj)(?:\s*(?:total|amount|amt))?"
+)
 
 
 # The evidence a total candidate can have, and the weight the rule gives each (a candidate's
@@ -100,7 +100,6 @@ WEIGHTS = Weights(
         "rounded_by_another": 0.0,  # another candidate is this one rounded to 5 cents
     },
 )
-_TAX_ROW = re.compile(r"(?<![a-z])(?:gst|sst|vat|tax)(?![a-z])")
 
 
 def _bump(c: dict, name: str, times: float = 1.0) -> None:
@@ -256,8 +255,8 @@ def find_receipt_total(view: DocumentView) -> Found | None:
                     "the amount paid; the total read is more than was paid",
                 )
                 add(paid, "label_paid_over_total", f)
-    sub = labelled_amount(view, re.compile(r"sub\s*-?\s*t[o0]t[a4][l1i]"))
-    tax = labelled_amount(view, re.compile(r"(?<![a-z])(?:gst|sst|vat|tax)(?![a-z])"))
+    sub = labelled_amount(view, SUBTOTAL)
+    tax = labelled_amount(view, TILL_TAX)
     if sub is not None:
         for value, c in cands.items():
             if tax is not None and abs(sub + tax - value) < 0.011 and tax > 0:
@@ -393,7 +392,7 @@ def _describe(view: DocumentView, cands: dict[float, dict]) -> None:
             ev.add("row_paid")
         if CHANGE.search(low):
             ev.add("row_change")
-        if _TAX_ROW.search(low):
+        if TILL_TAX.search(low):
             ev.add("row_tax")
         if last is not None and row is last:
             ev.add("last_amount_row")
@@ -419,7 +418,7 @@ def _rule_confidence(f: Found, best: dict, best_value: float, cands: dict) -> No
 
 
 # A rounding line: "Rounding Adj", "Rounded Total", not "ground floor".
-ROUNDING_LINE = re.compile(r"(?<![a-z])round(?:ing|ed)?(?![a-z])")
+ROUNDING_LINE = re.compile(whole_words("rounding_words"))
 
 
 def _round_to_five_cents(view: DocumentView, f: Found, best: dict, cands: dict) -> None:

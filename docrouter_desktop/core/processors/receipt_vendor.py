@@ -6,18 +6,18 @@ import re
 
 from docrouter_desktop.core.extraction.pages import Word
 from docrouter_desktop.core.processors.base import DocumentView, Found, clean_value
+from docrouter_desktop.core.processors.languages import alternation, whole_words, words
 from docrouter_desktop.core.processors.layout import Row
 
 ADDRESS_STOP = re.compile(
-    r"(?<![a-z])(tel|fax|phone|mobile|whatsapps?|h/p|hp|gst|sst|tax|reg|receipt|invoice|cashier|date|time|table|doc|bill|www|e-?mail|@|c[o0]\.\s*n[o0])(?![a-z])",
-    re.IGNORECASE,
+    rf"(?<![a-z])(?:{alternation('shop_header_stops')}|@|c[o0]\.\s*n[o0])(?![a-z])", re.IGNORECASE
 )
+NOT_SHOP_NAME = re.compile(alternation("shop_name_skip"))
 
-
+# The legal forms are the countries', not the languages': they stay here.
 SHOP_SUFFIX = re.compile(
-    r"(?<![a-z])(sdn\.?\s*bh[a-z]?d?|bhd|s/b|enterprise|trading|restaurant|restoran|mart|store|"
-    r"shop|market|supermarket|pharmacy|bakeries|bakery|cafe|kedai|ltd|limited|gmbh|inc|llc|"
-    r"b\.v\.|s\.a\.r\.l|sarl|plc|pte|co\.)(?![a-z])",
+    rf"(?<![a-z])(?:{alternation('shop_words')}|sdn\.?\s*bh[a-z]?d?|bhd|s/b|ltd|limited|gmbh|inc|"
+    r"llc|b\.v\.|s\.a\.r\.l|sarl|plc|pte|co\.)(?![a-z])",
     re.IGNORECASE,
 )
 LEGAL_FORM = re.compile(
@@ -31,10 +31,8 @@ REG_NUMBER = re.compile(
 
 
 ADDRESS_WORDS = re.compile(
-    r"^(no\.?\s*\d|lot\s|\d+\s*,)|(?<![a-z])(jalan|jln|road|rd|street|st|strasse|straße|rue|"
-    r"straat|weg|avenue|ave|lorong|persiaran|taman|tmn|bandar|floor|flr|building|plaza)(?![a-z])|"
-    r"(?<!\d)\d{5}(?!\d)|^(?:malaysia|singapore|indonesia|thailand|germany|deutschland|france|"
-    r"nederland|netherlands|belgi[eë]|belgique|united\s*kingdom|india)\W*$"
+    rf"^(no\.?\s*\d|lot\s|\d+\s*,)|{whole_words('street_words')}|"
+    rf"(?<!\d)\d{{5}}(?!\d)|^(?:{alternation('country_names')})\W*$"
 )
 
 
@@ -74,17 +72,9 @@ _LEGAL_FORM_SLIPS = [
 ]
 
 
-# Words that name a kind of business, as shops print them (English, Malay, German, French,
-# Dutch). A vendor word one OCR slip away from one of them is read back to it: "KEDAT" -> "KEDAI".
-BUSINESS_WORDS = frozenset(
-    """kedai runcit restoran restaurant bakery bakeries hardware electrical stationery trading
-    enterprise enterprises marketing international supermarket minimarket pharmacy farmasi
-    service services station syarikat perniagaan bookstore furniture market distributor
-    industries holdings corporation company printing electronics boutique bistro kitchen
-    catering motors engineering supplies supply trader traders store stores mart
-    bäckerei apotheke metzgerei getränke boulangerie pharmacie librairie épicerie
-    bakkerij apotheek slagerij""".split()
-)
+# Words that name a kind of business, as shops print them. A vendor word one OCR slip away from
+# one of them is read back to it: "KEDAT" -> "KEDAI".
+BUSINESS_WORDS = frozenset(words("business_words"))
 # Letters OCR takes for one another in print (upper case, as receipts print their names).
 _OCR_CONFUSABLE = [
     set(g)
@@ -160,7 +150,7 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
             if candidates:
                 break
             continue
-        if not _readable(row) or re.search(r"receipt|invoice|welcome|copy|tax", low):
+        if not _readable(row) or NOT_SHOP_NAME.search(low):
             continue
         if ADDRESS_WORDS.search(low) and not SHOP_SUFFIX.search(text):
             continue

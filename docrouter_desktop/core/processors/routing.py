@@ -8,61 +8,32 @@ from __future__ import annotations
 import re
 
 from docrouter_desktop.core.processors.base import DocumentView
+from docrouter_desktop.core.processors.languages import alternation, whole_words
 
+# Each cue: (pattern, weight, what it says); a cue counts once however often it is found.
 INVOICE_CUES = [
-    (
-        r"invoice\s*(?:no|number|#|date)|rechnungs?\s*-?\s*(?:nr|nummer|datum)|facture\s*n|n°\s*de\s*facture|factuur\s*(?:nr|nummer|datum)|factuurnummer",
-        3,
-        "invoice number/date label",
-    ),
-    (
-        r"bill\s*to|billed\s*to|rechnungsempf|factur[ée]\s*[àa]|ship\s*to|customer\s*(?:no|number|id)|kunden\s*-?\s*nr|client|"
-        r"(?:guest|customer|client|kunden)\s*-?\s*name|nom\s*du\s*client|klantnaam",
-        3,
-        "a named customer (a till receipt does not name one)",
-    ),
-    (
-        r"due\s*date|payment\s*terms|zahlungsziel|zahlbar|f[äa]llig|[ée]ch[ée]ance|vervaldatum|betalingstermijn",
-        2,
-        "payment terms",
-    ),
-    (
-        r"ust\s*-?\s*id|steuer\s*-?\s*nr|steuernummer|vat\s*(?:no|number|id|reg)|tva\s*intra|"
-        r"btw\s*-?\s*(?:nr|nummer)|siret|kvk|handelsregister|beleg\s*-?\s*nr",
-        2,
-        "tax or company registration",
-    ),
-    (r"iban|bic|swift|bank\s*details|bankverbindung|coordonn[ée]es\s*bancaires", 2, "bank details"),
-    (
-        r"(?<![a-z])(?:invoice|rechnung|facture|factuur|gutschrift|credit\s*note|avoir)(?![a-z])",
-        1,
-        "invoice title",
-    ),
-    (r"sub\s*-?total|zwischensumme|nettobetrag|total\s*ht|subtotaal|total\s*excl", 1, "subtotal"),
-    (
-        r"(?:booking|reservation|order|contract|account)\s*(?:id|no|number|nr)|check[\s-]*in|"
-        r"buchungs\s*-?\s*nr|r[ée]servation|boekings",
-        1,
-        "booking or account reference",
-    ),
+    (alternation("cue_invoice_labels"), 3, "invoice number/date label"),
+    (alternation("cue_customer"), 3, "a named customer (a till receipt does not name one)"),
+    (alternation("cue_payment_terms"), 2, "payment terms"),
+    (alternation("cue_registration"), 2, "tax or company registration"),
+    (alternation("cue_bank"), 2, "bank details"),
+    (whole_words("invoice_words", "credit_note_titles"), 1, "invoice title"),
+    (alternation("cue_subtotal"), 1, "subtotal"),
+    (alternation("cue_booking"), 1, "booking or account reference"),
 ]
 RECEIPT_CUES = [
-    (r"(?<![a-z])(?:cash|tunai)(?![a-z])", 2, "cash"),
-    (r"(?<![a-z])change(?![a-z])|(?<![a-z])tendered?(?![a-z])|rounding", 2, "change/tender"),
-    (r"cashier|kasse|caissier|kassa|counter|pos\s*(?:no|id)|terminal", 2, "cashier/terminal"),
+    (whole_words("cue_cash"), 2, "cash"),
+    (f"{whole_words('cue_change')}|{alternation('cue_rounding')}", 2, "change/tender"),
+    (alternation("cue_cashier"), 2, "cashier/terminal"),
+    (alternation("cue_thanks"), 1, "thank-you line"),
     (
-        r"thank\s*you|terima\s*kasih|vielen\s*dank|merci|bedankt|please\s*come\s*again",
-        1,
-        "thank-you line",
-    ),
-    (
-        r"(?<![a-z])receipt(?![a-z])|quittung|kassenbon|re[çc]u|kassabon|bon\s*no",
+        f"{whole_words('cue_receipt_title')}|{alternation('cue_receipt_title_stems')}",
         2,
         "receipt title",
     ),
-    (r"(?<![a-z])(?:qty|item)s?(?![a-z])", 1, "item counts"),
+    (whole_words("cue_item_counts"), 1, "item counts"),
     (r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm)?", 1, "time of day"),
-    (r"(?<![a-z])(?:gst|sst)(?![a-z])", 1, "GST"),
+    (whole_words("cue_sales_tax"), 1, "GST"),
 ]
 
 

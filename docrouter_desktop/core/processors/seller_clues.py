@@ -10,31 +10,36 @@ and a seller phrase, a legal notice and an address each lie within one line.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import NamedTuple
 
 from docrouter_desktop.core.processors.base import clean_value
+from docrouter_desktop.core.processors.languages import alternation, words
 
 # Phrases that name the seller anywhere on the page: the account holder of the bank details,
-# "sold by", the legal notice of a French company, a copyright line.
+# "sold by", a copyright line, a seller's heading with a colon.
 SELLER_PHRASES = re.compile(
-    r"(?:sold\s*by|verkauft\s*von|vendu\s*par|verkocht\s*door|titulaire\s*du\s*compte|"
-    r"kontoinhaber|account\s*(?:holder|name)|beneficiary|beg[üu]nstigter|rekeninghouder|"
-    r"ten\s*name\s*van|t\.n\.v\.|payable\s*to|payment\s*received\s*by|©|\(c\)\s*\d{4}|"
-    r"(?:seller|supplier|vendor|verk[äa]ufer|lieferant|fournisseur|vendeur|leverancier)\s*:)"
+    rf"(?:{alternation('seller_phrases')}|©|\(c\)\s*\d{{4}}|(?:{alternation('seller_headings')})\s*:)"
     r"\s*:?\s*(?P<name>[A-Za-zÀ-ÿ0-9&.,' -]{2,60}?)\s*(?=$|[,;–|(]|\s-\s|\s{2}|\s(?:paid|iban|bic)\b)",
     re.IGNORECASE,
 )
+
+
+def _cues(phrases, then: tuple[str, ...] = ()) -> tuple[tuple[str, ...], ...]:
+    """The words each phrase needs in a line, in lower case without accents (as an ASCII line
+    holds them), and ``then`` after them."""
+    folded = (unicodedata.normalize("NFKD", p).encode("ascii", "ignore").decode() for p in phrases)
+    return tuple(tuple(w for w in f.split() if w != "-") + then for f in folded)
+
+
 # What each of the SELLER_PHRASES needs in a line (lower case): an ASCII line that has none of
 # these holds no seller phrase, and the slow search is skipped (for ASCII text, IGNORECASE is
 # the same as comparing in lower case).
 SELLER_CUES = (
-    ("sold", "by"), ("verkauft", "von"), ("vendu", "par"), ("verkocht", "door"),
-    ("titulaire", "compte"), ("kontoinhaber",), ("account", "holder"), ("account", "name"),
-    ("beneficiary",), ("begunstigter",), ("rekeninghouder",), ("ten", "name", "van"),
-    ("t.n.v.",), ("payable", "to"), ("payment", "received", "by"), ("(c)",),
-    ("seller", ":"), ("supplier", ":"), ("vendor", ":"), ("verkaufer", ":"), ("lieferant", ":"),
-    ("fournisseur", ":"), ("vendeur", ":"), ("leverancier", ":"),
-)  # fmt: skip
+    *_cues(words("seller_phrases")),
+    ("(c)",),
+    *_cues(words("seller_headings"), (":",)),
+)
 
 
 def may_match(line: str, cues) -> bool:
@@ -47,16 +52,13 @@ def may_match(line: str, cues) -> bool:
 
 
 # "Free SAS au capital de ...", "QualityHosting AG Vorstand: ...": a legal notice in a footer.
+# The legal forms are the countries', not the languages': they stay here.
 LEGAL_NOTICE = re.compile(
     r"^(?P<name>[A-Za-zÀ-ÿ0-9&.' -]{2,40}?\s(?:SAS|SARL|SA|SASU|EURL|GmbH|AG|KG|B\.V\.|BV|N\.V\.|"
-    r"Ltd\.?|Limited|Inc\.?|LLC|Pvt\.?\s*Ltd\.?))\s+(?:au\s*capital|mit\s*sitz|vorstand|"
-    r"gesch[äa]ftsf[üu]hr|handelsregister|registered|kvk|si[èe]ge|rcs|is\s*registered)",
+    rf"Ltd\.?|Limited|Inc\.?|LLC|Pvt\.?\s*Ltd\.?))\s+(?:{alternation('legal_notice_words')})",
     re.IGNORECASE,
 )
-LEGAL_NOTICE_CUES = (
-    ("capital",), ("sitz",), ("vorstand",), ("gesch",), ("handelsregister",), ("registered",),
-    ("kvk",), ("siege",), ("rcs",),
-)  # fmt: skip
+LEGAL_NOTICE_CUES = _cues(words("legal_notice_words"))
 
 
 WEBMAIL = {

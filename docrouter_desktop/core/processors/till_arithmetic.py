@@ -7,19 +7,21 @@ from __future__ import annotations
 import re
 
 from docrouter_desktop.core.processors.base import DocumentView
+from docrouter_desktop.core.processors.languages import alternation, whole_words
 
 # Sales-tax rates a receipt or invoice is likely to carry (GST/SST in Malaysia and Singapore,
 # VAT in the UK and the euro area), in per cent; rates printed on the receipt are added to them.
 COMMON_RATES = (5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 19.0, 20.0, 21.0)
 PRINTED_RATE = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,2})?)\s?%")
-TAX_ROW = re.compile(r"(?<![a-z])(?:gst|sst|vat|tax|mwst|tva|btw)(?![a-z])")
+TAX_ROW = re.compile(whole_words("tax_acronyms", "tax_words"))
 NOT_TAX_ROW = re.compile(
-    r"(?:gst|sst|tax|vat)\s*(?:id|reg|ref|no|number|#)|(?<![a-z])(?:reg|id)(?![a-z])|"
-    r"supplies|total\s*sales"
+    rf"{alternation('till_tax_id_labels', 'till_tax_reference_labels')}|"
+    rf"{whole_words('till_not_tax_words')}|{alternation('till_not_tax_labels')}"
 )
 # The tax summary a Malaysian till prints under the total: "GST Summary  Amount  Tax" and rows
 # "SR @6%  50.00  3.00" (net amount, then the tax).
-SUMMARY_HEADER = re.compile(r"summary|amount\s*\(?rm\)?\s*tax|tax\s*\(?rm\)?")
+SUMMARY_TITLE = re.compile(alternation("tax_summary_titles"))
+SUMMARY_HEADER = re.compile(alternation("tax_summary_titles", "tax_summary_headers"))
 # Digits a faint or dotted till print lets OCR take for one another.
 CONFUSABLE_DIGITS = ({"1", "4"}, {"1", "7"}, {"0", "8"}, {"3", "8"}, {"5", "6"}, {"6", "8"})
 # A total's tax rounds to the cent, per line or once; a few cents of slack cover both.
@@ -44,7 +46,7 @@ def tax_amounts(view: DocumentView) -> list[float]:
     rows = list(view.rows)
     for i, row in enumerate(rows):
         text = row.text.lower()
-        if "summary" in text or (SUMMARY_HEADER.search(text) and TAX_ROW.search(text)):
+        if SUMMARY_TITLE.search(text) or (SUMMARY_HEADER.search(text) and TAX_ROW.search(text)):
             for below in rows[i + 1 : i + 4]:
                 amounts = [v for v, _s in view.amounts_in_words(below.words)]
                 if len(amounts) >= 2 and 0 < amounts[-1] < amounts[-2]:
