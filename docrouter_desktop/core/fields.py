@@ -123,6 +123,14 @@ FIELDS: tuple[FieldSpec, ...] = (
         RECEIPT,
     ),
     _spec(
+        "amount_due",
+        FieldKind.MONEY,
+        "Amount due",
+        "What is left to pay after prepayments and deposits, as a number; null when the "
+        "document does not print it (the total then is what is due).",
+        INVOICE,
+    ),
+    _spec(
         "subtotal",
         FieldKind.MONEY,
         "Subtotal",

@@ -75,7 +75,7 @@ def _document_amounts(data: dict[str, Any]) -> dict[str, Any]:
     """A credit note's amounts are given as magnitudes; a corrective invoice (a negative
     invoice that is not typed as a credit note) keeps the sign its XML gives."""
     if data["document_type"] == "credit_note":
-        for name in ("total", "subtotal", "tax"):
+        for name in ("total", "subtotal", "tax", "amount_due"):
             if data.get(name) is not None:
                 data[name] = abs(data[name])
     return data
@@ -146,6 +146,7 @@ def parse_invoice_xml(xml: bytes) -> dict[str, Any] | None:
                 "total": _signed(first(f"./{ln('GrandTotalAmount')}", m)),
                 "subtotal": _signed(first(f"./{ln('TaxBasisTotalAmount')}", m)),
                 "tax": _signed(first(f"./{ln('TaxTotalAmount')}", m)),
+                "amount_due": _signed(first(f"./{ln('DuePayableAmount')}", m)),
                 "line_items": _goods_lines(items),
                 "document_type": "credit_note"
                 if type_code in ("381", "261", "396", "532")
@@ -190,6 +191,7 @@ def parse_invoice_xml(xml: bytes) -> dict[str, Any] | None:
                     first(f"//{ln('LegalMonetaryTotal')}/{ln('TaxExclusiveAmount')}")
                 ),
                 "tax": _signed(first(f"//{ln('TaxTotal')}/{ln('TaxAmount')}")),
+                "amount_due": _signed(first(f"//{ln('LegalMonetaryTotal')}/{ln('PayableAmount')}")),
                 "line_items": _goods_lines(items),
                 "document_type": "credit_note" if tag == "CreditNote" else "invoice",
             }

@@ -17,6 +17,7 @@ from docrouter_desktop.core.processors.base import (
     fields_and_details,
 )
 from docrouter_desktop.core.processors.currency_field import find_currency
+from docrouter_desktop.core.processors.invoice_amount_due import find_amount_due
 from docrouter_desktop.core.processors.invoice_checks import check_arithmetic
 from docrouter_desktop.core.processors.invoice_dates import find_dates
 from docrouter_desktop.core.processors.invoice_number import find_invoice_number
@@ -39,6 +40,7 @@ class InvoiceProcessor:
         warnings: list[str] = []
         totals = find_totals(view)
         found.update(totals)
+        found["amount_due"] = find_amount_due(view, found.get("total"))
         found["invoice_number"] = find_invoice_number(view)
         found["date"], found["due_date"] = find_dates(view)
         found["currency"] = find_currency(view, found.get("total"))

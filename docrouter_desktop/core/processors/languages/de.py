@@ -54,6 +54,8 @@ TABLE = Language(
     number_words=("nr", "nr.", "nummer"),
     number_label_fillers=("nr", "nr."),
     # -- totals and tax of an invoice
+    balance_left_labels=('restbetrag', 'noch zu zahlen', 'verbleibender betrag', 'offener betrag', 'zu zahlen', 'zahlbetrag', 'restzahlung'),
+    prepayment_labels=('anzahlung', 'bereits bezahlt', 'bereits gezahlt', 'abschlagszahlung', 'vorauszahlung', 'geleistete anzahlung', 'erhaltene anzahlung'),
     amount_due_labels=(),
     gross_total_labels=(
         "gesamtbetrag", "rechnungsbetrag", "endbetrag", "bruttobetrag", "bruttosumme",

@@ -64,6 +64,8 @@ TABLE = Language(
     number_words=_NO,
     number_label_fillers=(*_NO, "date"),
     # -- totals and tax of an invoice
+    balance_left_labels=('balance due', 'amount outstanding', 'balance to pay', 'remaining balance', 'left to pay', 'still due', 'balance outstanding', 'amount due'),
+    prepayment_labels=('prepayment', 'prepaid', 'deposit', 'deposit paid', 'already paid', 'advance payment', 'amount paid', 'payment received', 'less paid', 'less deposit'),
     amount_due_labels=(
         "grand total", "total amount due", "amount due", "balance due", "total due",
         "amount payable",

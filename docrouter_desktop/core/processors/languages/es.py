@@ -48,6 +48,8 @@ TABLE = Language(
     number_words=("nº", "núm.", "número"),
     number_label_fillers=("nº", "núm.", "número"),
     # -- totals and tax of an invoice
+    balance_left_labels=('importe pendiente', 'saldo pendiente', 'pendiente de pago', 'resto a pagar'),
+    prepayment_labels=('anticipo', 'ya pagado', 'pago a cuenta', 'señal'),
     amount_due_labels=("total a pagar", "importe a pagar"),
     gross_total_labels=(
         "importe total", "total factura", "total iva incluido", "total iva incluida",

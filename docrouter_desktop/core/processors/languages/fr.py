@@ -52,6 +52,8 @@ TABLE = Language(
     number_words=("n°",),
     number_label_fillers=("n°", "de"),
     # -- totals and tax of an invoice
+    balance_left_labels=('reste à payer', 'solde dû', 'solde à payer', 'restant dû', 'montant dû', 'net à payer'),
+    prepayment_labels=('acompte', 'acompte versé', 'déjà payé', 'déjà réglé', 'avance', 'montant payé'),
     amount_due_labels=(),
     gross_total_labels=("total ttc", "montant ttc", "net à payer", "total à payer"),
     total_including_labels=(),

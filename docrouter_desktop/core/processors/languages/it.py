@@ -50,6 +50,8 @@ TABLE = Language(
     number_words=("n°", "nr.", "numero"),
     number_label_fillers=("numero",),
     # -- totals and tax of an invoice
+    balance_left_labels=('saldo da pagare', 'residuo da pagare', 'importo dovuto', 'resta da pagare'),
+    prepayment_labels=('acconto', 'anticipo', 'già pagato', 'caparra'),
     amount_due_labels=("totale da pagare", "netto a pagare"),
     gross_total_labels=(
         "importo totale", "totale documento", "totale fattura", "totale iva inclusa",

@@ -40,6 +40,8 @@ TABLE = Language(
     number_words=(),
     number_label_fillers=(),
     # -- totals and tax of an invoice
+    balance_left_labels=('baki perlu dibayar', 'baki'),
+    prepayment_labels=('deposit', 'pendahuluan'),
     amount_due_labels=(),
     gross_total_labels=(),
     total_including_labels=(),

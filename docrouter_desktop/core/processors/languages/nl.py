@@ -43,6 +43,8 @@ TABLE = Language(
     number_words=("nr", "nr.", "nummer"),
     number_label_fillers=("nr", "nr."),
     # -- totals and tax of an invoice
+    balance_left_labels=('nog te betalen', 'openstaand bedrag', 'resterend bedrag', 'te betalen'),
+    prepayment_labels=('aanbetaling', 'voorschot', 'reeds betaald', 'al betaald', 'vooruitbetaling'),
     amount_due_labels=(),
     gross_total_labels=("te betalen", "totaalbedrag", "totaal bedrag"),
     total_including_labels=("totaal incl",),

@@ -69,6 +69,10 @@ class Language:
 
     # -- totals and tax of an invoice
     amount_due_labels: Words  # the balance to pay: "Amount due", "Grand total"
+    # What is left to pay after prepayments ("Balance due", "Restbetrag", "Reste à payer"),
+    # and the prepayments themselves ("Deposit", "Anzahlung", "Acompte").
+    balance_left_labels: Words
+    prepayment_labels: Words
     gross_total_labels: Words  # the total with its tax: "Total TTC", "Gesamtbetrag"
     total_including_labels: Words  # a total said to include the tax: "Total incl."
     including_reach: int  # how far such a label reads on (the tax's name, its rate)
