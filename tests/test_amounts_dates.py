@@ -49,6 +49,9 @@ def test_find_amounts_with_currency_marks(text, value):
     [
         ("RM11.90", "11.90"),  # a currency glued to the number
         ("RM3O.00", "30.00"),  # O read for 0
+        ("fM3.00", "3.00"),  # the R of RM read as f
+        ("FM11.90", "11.90"),  # or as F
+        ("FM", "FM"),  # a marker alone stays
         ("l5.90", "15.90"),  # l read for 1
         ("1S.50", "15.50"),  # S read for 5
         ("TOTAL", "TOTAL"),  # words stay words

@@ -80,7 +80,10 @@ def is_amount_token(token: str) -> bool:
 
 
 # A currency marker glued to the number by the printer or by OCR: "RM11.90", "$4.11", "€12,50".
-_GLUED_PREFIX = re.compile(r"^(?:RM|RN|Rm|Rs\.?|S\$|US\$|\$|€|£|₹|USD|EUR|MYR|INR|GBP)(?=[\dOo])")
+_GLUED_PREFIX = re.compile(
+    # OCR reads the R of "RM" as f or F on till paper: "fM3.00", "FM11.90".
+    r"^(?:RM|RN|Rm|[fF]M|Rs\.?|S\$|US\$|\$|€|£|₹|USD|EUR|MYR|INR|GBP)(?=[\dOo])"
+)
 # Letters OCR confuses with digits, mapped back inside a token that is otherwise a number.
 _OCR_DIGITS = str.maketrans(
     {
