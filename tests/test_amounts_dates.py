@@ -167,3 +167,13 @@ def test_document_currency_counts_each_rows_mentions_once():
     assert per_row.count("EUR") == 4
     assert (view.currency, view.currency_mentions) == ("EUR", 4)
     assert sorted(per_row) == sorted(currencies_in(view.text, "USD"))
+
+
+def test_a_time_printed_with_dots_is_neither_a_date_nor_evidence_of_month_first():
+    from docrouter_desktop.core.processors.dates import find_dates, numeric_order_counts
+
+    text = "12.17.26 05/03/2018"
+    assert numeric_order_counts(text) == (0, 0)  # 12.17.26 would say month-first
+    assert [m.value.isoformat() for m in find_dates(text, "DMY")] == ["2018-03-05"]
+    # Alone, a dotted date that could be a time is still read as a date.
+    assert [m.value.isoformat() for m in find_dates("Date 12.03.18", "DMY")] == ["2018-03-12"]

@@ -111,6 +111,20 @@ def _numeric_dates(text: str):
         pos = m.end() if m.end() > start else start + 1
 
 
+def time_like(m: re.Match) -> bool:
+    """Whether a numeric date match could as well be a time of day printed with dots, as
+    tills print ``12.17.26``: two digits each, the first an hour, the others minutes and
+    seconds. Such a match is no evidence of a date order."""
+    day, sep, month, year = m.group(1), m.group(2), m.group(3), m.group(4)
+    return (
+        sep == "."
+        and len(day) == len(month) == len(year) == 2
+        and int(day) <= 23
+        and int(month) <= 59
+        and int(year) <= 59
+    )
+
+
 def numeric_order_evidence(text: str) -> str | None:
     """'DMY' or 'MDY' when some numeric date in the text can only be read one way."""
     return order_from_counts(*numeric_order_counts(text))
@@ -120,6 +134,8 @@ def numeric_order_counts(text: str) -> tuple[int, int]:
     """How many numeric dates in the text can only be read day-first, and month-first."""
     dmy = mdy = 0
     for m in _numeric_dates(text):
+        if time_like(m):
+            continue
         a, b = int(m.group(1)), int(m.group(3))
         if a > 12 >= b >= 1:
             dmy += 1
@@ -164,8 +180,11 @@ def find_dates(text: str, order: str = "DMY") -> list[DateMatch]:
         if d:
             found.append(DateMatch(d, m.start(), m.end(), False, False))
             taken.append(m.span())
-    for m in NUMERIC.finditer(text):
-        if not free(*m.span()):
+    numeric = list(NUMERIC.finditer(text))
+    # A time printed with dots beside a real date is the time, not a second date.
+    has_other = any(not time_like(m) for m in numeric) or bool(found)
+    for m in numeric:
+        if not free(*m.span()) or (has_other and time_like(m)):
             continue
         a, b, y = int(m.group(1)), int(m.group(3)), _year(m.group(4))
         dmy = _make(y, b, a)
