@@ -177,3 +177,24 @@ def test_a_time_printed_with_dots_is_neither_a_date_nor_evidence_of_month_first(
     assert [m.value.isoformat() for m in find_dates(text, "DMY")] == ["2018-03-05"]
     # Alone, a dotted date that could be a time is still read as a date.
     assert [m.value.isoformat() for m in find_dates("Date 12.03.18", "DMY")] == ["2018-03-12"]
+
+
+def _scanned_view(lines: list[str], source: str = "ocr"):
+    from docrouter_desktop.core.extraction.pages import PageContent, Word
+    from docrouter_desktop.core.processors.base import DocumentView, ProcessorOptions
+
+    words = []
+    for i, line in enumerate(lines):
+        x = 0.0
+        for token in line.split():
+            words.append(Word(token, x, i * 12.0, x + 6.0 * len(token), i * 12.0 + 10, 0.9, i))
+            x += 6.0 * (len(token) + 1)
+    page = PageContent(1, 300.0, 842.0, source, words, "\n".join(lines), 0.9)
+    return DocumentView([page], ProcessorOptions())
+
+
+def test_one_stray_dollar_sign_on_a_scan_does_not_switch_to_month_first():
+    # OCR reads a smudge or an S as "$": once on a scan, it is no sign of US dates.
+    assert _scanned_view(["SHOP SDN BHD", "$ 9.00", "Date 05/03/2018"]).date_order == "DMY"
+    priced = ["SHOP", "COFFEE $3.50", "PIE $5.50", "Date 05/03/2018", "TOTAL $9.00"]
+    assert _scanned_view(priced).date_order == "MDY"  # prices in dollars, read as such

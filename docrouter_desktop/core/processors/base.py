@@ -65,6 +65,9 @@ class LabelHit:
     label: str
 
 
+_DOLLAR_AMOUNT = re.compile(r"\$\s?\d")
+
+
 class DocumentView:
     """Rows of every page, the document's language and number conventions, and look-ups."""
 
@@ -140,10 +143,17 @@ class DocumentView:
             return evidence
         if self.language in languages.DAY_FIRST:
             return "DMY"
-        if re.search(r"\b(usd|us\$)\b", self.lower) or "$" in self.text:
+        if re.search(r"\b(usd|us\$)\b", self.lower) or self._dollar_amounts():
             if not re.search(r"€|£|\bgst\b|\bvat\b|\brm\s?\d", self.lower):
                 return "MDY"
         return self.options.date_order
+
+    def _dollar_amounts(self) -> bool:
+        """Whether the document prices in dollars: a "$" before an amount, twice on scans
+        (OCR reads a stray S or a smudge as "$"), once on a text layer."""
+        seen = len(_DOLLAR_AMOUNT.findall(self.text))
+        scanned = any(source == "ocr" for source in self.sources.values())
+        return seen >= (2 if scanned else 1)
 
     # -- source of a page, and Found helpers
 
