@@ -141,8 +141,7 @@ async def upload_document(request: Request, organization_id: str):
         "status": doc.status,
         "duplicate": outcome.duplicate,
     }
-    if not outcome.duplicate and outcome.status == "queued":
-        request.app.state.engine.notify()
+    # Engine.add_upload has woken the runner already.
     return JSONResponse(body, status_code=200 if outcome.duplicate else 202)
 
 

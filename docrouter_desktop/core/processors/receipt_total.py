@@ -157,7 +157,10 @@ def find_receipt_total(view: DocumentView) -> Found | None:
             continue
         kind = "label_strong" if strong else "label_plain"
         label = clean_value(m.group(0))
-        add(value, kind, view.found(value, 0.7, at, span, f"label '{label}' {where}"))
+        found = view.found(value, 0.7, at, span, f"label '{label}' {where}")
+        add(value, kind, found)
+        if cands[round(value, 2)]["found"] is found:
+            cands[round(value, 2)]["row"] = at
         if value in cands and cands[round(value, 2)].get("seen"):
             _bump(cands[round(value, 2)], "another_total_line")
             cands[round(value, 2)]["why"].append("the same amount is on another total line")
@@ -327,7 +330,7 @@ def _unlabelled(view: DocumentView, cands: dict, paid, change, sub, tax) -> dict
     out: dict[float, dict] = {}
     for value, (row, span) in amounts.items():
         found = view.found(value, 0.3, row, span, "an amount printed without a total label")
-        c = {"score": 0.0, "found": found, "why": [], "ev": Evidence()}
+        c = {"score": 0.0, "found": found, "why": [], "ev": Evidence(), "row": row}
         _bump(c, "unlabelled")
         if value >= largest:
             _bump(c, "largest_amount")
@@ -375,7 +378,8 @@ def _describe(view: DocumentView, cands: dict[float, dict]) -> None:
         f = c["found"]
         if f.bbox is None or f.page is None:
             continue
-        row = next(
+        # The row it was read on, kept when it was made (a search of every row otherwise).
+        row = c.get("row") or next(
             (
                 r
                 for r in view.rows
