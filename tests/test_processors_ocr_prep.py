@@ -131,3 +131,43 @@ def test_a_receipt_header_misread_is_read_again(tmp_path):
     name.text, name.conf = "HARDWAKE", 0.3  # as a worn print reads
     extract._reread_header(program, str(tmp_path / "r.pgm"), "eng", words)
     assert name.text == "HARDWARE" and name.conf > 0.5
+
+
+def test_dark_scan_edges_are_painted_white_and_nothing_else():
+    page = Image.new("L", (400, 900), 235)
+    page.paste(10, (0, 0, 400, 20))  # the scanner's lid above the paper
+    page.paste(5, (0, 0, 4, 900))  # and beside it
+    page.paste(30, (200, 400, 240, 420))  # ink on the paper
+    white = ocr_prep.whiten_dark_edges(page)
+    assert white.size == page.size
+    assert white.getpixel((200, 5)) == 255 and white.getpixel((1, 500)) == 255
+    assert white.getpixel((220, 410)) == 30 and white.getpixel((300, 600)) == 235
+    clean = Image.new("L", (400, 900), 235)
+    assert ocr_prep.whiten_dark_edges(clean) is clean
+
+
+def test_a_shadow_across_the_paper_is_flattened_and_the_ink_kept():
+    page = Image.new("L", (400, 900))
+    page.putdata([240 - x * 120 // 400 for _y in range(900) for x in range(400)])  # a shadow
+    for x0 in (40, 340):  # a stroke of ink on the bright and on the shaded side
+        page.paste(Image.eval(page.crop((x0, 400, x0 + 6, 440)), lambda v: v - 100), (x0, 400))
+    flat = ocr_prep.flatten_background(page)
+    assert flat.getpixel((20, 100)) >= 240 and flat.getpixel((390, 100)) >= 240
+    assert flat.getpixel((43, 420)) < 160 and flat.getpixel((343, 420)) < 160
+
+
+@pytest.mark.slow
+def test_a_receipt_whose_first_reading_failed_is_read_again_from_its_rescued_page(tmp_path):
+    from docrouter_desktop.core.extraction import extract
+
+    path = factories.text_image(tmp_path / "r.png", factories.RECEIPT_LINES, size=30)
+    with Image.open(path) as img:
+        grey = img.convert("L")
+    grey.paste(0, (0, 0, grey.width, 24))  # a dark strip along the top
+    grey.save(tmp_path / "r.pgm")
+    program = tesseract.find_tesseract()
+    words = extract._rescue(program, str(tmp_path / "r.pgm"), "eng", ocr_prep.PSM_BLOCK, [])
+    text = extract._text_of(words)
+    assert ocr_prep.evidence(text, [])[0] == 2  # its date and its total
+    with Image.open(tmp_path / "r.pgm") as kept:  # the page left for the header's second look
+        assert kept.size == grey.size

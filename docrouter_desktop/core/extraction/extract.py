@@ -281,15 +281,46 @@ def _read(
                 turn = 0
     text = _text_of(words)
     if ocr_prep.wants_second_reading(psm, text):
-        other = tesseract.run_tsv(program, image_path, langs, psm=ocr_prep.SECOND_PSM)
-        first = ocr_prep.evidence(text, [w.conf for w in words])
-        second = ocr_prep.evidence(_text_of(other), [w.conf for w in other])
-        if second > first:
-            words = other
+        words = _rescue(program, image_path, langs, psm, words)
     width = image.height if turn in (90, 270) else image.width
     if psm == ocr_prep.PSM_BLOCK or ocr_prep.narrow_column(words, width):
         _reread_header(program, image_path, langs, words)
     return words, turn
+
+
+def _rescue(program: str, image_path: str, langs: str, psm: int, words):
+    """The best of other readings of a receipt whose first reading misses its date or total:
+    another layout mode, then the page with its dark scan edges whitened and its shading
+    flattened, each only while no reading has both. The image read last is left at
+    ``image_path`` for the header's second look."""
+    best = words
+    best_score = ocr_prep.evidence(_text_of(words), [w.conf for w in words])
+    best_image = None
+    other = tesseract.run_tsv(program, image_path, langs, psm=ocr_prep.SECOND_PSM)
+    score = ocr_prep.evidence(_text_of(other), [w.conf for w in other])
+    if score > best_score:
+        best, best_score = other, score
+    if best_score[0] >= 2:
+        return best
+    with Image.open(image_path) as page:
+        page.load()
+        versions = ocr_prep.rescue_images(page.convert("L"))
+    original = image_path + ".first.pgm"
+    os.replace(image_path, original)
+    for version in versions:
+        version.save(image_path)
+        again = tesseract.run_tsv(program, image_path, langs, psm=psm)
+        score = ocr_prep.evidence(_text_of(again), [w.conf for w in again])
+        if score > best_score:
+            best, best_score, best_image = again, score, version
+        if best_score[0] >= 2:
+            break
+    if best_image is None:
+        os.replace(original, image_path)
+    else:
+        best_image.save(image_path)
+        os.remove(original)
+    return best
 
 
 def _reread_header(program: str, image_path: str, langs: str, words) -> None:
