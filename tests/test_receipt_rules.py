@@ -6,7 +6,7 @@ import pytest
 
 from docrouter_desktop.core.extraction.pages import PageContent, Word
 from docrouter_desktop.core.processors.base import DocumentView, ProcessorOptions
-from docrouter_desktop.core.processors.dates import repair_ocr_dates
+from docrouter_desktop.core.processors.dates import find_dates, repair_ocr_dates, repair_year
 from docrouter_desktop.core.processors.receipt import ReceiptProcessor
 from docrouter_desktop.core.processors.receipt_vendor import repair_business_words
 from docrouter_desktop.core.processors.till_arithmetic import (
@@ -133,6 +133,12 @@ def test_labelled_date_still_first():
         ("SS/SS/SSSS", "SS/SS/SSSS"),  # no digit at all: not a date
         ("INV 123/45/2022", "INV 123/45/2022"),
         ("1.50.25", "1.50.25"),
+        # A year no document has, one misread digit away from one it has.
+        ("Date 25/12/7018", "Date 25/12/2018"),
+        ("12/03/2518 13:07", "12/03/2018 13:07"),
+        ("22/03/2078", "22/03/2018"),
+        ("22/03/2018", "22/03/2018"),
+        ("22/03/9999", "22/03/9999"),  # no single slip makes it a year: left alone
     ],
 )
 def test_ocr_slips_in_numeric_dates(text, repaired):
@@ -450,3 +456,90 @@ def test_a_last_word_stays_unless_unsure_and_in_lower_case_under_capitals(first,
     lines = [first, "002043319-W", "NO. 2, JALAN MAWAR 3,", "TOTAL RM 9.00"]
     view = _view(lines, source="ocr", conf=0.9, unsure=unsure)
     assert ReceiptProcessor().run(view).fields["vendor"] == first
+
+
+def test_a_misread_year_is_read_back_only_to_a_year_a_document_can_have():
+    assert repair_year("2078", latest=2027) == "2018"
+    assert repair_year("7018", latest=2027) == "2018"
+    assert repair_year("2048", latest=2027) == "2018"  # 4 for 1 is likelier than 4 for 0
+    assert repair_year("2026", latest=2027) == "2026"
+    assert repair_year("2029", latest=2030) == "2029"
+    assert repair_year("9999", latest=2027) is None
+
+
+def test_a_date_followed_by_a_comma_is_a_date():
+    fields, _d = _receipt(["INV NO: CS-0121370 Date: 01/11/2017,", "TOTAL RM 9.00"])
+    assert fields["date"] == "2017-11-01"
+    assert [m.value for m in find_dates("1.12.2017,50", "DMY")] == []  # a number goes on
+
+
+@pytest.mark.parametrize(
+    "line, want",
+    [
+        ("Date: 1202/2018", "2018-02-12"),  # the first separator lost
+        ("27:03/2018 No: CS-20243", None),  # neither labelled nor beside a time
+        ("Date 27:03/2018", "2018-03-27"),  # read as a colon
+        ("2808/2017 12:26", "2017-08-28"),  # beside a time of day
+        ("Date: 3202/2018", None),  # no such day
+    ],
+)
+def test_a_date_whose_separator_ocr_lost_on_a_labelled_or_timed_line(line, want):
+    fields, details = _receipt([line, "TOTAL RM 9.00"], source="ocr", conf=0.9)
+    assert fields.get("date") == want
+    if want:
+        assert "separator misread" in details["date"]["rule"]
+        assert details["date"]["confidence"] < 0.8
+
+
+def test_a_misread_separator_is_not_read_on_a_text_layer():
+    fields, _d = _receipt(["Date: 1202/2018", "TOTAL RM 9.00"])
+    assert fields.get("date") is None
+
+
+def test_a_name_begun_on_the_line_above_is_read_whole():
+    fields, _d = _receipt_lines(
+        [
+            "POPULAR BOOK",
+            "CO. (M) SDN BHD",
+            "NO. 8, JALAN 7/118B,",
+            "56000 KUALA LUMPUR",
+            "TOTAL RM 9.00",
+        ]
+    )
+    assert fields["vendor"] == "POPULAR BOOK CO. (M) SDN BHD"
+
+
+def test_the_town_line_after_the_postcode_ends_the_address():
+    fields, _d = _receipt_lines(
+        [
+            "LIGHTROOM GALLERY SDN BHD",
+            "NO: 28, JALAN ASTANA 1C,",
+            "BANDAR BUKIT RAJA, 41050",
+            "KLANG SELANGOR D.E, MALAYSIA",
+            "GST ID: 000123456789",
+            "TOTAL RM 9.00",
+        ]
+    )
+    assert fields["vendor_address"] == (
+        "NO: 28, JALAN ASTANA 1C, BANDAR BUKIT RAJA, 41050, KLANG SELANGOR D.E, MALAYSIA"
+    )
+
+
+def test_a_company_number_or_former_name_is_not_the_address():
+    fields, _d = _receipt_lines(
+        [
+            "TIMELESS KITCHENETTE SDN BHD",
+            "Conpany no; 1174703-K",
+            "formerly known as",
+            "Golden Arches Restaurants Sdn Bhd",
+            "Lot 50, Floor T2, Sky Avenue",
+            "69000 Pahang Malaysia",
+            "TOTAL RM 9.00",
+        ]
+    )
+    assert fields["vendor_address"] == "Lot 50, Floor T2, Sky Avenue, 69000 Pahang Malaysia"
+
+
+def _receipt_lines(lines: list[str]) -> tuple[dict, dict]:
+    out = ReceiptProcessor().run(_view(lines))
+    return out.fields, out.field_details

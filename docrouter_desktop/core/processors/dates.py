@@ -34,26 +34,59 @@ WRITTEN_MDY = re.compile(
     re.IGNORECASE,
 )
 ISO = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+# A comma may end a date ("Date: 01/11/2017, 10:02"), not go on into a number ("1.12.2017,50").
 NUMERIC = re.compile(
-    r"(?<![\d.,])(\d{1,2})\s?([-/.])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d,]|\.\d)"
+    r"(?<![\d.,])(\d{1,2})\s?([-/.])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?!\d|[.,]\d)"
 )
 
 
-# A numeric date as OCR may misread it: letters for digits (O/0, l/1, S/5, B/8) and a year whose
-# second digit lost its shape ("2617", "2O18"). Only the characters change, never the length, so
-# positions in the text stay the same.
+# A numeric date as OCR may misread it: letters for digits (O/0, l/1, S/5, B/8) and a year with
+# one digit misread ("2617", "2O18", "7018", "2078"). Only the characters change, never the
+# length, so positions in the text stay the same.
 _OCR_DATE = re.compile(
-    r"(?<![\w.,])([\dOoDlI|SB]{1,2})([-/.])([\dOoDlI|SB]{1,2})\2(2[\dOoD689][\dOoDlI|SB]{2}|[\dOo]{2})(?![\w,])"
+    r"(?<![\w.,])([\dOoDlI|SB]{1,2})([-/.])([\dOoDlI|SB]{1,2})\2(\d[\dOoD][\dOoDlI|SB]{2}|[\dOo]{2})(?!\w|[.,]\w)"
 )
 _OCR_DATE_DIGITS = str.maketrans(
     {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"}
 )
+# Digits OCR reads in place of others in print, likeliest first: what a misread year's digit
+# may have been.
+DIGIT_SLIPS = {
+    "0": "869",
+    "1": "74",
+    "2": "7",
+    "3": "8",
+    "4": "1",
+    "5": "06",
+    "6": "05",
+    "7": "12",
+    "8": "03",
+    "9": "0",
+}
+EARLIEST_YEAR = 1990
+
+
+def repair_year(year: str, latest: int | None = None) -> str | None:
+    """A four-digit year that cannot be a document's (after ``latest``, next year by default,
+    or before 1990) read back to the year one misread digit away, trying the likeliest slips
+    first: ``7018`` -> ``2018``, ``2078`` -> ``2018``. None when no single slip gives one."""
+    latest = latest if latest is not None else date.today().year + 1
+    if EARLIEST_YEAR <= int(year) <= latest:
+        return year
+    for rank in range(3):  # the likeliest slip of every digit before the second likeliest
+        for i, digit in enumerate(year):
+            slips = DIGIT_SLIPS[digit]
+            if rank < len(slips):
+                fixed = year[:i] + slips[rank] + year[i + 1 :]
+                if EARLIEST_YEAR <= int(fixed) <= latest:
+                    return fixed
+    return None
 
 
 def repair_ocr_dates(text: str) -> str:
     """A text whose numeric dates have OCR slips read back to digits: ``O5/O9/2617`` ->
-    ``05/09/2017``. A token already a valid date and anything that is not date-shaped stay as
-    they are; the length of the text never changes."""
+    ``05/09/2017``, ``25/12/7018`` -> ``25/12/2018``. A token already a valid date and anything
+    that is not date-shaped stay as they are; the length of the text never changes."""
 
     def fix(m: re.Match) -> str:
         day, sep, month, year = m.groups()
@@ -61,8 +94,10 @@ def repair_ocr_dates(text: str) -> str:
             return m.group(0)
         day, month = day.translate(_OCR_DATE_DIGITS), month.translate(_OCR_DATE_DIGITS)
         year = year.translate(_OCR_DATE_DIGITS)
-        if len(year) == 4 and year[1] in "689":
+        if len(year) == 4 and year[1] in "689" and year[0] == "2":
             year = year[0] + "0" + year[2:]
+        if len(year) == 4 and (fixed := repair_year(year)) is not None:
+            year = fixed
         return f"{day}{sep}{month}{sep}{year}"
 
     return _OCR_DATE.sub(fix, text)

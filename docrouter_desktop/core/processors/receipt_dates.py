@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from docrouter_desktop.core.processors import dates as dt
 from docrouter_desktop.core.processors import languages
 from docrouter_desktop.core.processors.base import DocumentView, Found
 from docrouter_desktop.core.processors.languages import alternation
@@ -46,7 +47,9 @@ def find_receipt_date(view: DocumentView) -> Found | None:
             plain.append(
                 view.found(d, 0.85 if not amb else 0.7, row, span, "first date on the receipt")
             )
-    dates = labelled or timed or plain
+    dates = labelled or timed
+    if not dates:
+        dates = _misread_separator_dates(view) or plain
     best = dates[0] if dates else None
     if best is not None and _month_first_in_day_first(view, best):
         best.confidence = min(best.confidence, 0.6)
@@ -57,6 +60,50 @@ def find_receipt_date(view: DocumentView) -> Found | None:
             best.confidence = min(best.confidence, 0.55)
             best.rule += "; month read as 10 (OCR takes a slashed zero for 6, 8 or 9)"
     return best
+
+
+# A date whose first separator OCR lost or read as a colon: "1202/2018", "27:03/2018".
+MISREAD_SEPARATOR = re.compile(
+    r"(?<![\d.,:])(\d{2})(?:\s?:\s?)?(\d{2})\s?([-/.])\s?(\d{4})(?![\d])"
+)
+
+
+def _misread_separator_dates(view: DocumentView) -> list[Found]:
+    """Dates on lines labelled Date or beside a time of day whose first separator OCR lost or
+    misread, read day-first or month-first as the document does; never confident."""
+    out = []
+    for row in view.rows:
+        if view.sources.get(row.page) != "ocr":
+            continue
+        text = " ".join(w.text for w in row.words)
+        for m in MISREAD_SEPARATOR.finditer(text):
+            rest = text[: m.start()] + text[m.end() :]
+            labelled = bool(DATE_LABEL.search(text.lower()))
+            if not labelled and not TIME_OF_DAY.search(rest):
+                continue
+            a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(4))
+            day, month = (b, a) if view.date_order == "MDY" else (a, b)
+            try:
+                value = date(year, month, day)
+            except ValueError:
+                continue
+            if not dt.EARLIEST_YEAR <= year <= date.today().year + 1:
+                continue
+            span = _words_at(row, m.start(), m.end())
+            where = "on a line labelled 'Date'" if labelled else "beside a time of day"
+            out.append(
+                view.found(value, 0.55, row, span, f"date {where}, a separator misread by OCR")
+            )
+    return out
+
+
+def _words_at(row, start: int, end: int):
+    words, pos = [], 0
+    for w in row.words:
+        if pos < end and pos + len(w.text) > start:
+            words.append(w)
+        pos += len(w.text) + 1
+    return words
 
 
 # Till printers slash their zeros; OCR reads such a 0 as 6, 8 or 9, so "01/10/2017" comes out

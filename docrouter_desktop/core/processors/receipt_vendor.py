@@ -24,10 +24,19 @@ LEGAL_FORM = re.compile(
     r"(?<![a-z])(sdn\.?\s*bh[a-z]?d?|bhd|s/b|ltd|limited|gmbh|inc|llc|b\.v\.|sarl|plc|pte)(?![a-z])",
     re.IGNORECASE,
 )
+# A company's registration number on its own line ("(002107265-V)", "Company No: 1174703-K",
+# with OCR's "Conpany" and "No;").
+# The start of a line that goes on with a name begun on the line above.
+NAME_CONTINUES = re.compile(r"(?:co\.|&|\(m\)|and\s)", re.IGNORECASE)
 REG_NUMBER = re.compile(
-    r"[\(\[]?\s*(?:co\.?\s*)?(?:reg|company)?\.?\s*(?:no\.?)?[:\s]*\d[\d\s]{4,}\s*-?\s*[a-z]?\s*[\)\]]?\W*$",
+    r"[\(\[]?\s*(?:c[o0](?:[mn]pany)?\.?\s*)?(?:reg(?:istration)?\.?\s*)?(?:n[o0]\.?)?[:;.\s]*"
+    r"\d[\d\s]{4,}\s*-?\s*[a-z]?\s*[\)\]]?\W*$",
     re.IGNORECASE,
 )
+# After the postcode's line, a line of place names alone ends the address: the town, the state
+# or the country ("KLANG SELANGOR D.E, MALAYSIA").
+ENDS_WITH_COUNTRY = re.compile(rf"(?<![a-z])(?:{alternation('country_names')})\W*$")
+PLACE_LINE = re.compile(r"[A-Za-z][A-Za-z .,'-]{2,44}")
 
 
 ADDRESS_WORDS = re.compile(
@@ -164,6 +173,20 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
     legal = [c for c in named if LEGAL_FORM.search(c[2])]
     i, row, text = (legal or named or candidates)[0]
     words = list(row.words)
+    # A name carried over from the line above ("POPULAR BOOK" / "CO. (M) SDN BHD", "THE COFFEE
+    # BEAN &" / "TEA LEAF (M) SDN BHD"): the line above is part of it.
+    if i > 0 and LEGAL_FORM.search(text):
+        above = rows[i - 1]
+        above_text = clean_value(above.text)
+        if (
+            (NAME_CONTINUES.match(text) or above_text.endswith(("&", " AND", " and", "-")))
+            and _readable(above)
+            and not ADDRESS_STOP.search(above_text)
+            and not ADDRESS_WORDS.search(above_text.lower())
+            and not view.dates_in_words(above.words)
+        ):
+            text = above_text + " " + text
+            words = list(above.words) + words
     # A name carried on two lines ("... HARDWARE &" / "ELECTRICAL", "... SDN" / "BHD")
     if i + 1 < len(rows) and row.text.rstrip().endswith(("&", " -", " AND", " and")):
         text = text + " " + clean_value(rows[i + 1].text)
@@ -207,6 +230,11 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
                 break
             addr_rows = []  # a branch name or a slogan, not the address: look further down
             continue
+        if not any(ADDRESS_WORDS.search(a.text.lower()) for a in addr_rows) and (
+            LEGAL_FORM.search(t) or REG_NUMBER.fullmatch(t)
+        ):
+            addr_rows = []  # a company's name or number (the operator's, a former name)
+            continue
         if not addr_rows and not _readable(r) and not re.search(r"\d", t):
             continue
         addr_rows.append(r)
@@ -217,8 +245,10 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
             nxt = rows[rows.index(r) + 1] if rows.index(r) + 1 < len(rows) else None
             if (
                 nxt is not None
-                and re.fullmatch(r"[A-Za-z .]{3,30}", nxt.text.strip())
+                and not ENDS_WITH_COUNTRY.search(t.lower())
+                and PLACE_LINE.fullmatch(nxt.text.strip())
                 and not ADDRESS_STOP.search(nxt.text)
+                and not LEGAL_FORM.search(nxt.text)
             ):
                 addr_rows.append(nxt)
             break

@@ -180,7 +180,7 @@ TABLE = Language(
     shop_header_stops=(
         "tel", "fax", "phone", "mobile", "whatsapp", "whatsapps", "h/p", "hp", "gst", "tax",
         "reg", "receipt", "invoice", "cashier", "date", "time", "table", "doc", "bill", "www",
-        "email", "e-mail",
+        "email", "e-mail", "formerly", "licensee",
     ),
     shop_name_skip=("receipt", "invoice", "welcome", "copy", "tax"),
     shop_words=(
