@@ -196,14 +196,19 @@ class Runner:
     def _submit(self, active: _Active, stage: str, fn, *args) -> None:
         try:
             future = self.executor.submit(fn, *args)
-        except BrokenProcessPool:
+        except (BrokenProcessPool, OSError, RuntimeError):
+            # The pool broke (a worker died) before it knew: starting a replacement worker
+            # finds its queue closed (OSError), or it was shut down (RuntimeError).
             self._recover_pool()
             return
         self._future_job[future] = (active.claim.job_id, stage)
         active.futures.add(future)
 
     def _collect(self, future: cf.Future) -> None:
-        job_id, stage = self._future_job.pop(future)
+        entry = self._future_job.pop(future, None)
+        if entry is None:
+            return  # its job was requeued when the pool broke, or cancelled meanwhile
+        job_id, stage = entry
         active = self._active.get(job_id)
         if active is None:
             return  # cancelled meanwhile
@@ -306,7 +311,14 @@ class Runner:
         broken = self._executor
         self._executor = None
         if broken is not None:
+            # The pool kills its other workers itself, but not one it started for a task
+            # submitted while it was breaking (the pool starts workers on demand): such a
+            # worker would wait for work for ever, and the pool's exit handler with it.
+            workers = list((getattr(broken, "_processes", None) or {}).values())
             broken.shutdown(wait=False, cancel_futures=True)
+            for worker in workers:
+                if worker.is_alive():
+                    worker.kill()
         with self.library.db.write() as s:
             for job_id, active in list(self._active.items()):
                 jobs.release(s, self.owner, job_id)
