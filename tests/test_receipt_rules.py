@@ -543,3 +543,25 @@ def test_a_company_number_or_former_name_is_not_the_address():
 def _receipt_lines(lines: list[str]) -> tuple[dict, dict]:
     out = ReceiptProcessor().run(_view(lines))
     return out.fields, out.field_details
+
+
+def test_the_amount_under_a_row_of_column_titles_is_not_the_total():
+    fields, _d = _receipt(
+        [
+            "ITEM QTY U/P AMOUNT",
+            "4194020100124 4 11.32 45.28",
+            "SUB-TOTAL 45.28",
+            "TAX 2.72",
+            "TOT4L",  # the total's line, its amount lost to a smudge
+            "GST SUMMARY",
+            "CODE AMOUNT % TAX/AMT",
+            "SR 45.28 6 2.72",
+            "CASH 50.00",
+        ]
+    )
+    assert fields.get("total") != 45.28
+
+
+def test_an_amount_under_its_label_alone_is_the_total():
+    fields, details = _receipt(["BREAD 2 x 2.40 4.80", "TOTAL RM", "4.80", "CASH 5.00"])
+    assert fields["total"] == 4.80

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from docrouter_desktop.core.processors.base import DocumentView, Found, clean_value
+from docrouter_desktop.core.processors.currency import currencies_in
 from docrouter_desktop.core.processors.languages import alternation, whole_words
 from docrouter_desktop.core.processors.ranking import Evidence, Weights, record
 from docrouter_desktop.core.processors.receipt_lines import (
@@ -108,6 +109,22 @@ def _bump(c: dict, name: str, times: float = 1.0) -> None:
     c["score"] += WEIGHTS.defaults[name] * times
 
 
+def _label_alone(row, m: re.Match) -> bool:
+    """Whether a total's label stands on its row alone (beside a currency at most, and one
+    other word: "TOTAL RM", "Amount Due:"), as a label whose amount is printed under it
+    stands; a row of column titles ("ITEM QTY U/P AMOUNT", "CODE AMOUNT % TAX/AMT") is the
+    head of a table."""
+    others = 0
+    pos = 0
+    for w in row.words:
+        start, pos = pos, pos + len(w.text) + 1
+        if start < m.end() and start + len(w.text) > m.start():
+            continue  # a word of the label
+        if any(c.isalpha() for c in w.text) and not currencies_in(w.text):
+            others += 1
+    return others <= 1
+
+
 def _row_amount(view: DocumentView, row, after: int = 0):
     amounts = view.amounts_in_words(row.words[after:])
     if amounts:
@@ -153,8 +170,8 @@ def find_receipt_total(view: DocumentView) -> Found | None:
         if not got:
             continue
         (value, span), at, where = got
-        if value <= 0:
-            continue
+        if value <= 0 or (at is not row and not _label_alone(row, m)):
+            continue  # "Qty Price Amount" heads a table: what is under it is one of its rows
         kind = "label_strong" if strong else "label_plain"
         label = clean_value(m.group(0))
         found = view.found(value, 0.7, at, span, f"label '{label}' {where}")
