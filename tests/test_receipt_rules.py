@@ -565,3 +565,26 @@ def test_the_amount_under_a_row_of_column_titles_is_not_the_total():
 def test_an_amount_under_its_label_alone_is_the_total():
     fields, details = _receipt(["BREAD 2 x 2.40 4.80", "TOTAL RM", "4.80", "CASH 5.00"])
     assert fields["total"] == 4.80
+
+
+def test_a_shop_name_over_three_lines_is_read_whole():
+    fields, _d = _receipt_lines(
+        [
+            "AIK HUAT HARDWARE",
+            "ENTERPRISE (SETIA",
+            "ALAM) SDN BHD",
+            "(822737-X)",
+            "NO. 17-G, JALAN SETIA INDAH,",
+            "40170 SHAH ALAM",
+            "TOTAL RM 9.00",
+        ]
+    )
+    assert fields["vendor"] == "AIK HUAT HARDWARE ENTERPRISE (SETIA ALAM) SDN BHD"
+    assert fields["vendor_address"] == "NO. 17-G, JALAN SETIA INDAH, 40170 SHAH ALAM"
+
+
+def test_a_trading_name_above_the_company_is_not_joined_to_it():
+    fields, _d = _receipt_lines(
+        ["KIKU RESTAURANT", "HANA FOODS SDN BHD", "NO. 3, JALAN BUNGA,", "TOTAL RM 9.00"]
+    )
+    assert fields["vendor"] == "HANA FOODS SDN BHD"

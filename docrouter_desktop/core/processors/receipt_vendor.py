@@ -146,6 +146,31 @@ def _shop_name(text: str) -> str:
     return clean_value(cut) or name
 
 
+# Words that end a shop's name, the line they start going on with the one above it.
+NAME_ENDING = re.compile(
+    r"\W*(?:enterprises?|trading|holdings|co\.|sdn\.?\s*bh[a-z]?d?|bhd|s/b|ltd|limited)(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+def _in_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _name_line(view: DocumentView, row: Row) -> bool:
+    """Whether a row can carry on a shop's name: read as words, not an address, a phone or
+    tax line, a date or a registration number."""
+    t = row.text.strip()
+    return (
+        _readable(row)
+        and not ADDRESS_STOP.search(t)
+        and not ADDRESS_WORDS.search(t.lower())
+        and not REG_NUMBER.fullmatch(t)
+        and not view.dates_in_words(row.words)
+    )
+
+
 def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
     """The shop: a readable line at the top, preferring one that names a business (Sdn Bhd,
     Enterprise, Restaurant, Ltd...), and the address lines printed under it."""
@@ -172,6 +197,7 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
     # The legal entity ("... SDN BHD") over a trading name above it ("KIKU RESTAURANT").
     legal = [c for c in named if LEGAL_FORM.search(c[2])]
     i, row, text = (legal or named or candidates)[0]
+    first = i  # the name's first row; ``i`` is its last
     words = list(row.words)
     # A name carried over from the line above ("POPULAR BOOK" / "CO. (M) SDN BHD", "THE COFFEE
     # BEAN &" / "TEA LEAF (M) SDN BHD"): the line above is part of it.
@@ -187,6 +213,7 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
         ):
             text = above_text + " " + text
             words = list(above.words) + words
+            first = i - 1
     # A name carried on two lines ("... HARDWARE &" / "ELECTRICAL", "... SDN" / "BHD")
     if i + 1 < len(rows) and row.text.rstrip().endswith(("&", " -", " AND", " and")):
         text = text + " " + clean_value(rows[i + 1].text)
@@ -204,6 +231,35 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
         text = text + " " + clean_value(rows[i + 1].text)
         words += rows[i + 1].words
         i += 1
+    # A name over three lines ("AIK HUAT HARDWARE" / "ENTERPRISE (SETIA" / "ALAM) SDN BHD"): a
+    # bracket left open goes on to the next line, one closed that was not opened comes from
+    # the line above, and a line starting with a word that ends names follows the one above.
+    for _ in range(2):
+        above = rows[first - 1] if first > 0 else None
+        below = rows[i + 1] if i + 1 < len(rows) else None
+        if text.count("(") > text.count(")") and below and _name_line(view, below):
+            text, words, i = text + " " + clean_value(below.text), words + below.words, i + 1
+        elif text.count(")") > text.count("(") and above and _name_line(view, above):
+            text, words = clean_value(above.text) + " " + text, list(above.words) + words
+            first -= 1
+        elif (
+            above
+            and NAME_ENDING.match(text)
+            and _name_line(view, above)
+            and _in_capitals(above.text)
+            and not LEGAL_FORM.search(above.text)
+        ):
+            text, words = clean_value(above.text) + " " + text, list(above.words) + words
+            first -= 1
+        elif (
+            below
+            and NAME_ENDING.match(below.text.strip())
+            and _name_line(view, below)
+            and not LEGAL_FORM.search(text)
+        ):
+            text, words, i = text + " " + clean_value(below.text), words + below.words, i + 1
+        else:
+            break
     ocr = view.sources.get(row.page) == "ocr"
     conf = 0.82 if named else 0.6
     if ocr:
