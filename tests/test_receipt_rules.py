@@ -588,3 +588,16 @@ def test_a_trading_name_above_the_company_is_not_joined_to_it():
         ["KIKU RESTAURANT", "HANA FOODS SDN BHD", "NO. 3, JALAN BUNGA,", "TOTAL RM 9.00"]
     )
     assert fields["vendor"] == "HANA FOODS SDN BHD"
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        ["CASH"],  # the payment, printed above the items
+        ["Total Sales (Inclusive GST) RM 82.80"],  # the header was not read: a total line
+        ["Thank You. Please come again."],
+    ],
+)
+def test_a_payment_word_a_total_line_or_the_thanks_is_not_the_shop(top):
+    fields, _d = _receipt_lines([*top, "GOODS SOLD ARE NOT RETURNABLE", "TOTAL RM 9.00"])
+    assert fields.get("vendor") not in (top[0], top[0].rstrip("."))

@@ -12,7 +12,10 @@ from docrouter_desktop.core.processors.layout import Row
 ADDRESS_STOP = re.compile(
     rf"(?<![a-z])(?:{alternation('shop_header_stops')}|@|c[o0]\.\s*n[o0])(?![a-z])", re.IGNORECASE
 )
-NOT_SHOP_NAME = re.compile(alternation("shop_name_skip"))
+# What a receipt prints at its top or its foot that is not the shop: a title, a greeting, the
+# thanks, and a payment word alone on its line ("CASH").
+NOT_SHOP_NAME = re.compile(alternation("shop_name_skip", "cue_thanks"))
+PAYMENT_WORD_ALONE = re.compile(rf"\W*(?:{alternation('cue_cash')})\W*")
 
 # The legal forms are the countries', not the languages': they stay here.
 SHOP_SUFFIX = re.compile(
@@ -184,8 +187,10 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
             if candidates:
                 break
             continue
-        if not _readable(row) or NOT_SHOP_NAME.search(low):
+        if not _readable(row) or NOT_SHOP_NAME.search(low) or PAYMENT_WORD_ALONE.fullmatch(low):
             continue
+        if view.amounts_in_words(row.words):
+            continue  # an item or a total line: the header above it was not read
         if ADDRESS_WORDS.search(low) and not SHOP_SUFFIX.search(text):
             continue
         candidates.append((i, row, text))

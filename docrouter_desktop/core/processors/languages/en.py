@@ -196,7 +196,8 @@ TABLE = Language(
         "engineering", "supplies", "supply", "trader", "traders", "store", "stores", "mart",
     ),
     street_words=(
-        "road", "rd", "street", "st", "avenue", "ave", "floor", "flr", "building", "plaza",
+        "road", "rd", "street", "st", "avenue", "ave", "floor", "flr", "level", "building",
+        "plaza",
     ),
     country_names=(
         "malaysia", "singapore", "indonesia", "thailand", "germany", "france", "netherlands",

@@ -111,6 +111,9 @@ TABLE = Language(
     shop_name_skip=(),
     shop_words=("restoran", "kedai"),
     business_words=("kedai", "runcit", "restoran", "farmasi", "syarikat", "perniagaan"),
-    street_words=("jalan", "jln", "lorong", "persiaran", "taman", "tmn", "bandar"),
+    street_words=(
+        "jalan", "jln", "lorong", "persiaran", "taman", "tmn", "bandar", "wisma", "bangunan",
+        "kompleks",
+    ),
     country_names=(),
 )  # fmt: skip
