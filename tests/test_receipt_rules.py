@@ -601,3 +601,23 @@ def test_a_trading_name_above_the_company_is_not_joined_to_it():
 def test_a_payment_word_a_total_line_or_the_thanks_is_not_the_shop(top):
     fields, _d = _receipt_lines([*top, "GOODS SOLD ARE NOT RETURNABLE", "TOTAL RM 9.00"])
     assert fields.get("vendor") not in (top[0], top[0].rstrip("."))
+
+
+def test_no_address_is_taken_from_the_items_when_the_header_was_not_read():
+    fields, _d = _receipt_lines(
+        ["KEDAI RUNCIT MAJU SDN BHD", "PLASTIC FORKS 8PCS", "2 X 1.50 3.00", "TOTAL RM 3.00"]
+    )
+    assert fields.get("vendor_address") is None
+
+
+def test_a_registration_number_with_letters_is_not_the_address():
+    fields, _d = _receipt_lines(
+        [
+            "TAMAN DAYA TRADING SDN BHD",
+            "Company No ; SA0099552-P",
+            "LOT PT 1138, BANDAR MAHKOTA CHERAS",
+            "43200 CHERAS, SELANGOR",
+            "TOTAL RM 9.00",
+        ]
+    )
+    assert fields["vendor_address"] == "LOT PT 1138, BANDAR MAHKOTA CHERAS, 43200 CHERAS, SELANGOR"

@@ -31,11 +31,14 @@ LEGAL_FORM = re.compile(
 # with OCR's "Conpany" and "No;").
 # The start of a line that goes on with a name begun on the line above.
 NAME_CONTINUES = re.compile(r"(?:co\.|&|\(m\)|and\s)", re.IGNORECASE)
+# A company's registration number on its own line ("(002107265-V)", "Company No: 1174703-K",
+# "SA0099552-P", with OCR's "Conpany", "No;" and letters for digits).
 REG_NUMBER = re.compile(
     r"[\(\[]?\s*(?:c[o0](?:[mn]pany)?\.?\s*)?(?:reg(?:istration)?\.?\s*)?(?:n[o0]\.?)?[:;.\s]*"
-    r"\d[\d\s]{4,}\s*-?\s*[a-z]?\s*[\)\]]?\W*$",
+    r"[a-z]{0,3}\d[\dOoSsIl\s]{4,}\s*-?\s*[a-z]{0,2}\s*[\)\]]?\W*$",
     re.IGNORECASE,
 )
+CENTS = re.compile(r"\d[.,]\s?\d{2}(?!\d)")
 # After the postcode's line, a line of place names alone ends the address: the town, the state
 # or the country ("KLANG SELANGOR D.E, MALAYSIA").
 ENDS_WITH_COUNTRY = re.compile(rf"(?<![a-z])(?:{alternation('country_names')})\W*$")
@@ -286,6 +289,16 @@ def find_shop(view: DocumentView) -> tuple[Found | None, Found | None]:
         t = r.text.strip()
         if not addr_rows and (REG_NUMBER.fullmatch(t) or re.fullmatch(r"[\W\d]*", t)):
             continue
+        if (
+            not ADDRESS_WORDS.search(t.lower())
+            and not _has_postcode(t)
+            and CENTS.search(t)
+            and view.amounts_in_words(r.words)
+        ):
+            # The items or the totals: the address, if printed, was above them.
+            if not any(ADDRESS_WORDS.search(a.text.lower()) for a in addr_rows):
+                addr_rows = []
+            break
         if ADDRESS_STOP.search(t) or view.dates_in_words(r.words):
             if addr_rows and any(ADDRESS_WORDS.search(a.text.lower()) for a in addr_rows):
                 break
