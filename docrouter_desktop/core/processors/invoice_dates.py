@@ -7,14 +7,33 @@ import re
 from docrouter_desktop.core.processors import languages
 from docrouter_desktop.core.processors.base import DocumentView, Found, LabelHit
 from docrouter_desktop.core.processors.invoice_number import TITLE_NUMBER
-from docrouter_desktop.core.processors.languages import alternation, whole_words
+from docrouter_desktop.core.processors.languages import (
+    alternation,
+    phrases_alternation,
+    whole_words,
+)
 
 DATE_LABELS = re.compile(
     rf"{alternation('invoice_date_labels')}|{whole_words('date_words')}|"
     rf"(?<![a-z])(?:{alternation('date_lead_words')})(?=\s*\d)|"
     rf"(?<=\d\s)(?:{alternation('date_link_words')})(?=\s*\d)"
 )
-NOT_INVOICE_DATE = re.compile(alternation("not_invoice_date_words"))
+# Parts of words, but a word of three letters or fewer ("to", "bis") only whole: "to" is in
+# "documento", "bis" in "Kabiste".
+_NOT_DATE_WORDS = languages.words("not_invoice_date_words")
+NOT_INVOICE_DATE = re.compile(
+    "|".join(
+        filter(
+            None,
+            [
+                phrases_alternation(w for w in _NOT_DATE_WORDS if len(w) > 3),
+                r"(?<![a-z])(?:"
+                + phrases_alternation(w for w in _NOT_DATE_WORDS if len(w) <= 3)
+                + r")(?![a-z])",
+            ],
+        )
+    )
+)
 DUE_LABELS = re.compile(alternation("due_date_labels"))
 # "Date" alone, "Datum": a label longer than one of these by more than a character (the word
 # with what makes it the invoice's) is a stronger label.

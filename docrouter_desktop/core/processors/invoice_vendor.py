@@ -14,6 +14,16 @@ from docrouter_desktop.core.processors.layout import Row
 from docrouter_desktop.core.processors.seller_clues import document_seller_clues
 
 BILL_TO = re.compile(alternation("buyer_headings"))
+# How far (points) a block's lines may start from its heading's left edge.
+BLOCK_REACH = 40.0
+# A segment that opens with a label of the totals is no name.
+TOTALS_LABEL = re.compile(
+    rf"\W*(?:{alternation('total_labels', 'gross_total_labels', 'not_total_labels', 'subtotal_labels', 'amount_due_labels', 'balance_left_labels')})(?![a-z])",
+    re.IGNORECASE,
+)
+# A seller's heading on its own line ("Seller:", "Verkäufer", "Fournisseur :"): the name is
+# on the line under it, and a buyer's block above it ends there.
+SELLER_HEADING = re.compile(rf"\W*(?:{alternation('seller_headings')})\s*:?\s*", re.IGNORECASE)
 # The legal forms below are the countries', not the languages': they stay here.
 COMPANY_SUFFIX = re.compile(
     r"\b(gmbh|ag|kg|ohg|ug|e\.k\.|ltd|limited|llc|l\.l\.c|inc|corp|corporation|co\.|company|plc|"
@@ -69,11 +79,54 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
     if not first_page:
         return None, None
     page_h = view.page_sizes.get(first_page[0].page, (0, 1000))[1] or 1000
-    bill_to_rows = set()
+    # Blocks under a heading, as (first row, last row, left edge): the buyer's ("Bill to",
+    # "Rechnungsadresse") and the seller's ("Seller:", "Verkäufer"). A block is the segments
+    # that start near the heading's left edge on the next rows; two blocks may share rows.
+    seller_heads = [
+        (i, seg.x0)
+        for i, r in enumerate(first_page[:40])
+        for seg in r.segments or []
+        if SELLER_HEADING.fullmatch(seg.text.strip())
+    ]
+    bill_to: list[tuple[int, int, float]] = []
     for hit in view.find_labels(BILL_TO, first_page):
         i = first_page.index(hit.row)
-        for r in first_page[i : i + 5]:
-            bill_to_rows.add(id(r))
+        x = hit.row.words[hit.first_word].x0
+        end = i + 4
+        for hi, hx in seller_heads:
+            if i < hi <= end and abs(hx - x) < BLOCK_REACH:
+                end = hi - 1  # the seller's block starts under the buyer's
+        bill_to.append((i, end, x))
+
+    def in_block(blocks, i: int, x: float, below_only: bool = False) -> bool:
+        return any(
+            (first < i if below_only else first <= i) and i <= last and abs(x - bx) < BLOCK_REACH
+            for first, last, bx in blocks
+        )
+
+    # The seller's name: the first line of its block that is neither a label ("Nummer:",
+    # "Name:") nor a number, left-aligned with the heading or to its right.
+    seller_named: set[int] = set()
+    for hi, hx in seller_heads:
+        for r in first_page[hi + 1 : hi + 6]:
+            if BILL_TO.search(r.text.lower()) or SELLER_HEADING.fullmatch(r.text.strip()):
+                break
+            segs = r.segments or []
+            seg = next(
+                (
+                    g
+                    for k, g in enumerate(segs)
+                    if g.x0 >= hx - BLOCK_REACH
+                    and not g.text.rstrip().endswith(":")
+                    and not (k + 1 < len(segs) and segs[k + 1].text.lstrip().startswith(":"))
+                    and not re.search(r"\d", g.text)
+                    and len(re.findall(r"[A-Za-zÀ-ÿ]", g.text)) >= 3
+                ),
+                None,
+            )
+            if seg is not None:
+                seller_named.add(id(seg))
+                break
     folded_doc = _fold(view.text)
     page_clues = document_seller_clues(view)
     stems = {stem for clues in page_clues for stem in clues.domain_stems}
@@ -96,13 +149,19 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
             name = _vendor_name(text)
             if len(name) < 2:
                 continue
+            parts = SENDER_LINE.split(text)
+            if len(parts) >= 3 and any(re.search(r"\d", p) for p in parts[1:]):
+                continue  # a sender line: its first part is the name (below)
             score = 0.0
             if HEADING_WORDS.match(text) and not name:
                 continue
             if NOT_NAME.search(name.lower()):
                 score -= 1.5
-            if id(row) in bill_to_rows:
+            buyer = in_block(bill_to, i, seg.x0)
+            if buyer:
                 score -= 2.5
+            if TOTALS_LABEL.match(text):
+                score -= 2.5  # "Amount due", "Base imponible": a label of the totals
             if LABEL_LIKE.search(name.lower()):
                 score -= 1.0
             if re.search(r"\d", name):
@@ -126,6 +185,10 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
                 score -= 0.5  # a single capitalised word is more often a label than a name
             score += min(row.height / 8.0, 2.5)
             score -= i * 0.08
+            if id(seg) in seller_named and not buyer:
+                score += 2.5
+                add(name, score, row, seg.words, "name under the seller's heading")
+                continue
             add(name, score, row, seg.words, "name at the top of the first page")
             # "FACTU U R. Coolblue B.V.": the capitalised words that end in a legal form.
             for m in NAME_WITH_FORM.finditer(text):
@@ -135,7 +198,7 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
                 if company != name:
                     add(company, score + 0.3, row, seg.words, "company name at the top")
         parts = SENDER_LINE.split(row.text)
-        if len(parts) >= 3 and any(re.search(r"\d{4,5}", p) for p in parts[1:]):
+        if len(parts) >= 3 and any(re.search(r"\d", p) for p in parts[1:]):
             name = clean_value(parts[0])
             add(name, 2.5, row, row.words, "sender line above the address")
     # Names the pages give the seller, found page by page (mostly where they were extracted).
@@ -157,7 +220,7 @@ def find_vendor(view: DocumentView) -> tuple[Found | None, Found | None]:
         if any(stem in key or (len(key) >= 4 and key in stem) for stem in stems):
             c[0] += 2.0
             c.append("matches its web or e-mail address")
-        if c[1] is not None and id(c[1]) in bill_to_rows:
+        if c[1] is not None and c[2] and in_block(bill_to, first_page.index(c[1]), c[2][0].x0):
             c[0] -= 1.0
     ranked = sorted(cands.values(), key=lambda c: c[0], reverse=True)
     score, row, words, rule, name, *why = ranked[0]

@@ -55,6 +55,7 @@ TABLE = Language(
             ("invoice",), ("no", "no.", "number", "num", "num.", "nr", "nr.", "#", "id", "n°")
         ),
         "invoice :",
+        *combine(("inv", "inv."), ("no", "no.", "#", "number", "nr")),
         *combine(("bill",), _NO),
         *combine(("document",), ("no", "no.", "number")),
         *combine(("credit note", "receipt"), _NO),

@@ -46,6 +46,7 @@ TABLE = Language(
         *combine(("facture",), ("n°", "no", "n°.", "no.", "numéro")),
         *combine(("n°", "no"), ("", "de"), ("facture",)),
         "numéro de facture",
+        *combine(("réf.", "réf", "référence"), ("", "de"), ("facture",)),
         *combine(("avoir",), ("n°", "no")),
     ),
     number_abbreviations=("n°",),
