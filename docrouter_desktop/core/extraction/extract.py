@@ -291,8 +291,8 @@ def _read(
 def _rescue(program: str, image_path: str, langs: str, psm: int, words):
     """The best of other readings of a receipt whose first reading misses its date or total:
     another layout mode, then the page with its dark scan edges whitened and its shading
-    flattened, each only while no reading has both. The image read last is left at
-    ``image_path`` for the header's second look."""
+    flattened, each only while no reading has both. The image of the reading kept is left
+    at ``image_path`` for the header's second look."""
     best = words
     best_score = ocr_prep.evidence(_text_of(words), [w.conf for w in words])
     best_image = None
