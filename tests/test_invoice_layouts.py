@@ -131,7 +131,11 @@ def test_a_sender_line_with_a_british_postcode_names_the_seller(tmp_path):
     "label_lines, number, day",
     [
         (["Numero fattura: 2024-849", "Data documento: 18/04/2025"], "2024-849", "2025-04-18"),
-        (["Réf. facture : 2019-089", "Date de facture : 18 juillet 2025"], "2019-089", "2025-07-18"),
+        (
+            ["Réf. facture : 2019-089", "Date de facture : 18 juillet 2025"],
+            "2019-089",
+            "2025-07-18",
+        ),
     ],
 )
 def test_label_wordings_of_other_languages(tmp_path, label_lines, number, day):
