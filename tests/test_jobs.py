@@ -59,7 +59,7 @@ def test_a_claim_hands_out_the_oldest_job_with_its_document_and_marks_both(libra
     assert (claim.content_type, claim.processor_type, claim.attempts) == (
         "application/pdf",
         library.settings().default_processor,
-        1,
+        0,  # no worker has died on it
     )
     assert doc.status == "processing"
     with library.db.write() as s:
@@ -74,18 +74,43 @@ def test_a_claim_takes_back_the_job_of_a_runner_that_died(library, inbox):
         jobs.claim(s, dead)
     with library.db.write() as s:
         claim = jobs.claim(s, OWNER)
-    assert claim is not None and claim.document_id == doc_id and claim.attempts == 2
+    # The run was killed as a whole: not the document's fault, so not an attempt.
+    assert claim is not None and claim.document_id == doc_id and claim.attempts == 0
 
 
-def test_a_job_that_stopped_its_runner_too_often_fails_instead_of_being_claimed(library, inbox):
+def test_runs_killed_or_stopped_again_and_again_never_fail_a_job(library, inbox):
     doc_id = _queue(library, inbox, "a.pdf")
-    for n in range(jobs.MAX_ATTEMPTS):
+    for n in range(jobs.MAX_ATTEMPTS + 2):
         with library.db.write() as s:
             jobs.claim(s, f"{HOST}:99999999{n}:0")  # each of these runners died
+        with library.db.write() as s:
+            claim = jobs.claim(s, OWNER)
+            jobs.release(s, OWNER, claim.job_id)  # and this one was stopped by the user
+    assert library.document(doc_id).status == "queued"
+
+
+def test_a_job_whose_worker_died_too_often_fails_saying_so(library, inbox):
+    doc_id = _queue(library, inbox, "a.pdf")
+    requeued = []
+    for _ in range(jobs.MAX_ATTEMPTS):
+        with library.db.write() as s:
+            claim = jobs.claim(s, OWNER)
+            requeued.append(jobs.release(s, OWNER, claim.job_id, worker_died=True))
+    assert requeued == [True] * (jobs.MAX_ATTEMPTS - 1) + [False]
     with library.db.write() as s:
         assert jobs.claim(s, OWNER) is None
     doc = library.document(doc_id)
-    assert doc.status == "failed" and "several times" in doc.error
+    assert doc.status == "failed" and f"stopped {jobs.MAX_ATTEMPTS} times" in doc.error
+
+
+def test_a_job_left_by_a_killed_run_is_taken_before_later_queued_ones(library, inbox):
+    first = _queue(library, inbox, "a.pdf", number="K-1")
+    for i in range(3):
+        _queue(library, inbox, f"later{i}.pdf", number=f"K-{i + 2}")
+    with library.db.write() as s:
+        assert jobs.claim(s, f"{HOST}:999999998:0").document_id == first  # that run died
+    with library.db.write() as s:
+        assert jobs.claim(s, OWNER).document_id == first
 
 
 def test_a_claim_keeps_to_the_documents_it_is_given(library, inbox):

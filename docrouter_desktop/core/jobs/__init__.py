@@ -12,6 +12,7 @@ stored once), ``text_index`` (search).
 """
 
 from docrouter_desktop.core.jobs.claims import (
+    GAVE_UP,
     MAX_ATTEMPTS,
     TERMINAL,
     ClaimedJob,
@@ -33,6 +34,7 @@ from docrouter_desktop.core.jobs.owners import LEASE_SECONDS, owner_id
 from docrouter_desktop.core.jobs.text_index import index_text
 
 __all__ = [
+    "GAVE_UP",
     "LEASE_SECONDS",
     "MAX_ATTEMPTS",
     "TERMINAL",

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from docrouter_desktop.core.jobs.owners import LEASE_SECONDS, owner_alive
 from docrouter_desktop.core.storage.models import Document, Job, utcnow
 
+# A job's ``attempts`` counts the worker processes that died while reading its document (not
+# its claims: a run the user stopped, or one killed as a whole, gives its jobs back uncharged).
 MAX_ATTEMPTS = 3
 
 TERMINAL = ("completed", "failed", "cancelled")
@@ -91,7 +93,7 @@ HELD_BY_OTHERS_SQL = (
 
 _TAKE_JOB = (
     "UPDATE jobs SET status = 'processing', claimed_by = ?, lease_expires = ?, "
-    "attempts = attempts + 1, pages_done = 0 WHERE id = ? AND status = ? AND attempts = ?"
+    "pages_done = 0 WHERE id = ? AND status = ? AND attempts = ?"
 )
 
 _TAKE_DOCUMENT = (
@@ -99,10 +101,10 @@ _TAKE_DOCUMENT = (
     "RETURNING document_name, sha256, content_type, pages"
 )
 
-_GAVE_UP = (
-    "Processing stopped the worker several times (it may have run out of memory or crashed "
-    "on this file). The file is kept; try again with fewer workers, or convert it to PDF and "
-    "add it again."
+GAVE_UP = (
+    f"The worker process reading this file stopped {MAX_ATTEMPTS} times (it was killed, ran "
+    "out of memory or crashed on this file). The file is kept; try again with fewer workers "
+    "(`docrouter-desktop retry --workers 1`), or convert it to PDF and add it again."
 )
 
 
@@ -130,11 +132,12 @@ def claim(
                 alive[who] = owner_alive(who)
             if not alive[who]:
                 rows.append(row)
+        rows.sort(key=lambda r: r.id)  # a job left by a killed run is next in line, not last
     for row in rows:
         if only_documents is not None and row.document_id not in only_documents:
             continue
         if row.attempts >= MAX_ATTEMPTS:
-            _fail_ids(session, row.id, row.document_id, _GAVE_UP)
+            _fail_ids(session, row.id, row.document_id, GAVE_UP)
             continue
         taken = conn.exec_driver_sql(
             _TAKE_JOB, (owner, now + LEASE_SECONDS, row.id, row.status, row.attempts)
@@ -150,7 +153,7 @@ def claim(
             doc.content_type,
             doc.pages,
             row.processor_type,
-            row.attempts + 1,
+            row.attempts,
             bool(row.discard_corrections),
             row.target,
         )
@@ -213,16 +216,24 @@ def _fail(session: Session, job: Job, doc: Document, message: str) -> None:
     doc.updated_at = now
 
 
-def release(session: Session, owner: str, job_id: int) -> None:
-    """Give a claimed job back to the queue (the runner is stopping, or its worker crashed)."""
+def release(session: Session, owner: str, job_id: int, worker_died: bool = False) -> bool:
+    """Give a claimed job back to the queue: the runner is stopping, or the pool broke. When
+    the worker that died was reading this job's document (``worker_died``) that counts as an
+    attempt, and the job fails after MAX_ATTEMPTS; returns whether it was queued again."""
     job = session.get(Job, job_id)
     if job is None or job.claimed_by != owner or job.status != "processing":
-        return
+        return False
+    if worker_died:
+        job.attempts = (job.attempts or 0) + 1
+        if job.attempts >= MAX_ATTEMPTS:
+            _fail(session, job, job.document, GAVE_UP)
+            return False
     job.status = "queued"
     job.claimed_by = None
     job.lease_expires = None
     job.document.status = "queued"
     job.document.updated_at = utcnow()
+    return True
 
 
 def cancel_document(session: Session, document_id: str) -> str | None:
