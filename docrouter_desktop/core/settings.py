@@ -124,6 +124,12 @@ class Settings:
         True, _bool, "use Factur-X/ZUGFeRD data embedded in PDFs (on/off)"
     )
     workers: int = _setting(max(1, os.cpu_count() or 1), _int_range(1, 64), "worker processes")
+    worker_memory_mb: int = _setting(
+        1024, _int_range(256, 65536), "memory a worker may use reading one document (MB)"
+    )
+    page_time_limit: int = _setting(
+        60, _int_range(5, 86400), "seconds a worker may spend on one page of a document"
+    )
     confidence_threshold: float = _setting(
         0.8, _fraction, "fields below this confidence are marked for review"
     )

@@ -16,6 +16,7 @@ import time
 import traceback
 from dataclasses import dataclass
 
+from docrouter_desktop.core import worker_limits
 from docrouter_desktop.core.errors import DocumentError
 from docrouter_desktop.core.extraction.extract import (
     ExtractOptions,
@@ -41,10 +42,12 @@ WORKER_NICE = 5
 SAMPLE_PDF = "invoice-northwind.pdf"  # a one-page text PDF shipped with the app
 
 
-def worker_init(nice: int = WORKER_NICE) -> None:
+def worker_init(nice: int = WORKER_NICE, limits: worker_limits.WorkerLimits | None = None) -> None:
     """Run in each worker process: one OpenMP thread for Tesseract, a lower CPU priority so
-    the window and the API server stay responsive, and an exit when the pool's owner dies."""
+    the window and the API server stay responsive, an exit when the pool's owner dies, and
+    the per-document memory and time limits."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    worker_limits.install(limits)
     tune_collector()
     if nice and hasattr(os, "nice"):
         try:
@@ -103,16 +106,43 @@ def warm_task(tesseract_path: str, languages: str) -> int:
     return os.getpid()
 
 
-def _guard(fn, *args):
+MISSING_ORIGINAL = (
+    "The library's copy of this file is missing (it was deleted from the library folder). "
+    "Add the file again, or restore the library from a backup."
+)
+
+
+def tracked(job_id: int, fn, *args):
+    """Run a task for ``job_id`` under the worker's limits (the runner submits every
+    document's task through this, so a worker that dies is known to have held that job)."""
+    worker_limits.begin(job_id)
+    worker_limits.arm(SMALL_TASK_PAGES)
     try:
+        return fn(*args)
+    finally:
+        worker_limits.end()
+
+
+SMALL_TASK_PAGES = 1  # the time a task has before it knows how many pages it reads
+
+
+def _guard(fn, *args, stored: str | None = None):
+    """Run ``fn``; any failure becomes a TaskError. ``stored`` is the document's stored copy,
+    so that its absence is told apart from a missing part of the installation."""
+    try:
+        if stored is not None and not os.path.exists(stored):
+            return TaskError(MISSING_ORIGINAL)
         return fn(*args)
     except DocumentError as exc:
         return TaskError(str(exc))
     except MemoryError:
+        limits = worker_limits.current()
+        if limits is not None:
+            return TaskError(worker_limits.limit_message("memory", limits))
         return TaskError("The document needs more memory than this computer has free.")
     except FileNotFoundError as exc:
-        if exc.filename and exc.filename in args:
-            return TaskError(f"The stored copy of the file is missing ({exc.filename}).")
+        if exc.filename and (exc.filename in args or exc.filename == stored):
+            return TaskError(MISSING_ORIGINAL)
         return TaskError(
             f"A file the app needs is missing ({exc.filename}): the installation may be "
             "incomplete. Reinstall DocRouter Desktop.",
@@ -127,7 +157,7 @@ def _guard(fn, *args):
 
 
 def inspect_task(path: str, content_type: str):
-    return _guard(lambda: inspect_document(path, content_type).pages)
+    return _guard(lambda: inspect_document(path, content_type).pages, stored=path)
 
 
 def extract_task(path: str, content_type: str, page_numbers: list[int], options: ExtractOptions):
@@ -136,10 +166,11 @@ def extract_task(path: str, content_type: str, page_numbers: list[int], options:
     rather than in the one pass of the processor over the whole document."""
 
     def extract():
+        worker_limits.arm(len(page_numbers))
         pages = extract_pages(path, content_type, page_numbers, options)
         return analyse_pages(pages) if options.word_boxes else pages
 
-    return _guard(extract)
+    return _guard(extract, stored=path)
 
 
 def analyze_task(
@@ -183,8 +214,9 @@ def start_task(
         pages = count_pages(path, content_type)
         if pages > small_pages:
             return pages, None
+        worker_limits.arm(pages)
         extracted = extract_pages(path, content_type, list(range(1, pages + 1)), extract_options)
         pdf = path if content_type == "application/pdf" else None
         return pages, run_processor(processor_type, extracted, options, pdf)
 
-    return _guard(start)
+    return _guard(start, stored=path)

@@ -17,12 +17,13 @@ from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
-from docrouter_desktop.core import jobs, tasks
+from docrouter_desktop.core import jobs, tasks, worker_limits
 from docrouter_desktop.core.events import JobEvent
 from docrouter_desktop.core.extraction.extract import ExtractOptions
 from docrouter_desktop.core.extraction.pages import PageContent
 from docrouter_desktop.core.processors.base import ProcessorOptions
 from docrouter_desktop.core.runner.pool import (
+    MAX_WORKERS,
     SMALL_DOCUMENT_PAGES,
     extract_options,
     make_executor,
@@ -30,6 +31,7 @@ from docrouter_desktop.core.runner.pool import (
     processor_options,
     tune_process,
 )
+from docrouter_desktop.core.runner.pool import worker_limits as limits_from
 from docrouter_desktop.core.states import EventKind
 
 log = logging.getLogger(__name__)
@@ -71,7 +73,8 @@ class Runner:
     ):
         self.library = library
         settings = library.settings()
-        self.workers = settings.workers if workers is None else workers
+        self.workers = min(MAX_WORKERS, settings.workers if workers is None else workers)
+        self.limits = limits_from(settings, None)
         self.on_event = on_event or (lambda e: None)
         self.only_documents = only_documents
         self.owner = jobs.owner_id()
@@ -94,7 +97,10 @@ class Runner:
     @property
     def executor(self) -> cf.Executor:
         if self._executor is None:
-            self._executor = make_executor(self.workers)
+            if self.limits.marker_dir is None:
+                marker_dir = worker_limits.make_marker_dir()
+                self.limits = limits_from(self.library.settings(), marker_dir)
+            self._executor = make_executor(self.workers, self.limits)
         return self._executor
 
     def start(self) -> None:
@@ -133,6 +139,8 @@ class Runner:
         if self._executor is not None and self._own_executor:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+        worker_limits.remove_marker_dir(self.limits.marker_dir)
+        self.limits = limits_from(self.library.settings(), None)
 
     # -- the loop
 
@@ -195,7 +203,7 @@ class Runner:
 
     def _submit(self, active: _Active, stage: str, fn, *args) -> None:
         try:
-            future = self.executor.submit(fn, *args)
+            future = self.executor.submit(tasks.tracked, active.claim.job_id, fn, *args)
         except (BrokenProcessPool, OSError, RuntimeError):
             # The pool broke (a worker died) before it knew: starting a replacement worker
             # finds its queue closed (OSError), or it was shut down (RuntimeError).
@@ -305,26 +313,47 @@ class Runner:
         active.futures.clear()
 
     def _recover_pool(self) -> None:
-        """A worker process died (out of memory, a crash in a library): start a new pool and
-        put the affected jobs back in the queue; a job that kills workers repeatedly fails."""
+        """A worker process died (over a limit, killed, a crash in a library): start a new
+        pool and queue the jobs in progress again. The document the dead worker held (its
+        marker says which) is charged an attempt, or fails at once when it went over a
+        limit; the others were only unlucky and are not."""
         log.error("a worker process died; restarting the pool and requeueing its jobs")
         broken = self._executor
         self._executor = None
+        died: list[worker_limits.Death] = []
         if broken is not None:
             # The pool kills its other workers itself, but not one it started for a task
             # submitted while it was breaking (the pool starts workers on demand): such a
             # worker would wait for work for ever, and the pool's exit handler with it.
-            workers = list((getattr(broken, "_processes", None) or {}).values())
+            workers = dict(getattr(broken, "_processes", None) or {})
+            died = worker_limits.deaths(
+                self.limits.marker_dir, {pid: p.exitcode for pid, p in workers.items()}
+            )
             broken.shutdown(wait=False, cancel_futures=True)
-            for worker in workers:
+            for worker in workers.values():
                 if worker.is_alive():
                     worker.kill()
+        blamed = {d.job_id: d.kind for d in died}
+        failed: list[tuple[_Active, str]] = []
         with self.library.db.write() as s:
             for job_id, active in list(self._active.items()):
-                jobs.release(s, self.owner, job_id)
-                self._emit(EventKind.REQUEUED, active)
+                kind = blamed.get(job_id)
+                if kind in ("memory", "time"):
+                    message = worker_limits.limit_message(kind, self.limits)
+                    if jobs.fail(s, self.owner, job_id, message):
+                        failed.append((active, message))
+                    continue
+                if jobs.release(s, self.owner, job_id, worker_died=kind == "crash"):
+                    self._emit(EventKind.REQUEUED, active)
+                elif kind == "crash":
+                    failed.append((active, jobs.GAVE_UP))
+        for active, message in failed:
+            self._finished.add(active.claim.document_id)
+            self._emit(EventKind.FAILED, active, error=message)
         self._active.clear()
         self._future_job.clear()
+        worker_limits.remove_marker_dir(self.limits.marker_dir)
+        self.limits = limits_from(self.library.settings(), None)
 
     def _housekeeping(self) -> None:
         now = time.monotonic()

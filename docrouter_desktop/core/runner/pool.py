@@ -13,6 +13,7 @@ from docrouter_desktop.core import tasks
 from docrouter_desktop.core.extraction.extract import ExtractOptions
 from docrouter_desktop.core.processors.base import ProcessorOptions
 from docrouter_desktop.core.settings import Settings
+from docrouter_desktop.core.worker_limits import WorkerLimits
 
 SMALL_DOCUMENT_PAGES = 4
 MAX_CHUNK_PAGES = 25
@@ -31,16 +32,58 @@ class InlineExecutor(cf.Executor):
         return future
 
 
-def make_executor(workers: int) -> cf.Executor:
+MAX_WORKERS = 64  # the range of the ``workers`` setting
+
+
+def make_executor(workers: int, limits: WorkerLimits | None = None) -> cf.Executor:
+    """A pool of ``workers`` processes (at most MAX_WORKERS), each under ``limits``; none
+    (the calling thread) for 0."""
     if workers <= 0:
         return InlineExecutor()
+    workers = min(workers, MAX_WORKERS)
+    _start_quiet_resource_tracker()
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
     if method == "forkserver":
         ctx.set_forkserver_preload(["docrouter_desktop.core.tasks"])
     return cf.ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=tasks.worker_init
+        max_workers=workers,
+        mp_context=ctx,
+        initializer=tasks.worker_init,
+        initargs=(tasks.WORKER_NICE, limits),
     )
+
+
+class _StderrWithoutFd:
+    """Standard error as it is, but without a file descriptor to hand to a child process."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def fileno(self) -> int:
+        raise OSError("not passed on")
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _start_quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker without our standard error. When a worker is
+    killed, the tracker prints tracebacks (KeyError on unregistering the pool's semaphores,
+    a known fault of its bookkeeping, harmless) that a user would take for a crash."""
+    from multiprocessing import resource_tracker
+
+    tracker = resource_tracker._resource_tracker
+    if getattr(tracker, "_fd", None) is not None:
+        return
+    saved = sys.stderr
+    sys.stderr = _StderrWithoutFd(saved)
+    try:
+        resource_tracker.ensure_running()
+    except Exception:
+        pass
+    finally:
+        sys.stderr = saved
 
 
 def warm_up(executor: cf.Executor, workers: int, settings: Settings) -> None:
@@ -85,6 +128,10 @@ def extract_options(settings: Settings, processor_type: str) -> ExtractOptions:
     # The text processor reads no word positions, so its pages are not boxed word by word.
     boxes = processor_type != "text"
     return ExtractOptions(settings.ocr_languages, settings.tesseract_path, word_boxes=boxes)
+
+
+def worker_limits(settings: Settings, marker_dir: str | None) -> WorkerLimits:
+    return WorkerLimits(settings.worker_memory_mb, settings.page_time_limit, marker_dir)
 
 
 def processor_options(settings: Settings) -> ProcessorOptions:
