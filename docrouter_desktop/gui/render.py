@@ -29,6 +29,9 @@ def render_page(path: str | Path, content_type: str, page_number: int) -> tuple[
     return image, 1
 
 
+PREVIEW_MAX_PIXELS = 20_000_000  # a page shown in the window (A4 at 200 dpi: 3.9 million)
+
+
 def _read_image(path: str) -> QImage:
     reader = QImageReader(path)
     reader.setAutoTransform(True)  # EXIF orientation, as extraction applies it
@@ -44,7 +47,10 @@ def _render_pdf(path: str, page_number: int) -> tuple[QImage, int]:
             count = len(pdf)
             page = pdf[max(0, min(page_number, count) - 1)]
             try:
-                bitmap = page.render(scale=PDF_RENDER_SCALE)
+                w, h = page.get_size()
+                # A page metres wide is shown at the size the pixel budget allows.
+                scale = min(PDF_RENDER_SCALE, (PREVIEW_MAX_PIXELS / max(1.0, w * h)) ** 0.5)
+                bitmap = page.render(scale=scale)
                 image = _from_pil(bitmap.to_pil())  # copies the pixels out of the bitmap
                 bitmap.close()
             finally:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 from docrouter_desktop.core.engine.intake import Found, Intake
+from docrouter_desktop.core.errors import LibraryError
 from docrouter_desktop.core.events import CorrectionSent, JobEvent, WatchedFileAdded
 from docrouter_desktop.core.ids import new_id
 from docrouter_desktop.core.ingest import FoundFile
@@ -359,14 +360,29 @@ class Engine:
         self.unwatch(key)
 
         def add(path: Path) -> IngestOutcome:
-            outcome = self.intake.add_file(path, org_id, processor_type, str(path))
+            try:
+                outcome = self.intake.add_file(path, org_id, processor_type, str(path))
+            except LibraryError as exc:  # a full or read-only library: said, and watched on
+                outcome = IngestOutcome(str(path), None, "failed", error=f"Not added: {exc}")
             self._emit(WatchedFileAdded(key, outcome))
             return outcome
 
-        watcher = FolderWatcher(Path(folder), add, recursive, poll, interval)
+        watcher = FolderWatcher(
+            Path(folder), add, recursive, poll, interval, superseded=self._drop_partial_reading
+        )
         watcher.start()
         self._watchers[key] = watcher
         self._watching[key] = org_id
+
+    def _drop_partial_reading(self, document_id: str) -> None:
+        """A watched file changed after it was added: the document its earlier reading made
+        goes if that reading did not complete (it was of a file still being copied)."""
+        status = self.library.statuses([document_id]).get(document_id)
+        if status is None or status[0] == "completed":
+            return
+        if status[0] in ("queued", "processing"):
+            self.library.cancel(document_id)
+        self.library.delete(document_id)
 
     def watched(self) -> list[str]:
         return sorted(self._watchers)

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from docrouter_desktop.core.errors import LibraryError
 from docrouter_desktop.core.events import FilesAdded, FilesFound, RequestFinished
 from docrouter_desktop.core.ingest import FoundFile, walk
 from docrouter_desktop.core.records import IngestOutcome
@@ -63,16 +64,23 @@ class Intake:
         )
         org = self.library.resolve_org(org_id)
         outcomes: list[IngestOutcome] = []
+        fault: LibraryError | None = None
         for start in range(0, len(items), CHUNK):
             chunk = items[start : start + CHUNK]
             with self._lock:
                 cancelled = request in self._cancelled
-            done = [
-                _refused(item, "Not added: cancelled.")
-                if cancelled
-                else self._one(item, org, processor_type, tags, target)
-                for item in chunk
-            ]
+            done = []
+            for item in chunk:
+                if fault is not None:
+                    done.append(_refused(item, f"Not added: {fault}"))
+                elif cancelled:
+                    done.append(_refused(item, "Not added: cancelled."))
+                else:
+                    try:
+                        done.append(self._one(item, org, processor_type, tags, target))
+                    except LibraryError as exc:  # the library, not the file: stop adding
+                        fault = exc
+                        done.append(_refused(item, f"Not added: {exc}"))
             outcomes += done
             self.emit(
                 FilesAdded(request, list(zip(keys[start : start + len(chunk)], done, strict=True)))
@@ -82,6 +90,8 @@ class Intake:
         with self._lock:
             self._cancelled.discard(request)
         self.emit(RequestFinished(request, outcomes))
+        if fault is not None:
+            raise fault
         return outcomes
 
     def _one(self, item: Found, org: str, processor_type, tags, target) -> IngestOutcome:
@@ -92,6 +102,8 @@ class Intake:
             return self.library.ingest_file(
                 item.path, org, processor_type, item.given_as, tags=list(tags), target=where
             )
+        except LibraryError:
+            raise
         except Exception as exc:  # one file must never stop the others
             return _refused(item, f"Not added: {exc}")
 

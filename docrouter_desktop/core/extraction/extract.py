@@ -8,6 +8,7 @@ type, page numbers, options), plain ``PageContent`` out. Every failure a user ca
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -26,7 +27,13 @@ from docrouter_desktop.core.extraction.pages import PageContent, Word
 from docrouter_desktop.core.extraction.pdf_cache import pdf_document
 from docrouter_desktop.core.extraction.pdf_text import extract_text_page, page_geometry
 
-MAX_IMAGE_PIXELS = 150_000_000
+MAX_IMAGE_PIXELS = 100_000_000  # an image file's pixels (a 600 dpi A3 scan has 70 million)
+# A PDF page is rendered for OCR with at most this many pixels (A4 at 300 dpi has 8.7 million,
+# A0 would have 139 million): a larger page is rendered at a lower resolution, and one that
+# would fall under MIN_RENDER_DPI (a page metres wide) is refused.
+MAX_RENDER_PIXELS = 40_000_000
+MIN_RENDER_DPI = 50
+MAX_TEXT_BYTES = 32 << 20  # a plain-text document (a book is about 1 MB)
 OCR_DPI = 300
 
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
@@ -58,15 +65,70 @@ def open_pdf(source: str | bytes) -> pdfium.PdfDocument:
         return pdfium.PdfDocument(source)
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
-        if code in (pdfium_err("PASSWORD"), pdfium_err("SECURITY")):
+        # The engine's last error can be an earlier document's: a file with no encryption
+        # dictionary is not password-protected, whatever the code says.
+        if code in (pdfium_err("PASSWORD"), pdfium_err("SECURITY")) and _has_encryption(source):
             raise EncryptedDocumentError(
                 "The PDF is password-protected. Open it with its password, save a copy without "
                 "protection (for example, print it to PDF) and add that copy."
             ) from None
+        if _opens_without_pages(source):
+            raise DamagedFileError(NO_PAGES) from None
         raise DamagedFileError(
             "The PDF is damaged or incomplete (it may have been cut off while downloading or "
             "copying) and cannot be read. Get a fresh copy of the file and add it again."
         ) from None
+
+
+NO_PAGES = "The PDF has no pages: there is nothing to read in it."
+
+
+def _opens_without_pages(source: str | bytes) -> bool:
+    """Whether a PDF the engine refused is well formed but lists no pages (a second reader
+    tells it apart from a damaged file)."""
+    import io
+
+    from pypdf import PdfReader  # the e-invoice reader's PDF library
+
+    try:
+        if isinstance(source, str) and os.path.getsize(source) > 1 << 20:
+            return False  # a large file refused is damaged, not empty
+        if isinstance(source, bytes):
+            data = source
+        else:
+            with open(source, "rb") as f:
+                data = f.read()
+        return len(PdfReader(io.BytesIO(data), strict=False).pages) == 0
+    except Exception:
+        return False
+
+
+def _has_encryption(source: str | bytes) -> bool:
+    if isinstance(source, bytes):
+        return b"/Encrypt" in source
+    import mmap
+
+    try:
+        with open(source, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            return m.find(b"/Encrypt") >= 0
+    except (OSError, ValueError):
+        return True
+
+
+def damaged_page(number: int) -> DamagedFileError:
+    return DamagedFileError(
+        f"Page {number} of the PDF is damaged (its page tree is broken) and cannot be read. "
+        "Get a fresh copy of the file, or print it to a new PDF, and add it again."
+    )
+
+
+def _image_problem(exc: Exception, path: str | None = None) -> str:
+    """What a decoder said about a damaged image, without the library's own file paths."""
+    text = str(exc)
+    if path:
+        text = text.replace(path, "the file")
+    text = re.sub(r"(/|[A-Za-z]:\\)[^\s'\"]*originals[^\s'\"]*", "the file", text)
+    return text
 
 
 def pdfium_err(name: str) -> int:
@@ -77,6 +139,7 @@ def pdfium_err(name: str) -> int:
 
 def open_image(path: str) -> Image.Image:
     with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a decoder's remarks (corrupt EXIF...): not failures
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(path)
@@ -92,8 +155,8 @@ def open_image(path: str) -> Image.Image:
             ) from None
         except (OSError, SyntaxError, ValueError) as exc:
             raise DamagedFileError(
-                f"The image is damaged or incomplete and cannot be read ({exc}). Get a fresh "
-                "copy of the file and add it again."
+                f"The image is damaged or incomplete and cannot be read "
+                f"({_image_problem(exc, path)}). Get a fresh copy of the file and add it again."
             ) from None
 
 
@@ -105,8 +168,13 @@ def inspect_document(path: str, content_type: str) -> FileInspection:
     if content_type == "application/pdf":
         with pdf_document(path, open_pdf) as pdf:
             pages = len(pdf)
+            if pages:
+                try:
+                    pdf[0].close()  # a broken page tree fails here, not in a worker later
+                except pdfium.PdfiumError:
+                    raise damaged_page(1) from None
         if pages == 0:
-            raise DamagedFileError("The PDF has no pages.")
+            raise DamagedFileError(NO_PAGES)
         return FileInspection(pages)
     if content_type.startswith("image/"):
         image = open_image(path)
@@ -130,8 +198,9 @@ def _load_fully(image: Image.Image) -> None:
         image.load()
     except (OSError, SyntaxError, ValueError) as exc:
         raise DamagedFileError(
-            f"The image is damaged or incomplete and cannot be read ({exc}). Get a fresh copy "
-            "of the file and add it again."
+            f"The image is damaged or incomplete and cannot be read "
+            f"({_image_problem(exc, getattr(image, 'filename', None))}). Get a fresh copy of "
+            "the file and add it again."
         ) from None
 
 
@@ -155,7 +224,10 @@ def _extract_pdf(path: str, page_numbers: list[int], options: ExtractOptions) ->
     out: list[PageContent] = []
     with pdf_document(path, open_pdf) as pdf:
         for number in page_numbers:
-            page = pdf[number - 1]
+            try:
+                page = pdf[number - 1]
+            except pdfium.PdfiumError:
+                raise damaged_page(number) from None
             try:
                 content = extract_text_page(page, number, options.word_boxes)
                 if content is None:
@@ -174,13 +246,13 @@ def _ocr_pdf_page(page: pdfium.PdfPage, number: int, options: ExtractOptions) ->
     if image is not None:
         points_per_pixel = width / image.width
     else:
-        scale = options.dpi / 72.0
+        scale = render_scale(width, height, options.dpi, number)
         bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=True)
         try:
             image = bitmap.to_pil()
         finally:
             bitmap.close()
-        points_per_pixel = 72.0 / options.dpi
+        points_per_pixel = 1.0 / scale
     prepared = ocr_prep.prepare(image)
     with tempfile.TemporaryDirectory(prefix="docrouter-ocr-") as tmp:
         img_path = os.path.join(tmp, "page.pgm")
@@ -190,6 +262,23 @@ def _ocr_pdf_page(page: pdfium.PdfPage, number: int, options: ExtractOptions) ->
         width, height = height, width
     factor = points_per_pixel / prepared.scale
     return _ocr_page_content(number, width, height, ocr_words, factor)
+
+
+def render_scale(width: float, height: float, dpi: int, number: int) -> float:
+    """Pixels per point to render a page of ``width`` x ``height`` points for OCR: ``dpi``, or
+    less for a page too large to render at it (MAX_RENDER_PIXELS)."""
+    scale = dpi / 72.0
+    area = max(1.0, width * height)
+    if area * scale * scale > MAX_RENDER_PIXELS:
+        scale = (MAX_RENDER_PIXELS / area) ** 0.5
+        if scale * 72.0 < MIN_RENDER_DPI:
+            raise DocumentError(
+                f"Page {number} is {width / 72 * 2.54:.0f} x {height / 72 * 2.54:.0f} cm, too "
+                f"large to render for text recognition (the limit is "
+                f"{MAX_RENDER_PIXELS // 1_000_000} million pixels at {MIN_RENDER_DPI} dpi or "
+                "more). Export the page at a normal paper size and add it again."
+            )
+    return scale
 
 
 # An image-only page whose one picture covers at least this share of each side is a scan.
@@ -405,6 +494,13 @@ def _text_from_words(words: list[Word]) -> str:
 
 
 def _read_text(path: str) -> str:
+    size = os.path.getsize(path)
+    if size > MAX_TEXT_BYTES:
+        raise DocumentError(
+            f"The text file is {size / (1 << 20):.0f} MB; text documents of up to "
+            f"{MAX_TEXT_BYTES >> 20} MB are read (a long book is about 1 MB). Split it into "
+            "smaller files and add those."
+        )
     with open(path, "rb") as fh:
         raw = fh.read()
     for encoding in (

@@ -61,12 +61,25 @@ def page_segmentation(width: float, height: float) -> int:
 
 
 def greyscale(image: Image.Image) -> Image.Image:
+    if image.mode.startswith("I") or image.mode == "F":
+        return _deep_to_8bit(image)
     if image.mode in ("RGBA", "LA", "P"):
         background = Image.new("RGB", image.size, "white")
         rgba = image.convert("RGBA")
         background.paste(rgba, mask=rgba.getchannel("A"))
         image = background
     return image.convert("L")
+
+
+def _deep_to_8bit(image: Image.Image) -> Image.Image:
+    """A 16- or 32-bit greyscale image (some scanners save 16-bit PNGs and TIFFs) to 8 bits by
+    its own range: a plain conversion clips every value over 255 to white, losing the page."""
+    deep = image if image.mode in ("I", "F") else image.convert("I")
+    low, high = (float(v) for v in deep.getextrema())  # type: ignore[arg-type]
+    if high <= 255 and low >= 0:
+        return deep.convert("L")  # 8-bit values stored in a wider type
+    span = max(1e-9, high - low)
+    return deep.point(lambda v: (v - low) * (255.0 / span)).convert("L")
 
 
 # --- pages whose reading failed --------------------------------------------------------------

@@ -3,15 +3,18 @@ a document with its job queued (one per content and organization)."""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
 from docrouter_desktop.core import jobs
-from docrouter_desktop.core.errors import UsageError
+from docrouter_desktop.core.errors import LibraryError, UsageError
 from docrouter_desktop.core.filetypes import mismatch_error, sniff, unsupported_error
 from docrouter_desktop.core.ids import new_id
+from docrouter_desktop.core.ingest import not_a_file_error, readable_name
 from docrouter_desktop.core.library.base import LibraryBase, doc_info
 from docrouter_desktop.core.records import DocumentInfo, IngestOutcome
 from docrouter_desktop.core.settings import PROCESSOR_TYPES
@@ -33,7 +36,7 @@ class RegistrationMixin(LibraryBase):
         target: str = "local",
     ) -> IngestOutcome:
         """Copy a file into the library and queue it; never raises for a bad file."""
-        shown = given_as or str(path)
+        shown = readable_name(given_as or str(path))
         processor_type = processor_type or self.settings().default_processor
         if processor_type not in PROCESSOR_TYPES:
             raise UsageError(
@@ -41,27 +44,13 @@ class RegistrationMixin(LibraryBase):
             )
         org_id = org_id or self.default_org_id()
         try:
-            blob = self.blobs.add_file(Path(path))
-        except FileNotFoundError:
-            return IngestOutcome(
-                shown,
-                None,
-                "failed",
-                error="The file is gone: it was moved or deleted before it could be read.",
-            )
-        except IsADirectoryError:
-            return IngestOutcome(shown, None, "failed", error="This is a folder, not a file.")
-        except PermissionError:
-            return IngestOutcome(
-                shown,
-                None,
-                "failed",
-                error="Cannot read the file: permission denied. Check that you may open it, then add it again.",
-            )
+            blob = self._copy_in(Path(path))
+        except _NotAFile as exc:
+            return IngestOutcome(shown, None, "failed", error=str(exc))
+        except _SourceUnreadable as exc:
+            return IngestOutcome(shown, None, "failed", error=_read_error(exc.error))
         except OSError as exc:
-            return IngestOutcome(
-                shown, None, "failed", error=f"Cannot read the file: {exc.strerror or exc}."
-            )
+            raise library_write_error(exc, self.blobs.root) from None
         outcome, _doc = self._register(
             blob,
             Path(path).name,
@@ -74,6 +63,25 @@ class RegistrationMixin(LibraryBase):
             target,
         )
         return outcome
+
+    def _copy_in(self, path: Path):
+        """Copy a regular file in; a pipe, a device or a socket is refused before a byte is
+        read (opening a pipe would wait for a writer, a device would never end)."""
+        problem = not_a_file_error(_stat(path).st_mode)
+        if problem:
+            raise _NotAFile(problem)
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+        try:
+            fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
+        except OSError as exc:
+            raise _SourceUnreadable(exc) from None
+        with os.fdopen(fd, "rb", buffering=0) as raw:
+            problem = not_a_file_error(os.fstat(fd).st_mode)  # swapped since the stat
+            if problem:
+                raise _NotAFile(problem)
+            if hasattr(os, "set_blocking"):
+                os.set_blocking(fd, True)
+            return self.blobs.add_stream(_Source(raw))  # type: ignore[arg-type]
 
     def _register(
         self,
@@ -89,6 +97,8 @@ class RegistrationMixin(LibraryBase):
         metadata: dict[str, str] | None = None,
         uploaded_by: str | None = None,
     ) -> tuple[IngestOutcome, DocumentInfo]:
+        name, shown = readable_name(name), readable_name(shown)
+        source = readable_name(source) if source is not None else None
         content_type = sniff(blob.head) if blob.size else "application/octet-stream"
         problem = None
         if blob.size == 0:
@@ -204,6 +214,62 @@ class RegistrationMixin(LibraryBase):
             metadata=metadata,
             uploaded_by=uploaded_by,
         )
+
+
+class _NotAFile(Exception):
+    pass
+
+
+class _SourceUnreadable(Exception):
+    def __init__(self, error: OSError):
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Source:
+    """The user's file as read by the copy: a failure to read it is told apart from a failure
+    to write the library's copy (a full or read-only disk is not the user's file's fault)."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def read(self, n: int = -1) -> bytes:
+        try:
+            return self.raw.read(n)
+        except OSError as exc:
+            raise _SourceUnreadable(exc) from None
+
+
+def _stat(path: Path) -> os.stat_result:
+    try:
+        return os.stat(path)
+    except OSError as exc:
+        raise _SourceUnreadable(exc) from None
+
+
+def _read_error(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "The file is gone: it was moved or deleted before it could be read."
+    if isinstance(exc, IsADirectoryError):
+        return "This is a folder, not a file."
+    if isinstance(exc, PermissionError):
+        return "Cannot read the file: permission denied. Check that you may open it, then add it again."
+    return f"Cannot read the file: {exc.strerror or exc}."
+
+
+def library_write_error(exc: OSError, where: Path) -> LibraryError:
+    """A failure to write into the library, as a message about the library (never the file)."""
+    folder = Path(where).parent
+    if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
+        why = f"the disk holding the library ({folder}) is full. Free some space, then try again."
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        why = (
+            f"the library folder ({folder}) is read-only. Fix its permissions, or choose a "
+            "writable library with --library."
+        )
+    else:
+        why = f"writing into the library ({folder}) failed: {exc.strerror or exc}."
+    return LibraryError(f"Cannot add files: {why}")
 
 
 def _sent_to(s, document_id: str, target: str) -> bool:
