@@ -81,3 +81,101 @@ def test_watch_adds_settled_files_and_moved_in_folders(tmp_path, poll):
     assert ".hidden.pdf" not in st
     assert (watched / "slow.pdf").read_bytes() == data  # untouched
     assert (watched / "batch" / "inside.pdf").exists()
+
+
+def _pids_under(pid: int) -> list[int]:
+    """The worker processes of a command: the children of its forkserver."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(
+                    (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()[1]
+                )
+            except (OSError, IndexError, ValueError):
+                continue
+    servers = [
+        c
+        for c, p in parents.items()
+        if p == pid and b"forkserver" in Path(f"/proc/{c}/cmdline").read_bytes()
+    ]
+    return sorted(c for c, p in parents.items() if p in servers)
+
+
+def test_a_slow_copy_with_long_pauses_makes_one_document(tmp_path):
+    watched = tmp_path / "watched"
+    watched.mkdir()
+    lib = tmp_path / "lib"
+    cmd = [sys.executable, "-m", "docrouter_desktop", "--library", str(lib), "watch", str(watched)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1.5)
+        data = factories.invoice_pdf(tmp_path / "src.pdf", number="SLOW-2").read_bytes()
+        third = len(data) // 3
+        with open(watched / "slow.pdf", "wb") as fh:
+            for part in (data[:third], data[third : 2 * third], data[2 * third :]):
+                fh.write(part)
+                fh.flush()
+                time.sleep(2.6)  # longer than the settle time
+        st = _wait_for(lib / "library.sqlite3", {"slow.pdf"})
+        time.sleep(1.0)
+        with sqlite3.connect(lib / "library.sqlite3", timeout=5) as conn:
+            rows = conn.execute("SELECT status FROM documents").fetchall()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert st.get("slow.pdf") == "completed", st
+    assert rows == [("completed",)], rows  # no extra "damaged" document from a partial read
+
+
+def test_watch_goes_on_after_a_worker_is_killed(tmp_path):
+    import os
+    import signal
+
+    watched = tmp_path / "watched"
+    watched.mkdir()
+    lib = tmp_path / "lib"
+    cmd = [
+        sys.executable,
+        "-m",
+        "docrouter_desktop",
+        "--library",
+        str(lib),
+        "watch",
+        str(watched),
+        "--workers",
+        "2",
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1.5)
+        first = set()
+        for i in range(8):
+            name = f"r{i}.png"
+            factories.text_image(tmp_path / name, [*factories.RECEIPT_LINES, f"RECEIPT NO {i}"])
+            shutil.move(str(tmp_path / name), str(watched / name))
+            first.add(name)
+        deadline = time.monotonic() + 60
+        killed = None
+        while killed is None and time.monotonic() < deadline:
+            statuses = _statuses(lib / "library.sqlite3")
+            workers = _pids_under(proc.pid)
+            if workers and "processing" in statuses.values():
+                killed = workers[0]
+                os.kill(killed, signal.SIGKILL)
+            time.sleep(0.05)
+        assert killed, "no worker was seen processing"
+        st = _wait_for(lib / "library.sqlite3", first)
+        # Files that arrive after the death are read too: the watch did not stop.
+        factories.text_image(tmp_path / "late.png", [*factories.RECEIPT_LINES, "RECEIPT NO 99"])
+        shutil.move(str(tmp_path / "late.png"), str(watched / "late.png"))
+        late = _wait_for(lib / "library.sqlite3", first | {"late.png"})
+        assert proc.poll() is None, "the watch command ended"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert {st[n] for n in first} == {"completed"}, st
+    assert late.get("late.png") == "completed", late
+    with sqlite3.connect(lib / "library.sqlite3") as conn:
+        done = conn.execute("SELECT COUNT(*) FROM jobs WHERE status = 'completed'").fetchone()[0]
+    assert done == 9  # each document once

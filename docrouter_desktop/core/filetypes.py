@@ -7,6 +7,7 @@ common types are only needed to say what an unsupported file looks like.
 
 from __future__ import annotations
 
+import os
 from pathlib import PurePath
 
 SUPPORTED = {
@@ -126,3 +127,29 @@ def _article(noun: str) -> str:
     if noun.startswith(("unknown", "old")):
         return noun if noun.startswith("unknown") else "an " + noun
     return ("an " if noun[:1].upper() in "AEIOU" else "a ") + noun
+
+
+def looks_complete(path: str) -> bool:
+    """Whether a file that is still being copied in seems to have all its bytes: a PDF ends
+    with ``%%EOF``, a PNG with its IEND chunk, a JPEG with its end marker (a little trailing
+    junk allowed). Other types, and a file that cannot be read, count as complete."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            f.seek(max(0, size - TAIL_BYTES))
+            tail = f.read(TAIL_BYTES)
+    except OSError:
+        return True
+    kind = sniff(head)
+    if kind == "application/pdf":
+        return b"%%EOF" in tail
+    if kind == "image/png":
+        return b"IEND" in tail[-64:]
+    if kind == "image/jpeg":
+        return b"\xff\xd9" in tail[-64:]
+    return True
+
+
+TAIL_BYTES = 2048

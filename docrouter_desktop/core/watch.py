@@ -18,12 +18,19 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
+from docrouter_desktop.core.filetypes import looks_complete
 from docrouter_desktop.core.ingest import is_skipped_name, walk
 from docrouter_desktop.core.records import IngestOutcome
 
 log = logging.getLogger(__name__)
 
-SETTLE_SECONDS = 1.0
+# A file is added once its size and time have not changed for SETTLE_SECONDS and it looks
+# whole (a PDF's end marker is there...); one that still looks cut off is waited for up to
+# INCOMPLETE_WAIT seconds after its last change, then added anyway (and fails as damaged).
+# A copy that pauses longer than the settle time is caught by the end-marker check; if a
+# partial read was added all the same, the document it made is dropped when the file changes.
+SETTLE_SECONDS = 2.0
+INCOMPLETE_WAIT = 60.0
 
 
 class _Handler(FileSystemEventHandler):
@@ -62,9 +69,13 @@ class FolderWatcher:
         poll: bool = False,
         interval: float = 2.0,
         settle: float = SETTLE_SECONDS,
+        superseded: Callable[[str], None] | None = None,
     ):
         self.folder = Path(folder)
         self.add = add
+        # Called with the document a file's earlier, partial reading made, when it changed.
+        self.superseded = superseded or (lambda document_id: None)
+        self._added: dict[str, str] = {}  # path -> the document its last reading made
         self.recursive = recursive
         self.settle = settle
         self._observer = PollingObserver(timeout=interval) if poll else Observer()
@@ -125,13 +136,24 @@ class FolderWatcher:
                     now = time.monotonic()
                     if (st.st_size, st.st_mtime) != (size, mtime):
                         self._pending[path] = (st.st_size, st.st_mtime, now)
-                    elif now - since >= self.settle:
+                    elif now - since >= self.settle and (
+                        now - since >= INCOMPLETE_WAIT or looks_complete(path)
+                    ):
                         del self._pending[path]
                         if self._done.get(path) != (st.st_size, st.st_mtime):
                             self._done[path] = (st.st_size, st.st_mtime)
                             ready.append(path)
             for path in ready:
                 try:
-                    self.add(Path(path))
+                    outcome = self.add(Path(path))
                 except Exception:  # never let one file stop the watcher
                     log.exception("could not add %s", path)
+                    continue
+                earlier = self._added.get(path)
+                if outcome.document_id:
+                    self._added[path] = outcome.document_id
+                if earlier and outcome.document_id and earlier != outcome.document_id:
+                    try:
+                        self.superseded(earlier)
+                    except Exception:
+                        log.exception("could not drop the earlier reading of %s", path)
