@@ -179,3 +179,53 @@ def test_a_missing_stored_copy_says_so_and_retry_finishes(library, inbox):
     info = library.document(doc)
     assert info.status == "failed"
     assert "copy of this file is missing" in info.error and "Reinstall" not in info.error
+
+
+def _full_disk_once(monkeypatch, times: int = 1):
+    """Storing a result fails as SQLite does on a full disk, ``times`` times."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from docrouter_desktop.core.runner import local
+
+    real = local.jobs.complete
+    left = [times]
+
+    def complete(*args, **kwargs):
+        if left[0] > 0:
+            left[0] -= 1
+            raise OperationalError(
+                "UPDATE", {}, sqlite3.OperationalError("database or disk is full")
+            )
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(local.jobs, "complete", complete)
+    return local
+
+
+def test_a_full_disk_while_storing_stops_a_batch_with_one_message(library, inbox, monkeypatch):
+    _full_disk_once(monkeypatch, times=100)
+    doc = library.ingest_file(_good(inbox, 1)[0], processor_type="text").document_id
+    with pytest.raises(LibraryError, match="full") as caught:
+        Runner(library, workers=0).run_until_idle()
+    assert "Free some space" in str(caught.value)
+    assert library.document(doc).status == "queued"  # given back, read again next time
+
+
+def test_a_long_lived_runner_pauses_on_a_full_disk_and_goes_on(library, inbox, monkeypatch):
+    local = _full_disk_once(monkeypatch, times=1)
+    monkeypatch.setattr(local, "FAULT_PAUSE", 0.2)
+    doc = library.ingest_file(_good(inbox, 1)[0], processor_type="text").document_id
+    runner = Runner(library, workers=0)
+    runner.start()
+    try:
+        import time
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and library.document(doc).status != "completed":
+            runner.notify()
+            time.sleep(0.2)
+    finally:
+        runner.stop()
+    assert library.document(doc).status == "completed"

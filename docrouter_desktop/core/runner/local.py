@@ -17,7 +17,10 @@ from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import DBAPIError
+
 from docrouter_desktop.core import jobs, tasks, worker_limits
+from docrouter_desktop.core.errors import LibraryError
 from docrouter_desktop.core.events import JobEvent
 from docrouter_desktop.core.extraction.extract import ExtractOptions
 from docrouter_desktop.core.extraction.pages import PageContent
@@ -35,6 +38,32 @@ from docrouter_desktop.core.runner.pool import worker_limits as limits_from
 from docrouter_desktop.core.states import EventKind
 
 log = logging.getLogger(__name__)
+
+FAULT_PAUSE = 10.0  # seconds a long-lived runner waits after the library could not be written
+
+
+def storage_fault(exc: DBAPIError, root) -> str:
+    """One line for a library database that cannot be used, and what to do about it."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "full" in text:
+        return (
+            f"The disk holding the library ({root}) is full: results cannot be stored. Free "
+            "some space; unfinished documents are read again."
+        )
+    if "locked" in text or "busy" in text:
+        return (
+            f"The library ({root}) is locked by another program for too long. Close the other "
+            "DocRouter Desktop window or command, then try again."
+        )
+    if "readonly" in text or "read-only" in text:
+        return f"The library ({root}) is read-only: fix its folder's permissions."
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return (
+            f"The library database ({root}) is damaged. Run `docrouter-desktop library "
+            "check`, then `library repair`."
+        )
+    return f"The library database ({root}) cannot be written: {text}."
+
 
 RENEW_EVERY = 20.0
 # While documents are in progress, the queue is asked again for work (after it had none) and
@@ -132,10 +161,7 @@ class Runner:
     def _shutdown(self) -> None:
         # Give unfinished jobs back to the queue: the next run picks them up.
         if self._active:
-            with self.library.db.write() as s:
-                for job_id in list(self._active):
-                    jobs.release(s, self.owner, job_id)
-            self._active.clear()
+            self._abandon_active()
         if self._executor is not None and self._own_executor:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
@@ -148,25 +174,56 @@ class Runner:
         return max(1, self.workers) * 2
 
     def _loop(self, until_idle: bool) -> None:
+        """Run steps until stopped (or idle); a library that cannot be written (full disk,
+        locked or damaged database) stops a batch with one message, and pauses a long-lived
+        runner, which then tries again: the jobs it held are given back or, failing that,
+        taken again once their lease runs out."""
         while not self._stop.is_set():
-            claimed_any = False
-            while len(self._future_job) < self._capacity() and not self._stop.is_set():
-                if self._future_job and not self._may_claim():
-                    break  # busy, and the queue was empty a moment ago
-                if not self._claim_next():
-                    self._queue_empty_at = time.monotonic()
-                    break
-                claimed_any = True
-            if not self._future_job:
-                if until_idle and not claimed_any:
+            try:
+                if self._step(until_idle):
                     return
-                self._wake.wait(0.5)
-                self._wake.clear()
-                continue
-            done, _ = cf.wait(list(self._future_job), timeout=0.5, return_when=cf.FIRST_COMPLETED)
-            for future in done:
-                self._collect(future)
-            self._housekeeping()
+            except DBAPIError as exc:
+                message = storage_fault(exc, self.library.root)
+                self._abandon_active()
+                if until_idle:
+                    raise LibraryError(message) from None
+                log.error("%s Processing pauses for %.0f s.", message, FAULT_PAUSE)
+                self._stop.wait(FAULT_PAUSE)
+
+    def _abandon_active(self) -> None:
+        try:
+            with self.library.db.write() as s:
+                for job_id in list(self._active):
+                    jobs.release(s, self.owner, job_id)
+        except DBAPIError:
+            pass  # their leases run out, and they are claimed again
+        for active in list(self._active.values()):
+            self._drop(active)
+        self._active.clear()
+        self._future_job.clear()
+
+    def _step(self, until_idle: bool) -> bool:
+        """Claim what the workers have room for, then collect what they finished; True when
+        there is nothing left to do (``until_idle``)."""
+        claimed_any = False
+        while len(self._future_job) < self._capacity() and not self._stop.is_set():
+            if self._future_job and not self._may_claim():
+                break  # busy, and the queue was empty a moment ago
+            if not self._claim_next():
+                self._queue_empty_at = time.monotonic()
+                break
+            claimed_any = True
+        if not self._future_job:
+            if until_idle and not claimed_any:
+                return True
+            self._wake.wait(0.5)
+            self._wake.clear()
+            return False
+        done, _ = cf.wait(list(self._future_job), timeout=0.5, return_when=cf.FIRST_COMPLETED)
+        for future in done:
+            self._collect(future)
+        self._housekeeping()
+        return False
 
     def _may_claim(self) -> bool:
         empty = self._queue_empty_at
