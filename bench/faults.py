@@ -203,10 +203,14 @@ def _bad_utf8(path: Path) -> Path:
     return Path(os.fsdecode(raw))
 
 
+KILL_LOOP_DOCUMENTS = int(os.environ.get("FAULTS_KILL_DOCUMENTS", "40"))
+
+
 def _kill_loop(work: Path, workers: int):
+    total = KILL_LOOP_DOCUMENTS
     folder = work / "in"
     folder.mkdir()
-    for i in range(40):
+    for i in range(total):
         factories.text_image(folder / f"r{i:02}.png", [*factories.RECEIPT_LINES, f"RECEIPT NO {i}"])
     library = work / "lib"
     rc, err, peak, seconds, killed = _run(
@@ -214,10 +218,10 @@ def _kill_loop(work: Path, workers: int):
     )
     docs = _documents(library)
     completed = sum(1 for d in docs if d.get("status") == "completed")
-    observed = f"{completed}/40 completed, {killed} workers killed, rc {rc}"
+    observed = f"{completed}/{total} completed, {killed} workers killed, rc {rc}"
     if "Traceback" in err:
         observed += " [TRACEBACK]"
-    return "40/40 completed, rc 0", observed, completed, peak, seconds, rc
+    return f"{total}/{total} completed, rc 0", observed, completed, peak, seconds, rc
 
 
 CASES = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections import Counter
 from dataclasses import replace
@@ -177,8 +178,13 @@ class BatchDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
         layout.addLayout(buttons)
-        self.folder.textChanged.connect(self.scan)
-        self.recursive.toggled.connect(self.scan)
+        # A folder is looked into when it is chosen or its path entered, never while a path is
+        # being typed: "/" on the way to "/home/me/Scans" would walk the whole disk.
+        self.folder.textEdited.connect(self._path_edited)
+        self.folder.returnPressed.connect(self.scan)
+        self.recursive.toggled.connect(self._rescan)
+        self._scan_stop: threading.Event | None = None
+        self._scanned_folder: str | None = None
         if folder:
             self.scan()
 
@@ -186,25 +192,60 @@ class BatchDialog(QDialog):
         chosen = QFileDialog.getExistingDirectory(self, "Choose a folder", self.folder.text())
         if chosen:
             self.folder.setText(chosen)
+            self.scan()
+
+    def _path_edited(self, _text: str) -> None:
+        self.stop_scan()
+        self._scanned_folder = None
+        self.found = []
+        self.start_button.setEnabled(False)
+        self.found_label.setText("Press Enter to look in this folder, or choose one.")
+
+    def _rescan(self) -> None:
+        if self._scanned_folder is not None or self.scanning:
+            self.scan()
+
+    @property
+    def scanning(self) -> bool:
+        return self._scan_stop is not None
+
+    def stop_scan(self) -> None:
+        """Stop looking into the folder (a new path, the Stop button, the dialog closing)."""
+        if self._scan_stop is not None:
+            self._scan_stop.set()
+            self._scan_stop = None
+            self._scan_token += 1
+            self.found_label.setText("Stopped looking. Press Enter to look again.")
+            self.cancel_button.setEnabled(self.running)
 
     # -- what is there
 
     def scan(self) -> None:
+        self.stop_scan()
         folder = self.folder.text().strip()
         self._scan_token += 1
         self.start_button.setEnabled(False)
         if not folder or not Path(folder).is_dir():
             self.found_label.setText("Choose a folder to see what is in it.")
             return
-        self.found_label.setText("Looking…")
+        self._scanned_folder = folder
+        self.found_label.setText("Looking… (Stop to stop looking)")
         recursive, library, token = self.recursive.isChecked(), self.library, self._scan_token
         org_id = library.resolve_org(self.org_id)
+        stop = self._scan_stop = threading.Event()
+        self.cancel_button.setEnabled(True)
 
         def look():
-            found = list(walk([folder], recursive))
+            found = []
+            for item in walk([folder], recursive):
+                if stop.is_set():
+                    return None
+                found.append(item)
             files = [f for f in found if isinstance(f, FoundFile)]
             hashes = {}
             for f in files:
+                if stop.is_set():
+                    return None
                 try:
                     hashes[str(f.path)] = sha256_of(f.path)
                 except OSError:
@@ -217,8 +258,10 @@ class BatchDialog(QDialog):
         self._tasks.submit(look, token)
 
     def _on_scanned(self, token, result) -> None:
-        if token != self._scan_token:
+        if token != self._scan_token or result is None:
             return
+        self._scan_stop = None
+        self.cancel_button.setEnabled(self.running)
         self.found, kinds, dups, unreadable = result
         files = sum(kinds.values())
         if not files:
@@ -312,6 +355,9 @@ class BatchDialog(QDialog):
         self._maybe_finished()
 
     def cancel(self) -> None:
+        if self.scanning:
+            self.stop_scan()
+            return
         if self.request is not None and self._adding:
             self.engine.call("cancel_request", self.request)
         if self._pending:
@@ -379,6 +425,7 @@ class BatchDialog(QDialog):
             time.sleep(0.02)
 
     def done(self, result: int) -> None:
+        self.stop_scan()  # nothing goes on looking after the dialog is closed
         if self.running:
             self.cancel()
         if self._own_engine:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+
+from PySide6.QtCore import Qt
 
 from docrouter_desktop.gui.dialogs import BatchDialog, PreferencesDialog
 from tests import factories
@@ -56,6 +59,54 @@ def test_batch_dialog_shows_what_it_found_then_a_summary_with_failures(
     dialog.retry_button.click()
     qtbot.waitUntil(lambda: dialog.summary is not None, timeout=60_000)
     assert len(dialog.summary.failed) == 1  # still broken, and still explained
+
+
+def test_typing_a_path_starts_no_scan_and_a_scan_stops_with_the_dialog(
+    qtbot, small_library, tmp_path, monkeypatch
+):
+    from PySide6.QtCore import QThreadPool
+
+    from docrouter_desktop.gui import dialogs
+
+    folder = _folder(tmp_path)
+    looked: list[str] = []
+    real_walk = dialogs.walk
+
+    def walk(paths, recursive):
+        looked.append(paths[0])
+        yield from real_walk(paths, recursive)
+
+    monkeypatch.setattr(dialogs, "walk", walk)
+    dialog = BatchDialog(small_library)
+    qtbot.addWidget(dialog)
+    dialog.folder.setFocus()
+    qtbot.keyClicks(dialog.folder, "/")  # on the way to a folder: the whole disk is not walked
+    qtbot.keyClicks(dialog.folder, str(folder)[1:])
+    qtbot.wait(300)
+    assert looked == [] and not dialog.scanning
+    qtbot.keyClick(dialog.folder, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Found 4 files" in dialog.found_label.text(), timeout=10_000)
+    assert looked == [str(folder)]  # once
+
+    # A slow scan is stopped by Stop, and by closing the dialog.
+    gate = threading.Event()
+
+    def slow_walk(paths, recursive):
+        for item in real_walk(paths, recursive):
+            gate.wait(5)
+            yield item
+
+    monkeypatch.setattr(dialogs, "walk", slow_walk)
+    dialog.recursive.setChecked(False)
+    assert dialog.scanning and dialog.cancel_button.isEnabled()
+    dialog.cancel_button.click()
+    assert not dialog.scanning and "Stopped looking" in dialog.found_label.text()
+    dialog.recursive.setChecked(True)
+    assert dialog.scanning
+    dialog.reject()
+    gate.set()
+    assert QThreadPool.globalInstance().waitForDone(10_000)  # nothing runs on
+    assert not dialog.scanning
 
 
 def test_cancelling_a_batch_stops_its_documents(qtbot, small_library, tmp_path):
