@@ -242,6 +242,7 @@ class ReviewPane(QWidget):
     # -- showing a document
 
     def show_document(self, document_id: str | None) -> None:
+        self.commit_pending_edits()  # a value typed but not yet entered is kept, not dropped
         self.threshold = self.library.settings().confidence_threshold
         self.document = self.library.document(document_id) if document_id else None
         self.result = self.library.result(document_id) if document_id else None
@@ -466,7 +467,16 @@ class ReviewPane(QWidget):
         self.focusNextChild()
 
     def _on_field_edited(self, edit: FieldEdit) -> None:
+        edit.setModified(False)
         self.save_field(edit.name, edit.text())
+
+    def commit_pending_edits(self) -> None:
+        """Save what was typed in a field and not yet entered (before another document is
+        shown: Alt+Down, a click in the list)."""
+        for edit in list(self.edits.values()):
+            if edit.isModified():
+                edit.setModified(False)
+                self.save_field(edit.name, edit.text())
 
     def save_field(self, name: str, text: str, force: bool = False) -> bool:
         """Save a correction: shown at once, stored by the engine (which sends it back to a

@@ -306,3 +306,25 @@ def test_selecting_a_file_still_being_added_shows_nothing_to_review(qtbot, windo
     window.select_row(0)
     assert window.model.row_at(0).document_name == "arriving.pdf"
     assert window.review.document is None
+
+
+def test_alt_down_after_typing_a_value_saves_it(qtbot, small_library, inbox):
+    for i in range(2):
+        factories.invoice_pdf(inbox / f"inv{i}.pdf", number=f"INV-{i}", total=35.0 + i, tax=2.0)
+        small_library.ingest_file(inbox / f"inv{i}.pdf", processor_type="invoice")
+    process_now(small_library)
+    window = MainWindow(small_library, start_runner=False, watch=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.select_row(0)
+    first = window.review.document.id
+    edit = window.review.edits["total"]
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "99.99")  # typed, not entered
+    qtbot.keyClick(edit, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert window.review.document.id != first
+    qtbot.waitUntil(lambda: small_library.result(first).fields["total"] == 99.99, timeout=10_000)
+    assert small_library.result(first).field_details["total"]["source"] == "user"
