@@ -104,10 +104,15 @@ class ApiTokenService:
         self._toucher: ThreadPoolExecutor | None = None
 
     def create(
-        self, name: str, org_id: str | None = None, lifetime: int = 0
+        self,
+        name: str,
+        org_id: str | None = None,
+        lifetime: int = 0,
+        created_by: str | None = None,
     ) -> tuple[TokenInfo, str]:
         """A new token and its secret: the only time the secret exists outside the caller.
-        ``lifetime`` is in days (0: it never expires)."""
+        ``lifetime`` is in days (0: it never expires); ``created_by`` is the token that asked
+        for it (revoking that one revokes this one)."""
         name = (name or "").strip()
         if not name:
             raise UsageError("A token needs a name.")
@@ -134,6 +139,7 @@ class ApiTokenService:
                 revoked=0,
                 lifetime=lifetime,
                 expires_at=expires_at_for(now, lifetime),
+                created_by=created_by,
             )
             s.add(token)
             s.flush()
@@ -177,6 +183,19 @@ class ApiTokenService:
             ):
                 raise NotFoundError(f"No token '{token_id}'.")
             token.revoked = 1
+            # What it minted goes with it, and what those minted, at any depth.
+            parents = [token.id]
+            while parents:
+                children = list(
+                    s.scalars(
+                        select(AccessToken).where(
+                            AccessToken.created_by.in_(parents), AccessToken.revoked == 0
+                        )
+                    )
+                )
+                for child in children:
+                    child.revoked = 1
+                parents = [c.id for c in children]
 
     def authenticate(self, secret: str, conn=None) -> TokenInfo | None:
         """The live token with this secret, or None (malformed, unknown, revoked or expired).

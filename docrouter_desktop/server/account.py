@@ -131,8 +131,11 @@ def token_item(t: TokenInfo) -> dict:
 
 
 def created_token(request: Request, body: schemas.AccessTokenCreate, org_id: str | None) -> dict:
+    parent = _account_caller(request)
     try:
-        info, secret = request.app.state.tokens.create(body.name, org_id, body.lifetime or 0)
+        info, secret = request.app.state.tokens.create(
+            body.name, org_id, body.lifetime or 0, created_by=parent
+        )
     except UsageError as exc:
         raise HTTPException(422, str(exc)) from None
     except NotFoundError as exc:
@@ -149,7 +152,19 @@ def created_token(request: Request, body: schemas.AccessTokenCreate, org_id: str
     }
 
 
+def _account_caller(request: Request) -> str | None:
+    """The id of the account token making this request: only the account mints and revokes
+    tokens (a workspace token could otherwise mint more of itself, or revoke the owner's)."""
+    token = request.scope.get("state", {}).get("token")
+    if token is not None and not token.is_account_token:
+        raise HTTPException(
+            403, "Only the account token can create or revoke tokens; a workspace token cannot."
+        )
+    return token.id if token is not None else None
+
+
 def revoke_token(request: Request, token_id: str, org_id: str | None) -> dict:
+    _account_caller(request)
     try:
         request.app.state.tokens.revoke(token_id, org_id)
     except NotFoundError:

@@ -29,3 +29,6 @@ class AccessToken(Base):
     revoked: Mapped[int] = mapped_column(Integer, default=0)
     lifetime: Mapped[int] = mapped_column(Integer, default=0)  # days; 0: never expires
     expires_at: Mapped[str | None] = mapped_column(String(40))
+    # The token whose holder created this one (None: made on the command line or the window);
+    # revoking that token revokes this one too.
+    created_by: Mapped[str | None] = mapped_column(String(40))
