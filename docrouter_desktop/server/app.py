@@ -27,6 +27,7 @@ from docrouter_desktop.core.tags import TagService
 from docrouter_desktop.server import account, v0_catalog, v0_documents, v0_llm, v0_ocr, workspace
 from docrouter_desktop.server.auth import AuthRateLimitMiddleware
 from docrouter_desktop.server.bodylimit import BodyLimitMiddleware
+from docrouter_desktop.server.guards import AccessLogMiddleware, HostCheckMiddleware
 from docrouter_desktop.server.loopreads import LoopReads
 from docrouter_desktop.server.ratelimit import RateLimiter
 from docrouter_desktop.server.responses import install_error_handlers
@@ -77,6 +78,7 @@ class ServerConfig:
     threads: int = 40  # threads for blocking work (SQLite reads and writes)
     runner_process: bool = False  # run the job runner in a child process (``serve`` does)
     llm_run_timeout: float = 300.0  # seconds POST .../llm/run waits for a document to be read
+    bind_host: str = "127.0.0.1"  # the address served on: Host headers naming it are taken
 
 
 def create_app(library: Library | Path | str, config: ServerConfig | None = None) -> FastAPI:
@@ -151,4 +153,6 @@ def create_app(library: Library | Path | str, config: ServerConfig | None = None
         reads=reads,
         limiter=RateLimiter(config.rate_limit, config.rate_window),
     )
+    app.add_middleware(AccessLogMiddleware)
+    app.add_middleware(HostCheckMiddleware, bind_host=config.bind_host)
     return app

@@ -60,8 +60,16 @@ class AuthRateLimitMiddleware:
                 token, problem = await self.reads.run(self.tokens.identify, credentials)
         state["token"] = token
         state["auth_problem"] = problem
+        if scope["path"].startswith(PUBLIC_PREFIXES):
+            # The documentation is never rate limited: one process calling it in a loop
+            # must not make it answer 429 to everyone else on the machine.
+            await self.app(scope, receive, send)
+            return
         client = scope.get("client") or ("unknown", 0)
-        allowance = self.limiter.hit(f"token:{token.id}" if token else f"client:{client[0]}")
+        # Without a token, each client connection (address and port) has a bucket of its own.
+        allowance = self.limiter.hit(
+            f"token:{token.id}" if token else f"client:{client[0]}:{client[1]}"
+        )
         extra = allowance.headers()
         if not allowance.allowed:
             body = json.dumps(

@@ -15,6 +15,7 @@ goes away (even killed), that pipe closes and the child stops on its own: no orp
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import gc
 import logging
@@ -112,7 +113,7 @@ def _serve(commands, states, root: str, host: str, port: int, config) -> None:
     # objects kept out of the garbage collector's full passes (see serve.serve).
     sys.setswitchinterval(0.001)
     library = Library(Path(root))
-    app = create_app(library, config)
+    app = create_app(library, dataclasses.replace(config, bind_host=host))
     gc.collect()
     gc.freeze()
     server = uvicorn.Server(_uvicorn_config(app, host, port))

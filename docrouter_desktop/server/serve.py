@@ -10,6 +10,7 @@ import socket
 import sys
 import threading
 import time
+from dataclasses import replace
 
 import uvicorn
 
@@ -57,7 +58,7 @@ def serve(library, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, config=No
     # This process serves only the API: hand the GIL over more often (default 5 ms), so a
     # status call does not wait behind a thread busy storing an upload or a result.
     sys.setswitchinterval(0.001)
-    app = create_app(library, config or ServerConfig())
+    app = create_app(library, replace(config or ServerConfig(), bind_host=host))
     # What is loaded by now (the framework, the ORM, the routes: some 117,000 objects) lives as
     # long as the process: keep it out of the garbage collector's full passes, each of which
     # otherwise walked it all and stopped every request for about 60 ms.
@@ -73,7 +74,7 @@ class ServerThread:
         if port == 0:
             port = free_port(host)
         self.host, self.port = host, port
-        self.app = create_app(library, config or ServerConfig())
+        self.app = create_app(library, replace(config or ServerConfig(), bind_host=host))
         self.server = uvicorn.Server(_uvicorn_config(self.app, host, port))
         self._thread: threading.Thread | None = None
 
