@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import column as sql_column
+from sqlalchemy import exists, func, select, text
 
 from docrouter_desktop.core.errors import NotFoundError
 from docrouter_desktop.core.library.base import LibraryBase, doc_info, result_info
@@ -67,8 +68,9 @@ class DocumentReadsMixin(LibraryBase):
             if ids is not None:
                 q = q.where(Document.id.in_(ids))
             if query:
-                matched = self._fts_ids(s, query)
-                q = q.where(Document.id.in_(matched))
+                # In the same statement as the other filters (the organization's first of all):
+                # the count is exact and no other organization's matches are fetched.
+                q = q.where(Document.id.in_(_fts_match(query)))
             for tag in dict.fromkeys(tags_all):
                 q = q.where(_json_holds(Document.tags, value=tag))
             if name_search:
@@ -87,20 +89,6 @@ class DocumentReadsMixin(LibraryBase):
                 ):
                     fields[r.document_id] = r.fields
             return [doc_info(d, fields.get(d.id, {})) for d in docs], total
-
-    def _fts_ids(self, s, query: str) -> list[str]:
-        # Quotes and control characters separate words anyway; a NUL would end the query
-        # string FTS5 is given ("unterminated string").
-        cleaned = "".join(" " if ch == '"' or ch < " " else ch for ch in query)
-        terms = cleaned.split()
-        if not terms:
-            return []
-        match = " ".join(f'"{t}"*' for t in terms)
-        rows = s.connection().exec_driver_sql(
-            "SELECT document_id FROM documents_fts WHERE documents_fts MATCH ? LIMIT 100000",
-            (match,),
-        )
-        return [r[0] for r in rows]
 
     def result(self, document_id: str) -> ResultInfo | None:
         with self.db.read() as s:
@@ -220,6 +208,20 @@ class DocumentReadsMixin(LibraryBase):
             (document_id,),
         )
         return row[0] if row else None
+
+
+def _fts_match(query: str):
+    """The documents whose text matches ``query`` (every word, as a prefix), as a subquery."""
+    # Quotes and control characters separate words anyway; a NUL would end the query string
+    # FTS5 is given ("unterminated string").
+    cleaned = "".join(" " if ch == '"' or ch < " " else ch for ch in query)
+    terms = cleaned.split()
+    match = " ".join(f'"{t}"*' for t in terms) if terms else '""'
+    return (
+        text("SELECT document_id FROM documents_fts WHERE documents_fts MATCH :fts_query")
+        .bindparams(fts_query=match)
+        .columns(sql_column("document_id"))
+    )
 
 
 def _json_holds(column, key: str | None = None, value: str = ""):
