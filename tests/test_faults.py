@@ -229,3 +229,11 @@ def test_a_long_lived_runner_pauses_on_a_full_disk_and_goes_on(library, inbox, m
     finally:
         runner.stop()
     assert library.document(doc).status == "completed"
+
+
+def test_direction_controls_are_dropped_from_names(library, inbox):
+    good = _good(inbox, 1)[0]
+    outcome = library.ingest_upload(good, "caf\u00e9 \u202egpj.exe")
+    assert library.document(outcome.document_id).document_name == "caf\u00e9 gpj.exe"
+    renamed = library.update_document(outcome.document_id, name="\u2067invoice\u2069.pdf")
+    assert renamed.document_name == "invoice.pdf"

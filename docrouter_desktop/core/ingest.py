@@ -36,14 +36,22 @@ def is_skipped_name(name: str) -> bool:
     )
 
 
+# Characters that reorder the text shown around them: "café \u202egpj.exe" shows as
+# "café exe.jpg". A name keeps its letters in the order they are stored, without them.
+BIDI_CONTROLS = dict.fromkeys(
+    map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+)
+
+
 def readable_name(name: str) -> str:
     """A file name as text that can be stored and shown: bytes that are not UTF-8 (kept by
-    Python as lone surrogates) become U+FFFD; the file itself is opened by its real path."""
+    Python as lone surrogates) become U+FFFD, and direction controls are dropped; the file
+    itself is opened by its real path."""
     try:
         name.encode("utf-8")
-        return name
     except UnicodeEncodeError:
-        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return name.translate(BIDI_CONTROLS)
 
 
 def not_a_file_error(mode: int) -> str | None:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from docrouter_desktop.core import jobs
 from docrouter_desktop.core.errors import NotFoundError, UsageError
 from docrouter_desktop.core.filetypes import mismatch_error, unsupported_error
+from docrouter_desktop.core.ingest import readable_name
 from docrouter_desktop.core.library.base import LibraryBase, doc_info, result_info
 from docrouter_desktop.core.records import DocumentInfo, ResultInfo
 from docrouter_desktop.core.settings import PROCESSOR_TYPES
@@ -160,7 +161,7 @@ class ChangesMixin(LibraryBase):
         """Rename a document, replace its tags (names) or its metadata; None leaves each as
         it is."""
         if name is not None:
-            name = name.strip()
+            name = readable_name(name).strip()
             if not name:
                 raise UsageError("A document needs a name.")
             if len(name) > 1000:
