@@ -2,12 +2,16 @@
 
 With no command it opens the window, or, where there is no display, processes the bundled
 sample documents and prints their results.
+
+A fault of the machine (a full disk, a read-only or locked library, a damaged database) ends a
+command with one line on stderr saying what to do, and exit code 3; see ``core.errors``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -139,6 +143,30 @@ def build_parser() -> argparse.ArgumentParser:
     atr = ats.add_parser("revoke")
     atr.add_argument("id")
 
+    lb = sub.add_parser("library", help="check, repair or back up the library")
+    lbs = lb.add_subparsers(dest="action", parser_class=Parser, required=True)
+    lbs.add_parser(
+        "check",
+        help="check the database (SQLite integrity, full-text index, originals) and fold its "
+        "write-ahead log into library.sqlite3",
+    )
+    lbs.add_parser(
+        "repair",
+        help="rebuild the indexes; if the database is damaged, save every readable row into a "
+        "new one (the damaged file is kept beside it as library.sqlite3.damaged-...)",
+    )
+    bk = lbs.add_parser(
+        "backup",
+        help="copy the library (database and originals) into a new folder",
+        description="Copy the library into DEST, a new or empty folder: the database through "
+        "SQLite's online backup (consistent while the window or a batch writes) and the "
+        "originals its documents need. DEST is itself a library. To restore it: open it as it "
+        "is with `docrouter-desktop --library DEST`, or close the window, stop serve/watch/"
+        "batches, move the old library folder aside and copy DEST in its place. Remote tokens "
+        "stay in the system keyring and are not part of a backup.",
+    )
+    bk.add_argument("dest", metavar="DEST", help="a new or empty folder")
+
     sub.add_parser("samples", help="process the bundled sample documents and print a table")
 
     rm = sub.add_parser("remote", help="DocRouter servers to send documents to")
@@ -198,9 +226,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from docrouter_desktop.core.logs import setup_logging
     from docrouter_desktop.core.paths import resolve_library_dir
+    from docrouter_desktop.core.storage.database import open_databases
 
     library_dir = resolve_library_dir(args.library)
+    # A log file on a full or read-only disk must not print a traceback for every line.
+    logging.raiseExceptions = False
     setup_logging(library_dir, args.log_level)
+    already_open = set(open_databases())
     command = args.command
     if command is None:
         command = "gui" if _has_display() else "samples"
@@ -227,6 +259,23 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+    except Exception as exc:
+        from docrouter_desktop.core.environment_faults import library_fault
+
+        fault = library_fault(exc, library_dir)
+        if fault is None:
+            raise  # a bug: its traceback is what a report needs
+        print(f"docrouter-desktop: {_one_line(str(fault))}", file=sys.stderr)
+        return fault.exit_code
+    finally:
+        # The libraries this command opened are closed, their logs folded into the file.
+        for db in open_databases():
+            if db not in already_open:
+                db.dispose()
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
 
 
 def _has_display() -> bool:

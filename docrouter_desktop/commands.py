@@ -22,9 +22,9 @@ from rich.progress import (
 from rich.table import Table
 
 from docrouter_desktop.core.batch import Batch, BatchSummary
-from docrouter_desktop.core.errors import UsageError
+from docrouter_desktop.core.errors import ExportPathError, UsageError
 from docrouter_desktop.core.events import JobEvent
-from docrouter_desktop.core.export import ExportRow, format_from_path, write_export
+from docrouter_desktop.core.export import ExportRow, check_export_path, write_export
 from docrouter_desktop.core.library import Library
 from docrouter_desktop.core.settings import SPECS
 
@@ -107,8 +107,8 @@ class BatchProgress:
 def cmd_batch(args, library_dir: Path) -> int:
     if args.workers is not None and args.workers < 0:
         raise UsageError("--workers must be 0 or more")
-    if args.export:
-        format_from_path(Path(args.export))
+    if args.export:  # a bad path fails now, not after the whole batch is processed
+        check_export_path(Path(args.export))
     lib = _open(library_dir)
     tags = [t.strip() for t in args.tags.split(",") if t.strip()]
     batch = Batch(lib, args.org, args.processor, args.workers, tags=tags)
@@ -133,7 +133,13 @@ def cmd_batch(args, library_dir: Path) -> int:
         summary = batch.run(on_event=progress.on_event)
     _print_summary(summary)
     if args.export:
-        fmt = write_export(batch.export_rows(), Path(args.export))
+        try:
+            fmt = write_export(batch.export_rows(), Path(args.export))
+        except ExportPathError as exc:
+            raise ExportPathError(
+                f"{exc} The results are in the library: export them with "
+                "`docrouter-desktop export FILE`."
+            ) from None
         err.print(f"Exported {len(batch.outcomes)} documents to {args.export} ({fmt}).")
     if summary.interrupted:
         err.print(
@@ -348,6 +354,7 @@ def cmd_show(args, library_dir: Path) -> int:
 
 
 def cmd_export(args, library_dir: Path) -> int:
+    check_export_path(Path(args.file), args.format)
     lib = _open(library_dir)
     org = lib.resolve_org(args.org) if args.org else None
     docs, _ = lib.documents(org, args.status)
@@ -358,6 +365,49 @@ def cmd_export(args, library_dir: Path) -> int:
     ]
     fmt = write_export(rows, Path(args.file), args.format)
     err.print(f"Exported {len(rows)} documents to {args.file} ({fmt}).")
+    return 0
+
+
+def cmd_library(args, library_dir: Path) -> int:
+    from docrouter_desktop.core import maintenance
+
+    if args.action == "check":
+        report = maintenance.check(library_dir)
+        for line in report.notes:
+            out.print(line, highlight=False)
+        for line in report.problems:
+            err.print(f"[bold red]problem:[/bold red] {line}", highlight=False)
+        if report.ok:
+            out.print(f"The library at {library_dir} is sound.", highlight=False)
+        return 0 if report.ok else 1
+    if args.action == "repair":
+        fixed = maintenance.repair(library_dir)
+        for line in fixed.notes:
+            out.print(line, highlight=False)
+        if not fixed.salvaged:
+            return 0
+        saved = ", ".join(f"{n} {table}" for table, n in sorted(fixed.saved.items()) if n)
+        out.print(
+            f"The database was damaged: a new one holds what could be read ({saved or 'no rows'}"
+            f"; {fixed.indexed} documents in the search index). The damaged file is kept as "
+            f"{fixed.damaged_copy}.",
+            highlight=False,
+        )
+        for line in fixed.lost:
+            err.print(f"[bold yellow]not saved:[/bold yellow] {line}", highlight=False)
+        return 1 if fixed.lost else 0
+    done = maintenance.backup(library_dir, Path(args.dest))
+    out.print(
+        f"Backed up {done.documents} documents and {done.originals} originals "
+        f"({done.bytes / 1e6:.1f} MB) to {done.dest}. To restore, see {done.dest / 'RESTORE.txt'}.",
+        highlight=False,
+    )
+    if done.missing:
+        err.print(
+            f"[bold yellow]{len(done.missing)} originals were missing from the library[/bold yellow]"
+            f" and are not in the backup: {', '.join(done.missing[:5])}",
+            highlight=False,
+        )
     return 0
 
 

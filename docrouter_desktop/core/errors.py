@@ -2,7 +2,13 @@
 
 AppError
  ├── UsageError            (exit 2) a command was given wrong arguments
+ │    └── ExportPathError   the export file cannot be written where it was asked
  ├── LibraryError          (exit 3) the library folder or database cannot be used
+ │    ├── LibraryFullError       the disk holding it is full (or a file size limit is reached)
+ │    ├── LibraryReadOnlyError   it cannot be written: a read-only disk or its permissions
+ │    ├── LibraryLockedError     another program held its database past the busy timeout
+ │    ├── LibraryDamagedError    its database file is damaged
+ │    └── OriginalMissingError   a document's original is gone from ``originals/``
  ├── NotFoundError         (exit 1) no such document, organization or token
  └── DocumentError         (exit 1) one document cannot be processed; the message is for the user
       ├── UnsupportedFileError
@@ -21,8 +27,32 @@ class UsageError(AppError):
     exit_code = 2
 
 
+class ExportPathError(UsageError):
+    """The export file cannot be written: its folder is missing, read-only or full."""
+
+
 class LibraryError(AppError):
     exit_code = 3
+
+
+class LibraryFullError(LibraryError):
+    pass
+
+
+class LibraryReadOnlyError(LibraryError):
+    pass
+
+
+class LibraryLockedError(LibraryError):
+    pass
+
+
+class LibraryDamagedError(LibraryError):
+    pass
+
+
+class OriginalMissingError(LibraryError):
+    pass
 
 
 class NotFoundError(AppError):

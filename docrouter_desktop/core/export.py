@@ -1,25 +1,39 @@
 """Exports of documents and their fields: JSON, CSV and XLSX.
 
 Text cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``,
-``@``, or a tab/CR) are prefixed with an apostrophe; numbers stay numbers.
+``@``, or a tab/CR) are prefixed with an apostrophe; numbers stay numbers. Control characters
+an XLSX file cannot hold are left out of its cells.
+
+The destination is checked before anything is written (``check_export_path``: a batch checks
+it before processing), and a file that cannot be written fails with one ``ExportPathError``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import io
 import json
+import os
+import re
+import stat
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from docrouter_desktop.core.errors import ExportPathError
 from docrouter_desktop.core.fields import scalar_names
 from docrouter_desktop.core.records import DocumentInfo, ResultInfo
 
 SCALAR_FIELDS = scalar_names()
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("json", "csv", "xlsx")
+# What openpyxl refuses in a cell (``openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE``): C0 controls
+# but tab, newline and carriage return.
+XLSX_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 @dataclass(frozen=True)
@@ -37,6 +51,14 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+def xlsx_cell(value: Any) -> Any:
+    """A value as an XLSX cell takes it: without the control characters the format cannot
+    hold (a file name with a BEL in it), then neutralised."""
+    if isinstance(value, str):
+        value = XLSX_ILLEGAL.sub("", value)
+    return neutralise(value)
+
+
 def format_from_path(path: Path, explicit: str | None = None) -> str:
     fmt = (explicit or path.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
@@ -46,9 +68,62 @@ def format_from_path(path: Path, explicit: str | None = None) -> str:
     return fmt
 
 
+def check_export_path(path: Path, fmt: str | None = None) -> str:
+    """The format of an export to ``path``, once it is sure the file can be written there:
+    the folder exists and takes a new file (tried, not guessed from permissions), and the
+    path is not a folder. Raises ``UsageError``/``ExportPathError`` with what to do."""
+    path = Path(path)
+    fmt = format_from_path(path, fmt)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise export_error(path, exc) from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise ExportPathError(
+            f"Cannot export to {path}: it is a folder. Give a file name, e.g. "
+            f"{path / ('documents.' + fmt)}"
+        )
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        return fmt  # a pipe or a device (/dev/stdout): written straight to
+    folder = path.parent
+    if not folder.is_dir():
+        raise ExportPathError(
+            f"Cannot export to {path}: the folder {folder} does not exist. Create it first, "
+            "or choose another path."
+        )
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.")
+    except OSError as exc:
+        raise export_error(path, exc) from None
+    os.close(fd)
+    os.unlink(probe)
+    return fmt
+
+
+def export_error(path: Path, exc: OSError) -> ExportPathError:
+    """A failure to write the export file, in one line about that file."""
+    folder = Path(path).parent
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        why = f"the disk holding {folder} is full ({exc.strerror}). Free some space, or export elsewhere."
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = f"the folder {folder} cannot be written ({exc.strerror}). Choose a writable folder."
+    elif exc.errno == errno.ENOENT and not folder.is_dir():
+        why = f"the folder {folder} does not exist. Create it first, or choose another path."
+    elif exc.errno == errno.ENOENT:
+        why = f"the folder {folder} does not take new files. Choose another folder."
+    else:
+        why = f"{exc.strerror or exc}."
+    return ExportPathError(f"Cannot export to {path}: {why}")
+
+
 def write_export(rows: list[ExportRow], path: Path, fmt: str | None = None) -> str:
-    fmt = format_from_path(Path(path), fmt)
-    {"json": write_json, "csv": write_csv, "xlsx": write_xlsx}[fmt](rows, Path(path))
+    fmt = check_export_path(Path(path), fmt)
+    try:
+        {"json": write_json, "csv": write_csv, "xlsx": write_xlsx}[fmt](rows, Path(path))
+    except OSError as exc:
+        raise export_error(Path(path), exc) from None
     return fmt
 
 
@@ -140,7 +215,7 @@ def write_xlsx(rows: list[ExportRow], path: Path) -> None:
                     v = date.fromisoformat(v)
                 except ValueError:
                     pass
-            cells.append(neutralise(v))
+            cells.append(xlsx_cell(v))
         ws.append(cells)
         for col in date_cols:
             ws.cell(row=ws.max_row, column=col).number_format = "yyyy-mm-dd"
@@ -151,10 +226,10 @@ def write_xlsx(rows: list[ExportRow], path: Path) -> None:
         for n, item in enumerate((r.fields.get("line_items") or []) if r else [], start=1):
             items.append(
                 [
-                    neutralise(row.file),
+                    xlsx_cell(row.file),
                     row.document.id if row.document else None,
                     n,
-                    neutralise(item.get("description")),
+                    xlsx_cell(item.get("description")),
                     item.get("quantity"),
                     item.get("unit_price"),
                     item.get("amount"),
@@ -166,7 +241,22 @@ def write_xlsx(rows: list[ExportRow], path: Path) -> None:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
+    """Write through a temporary file and a rename, so a failed export never leaves half a
+    file (nor its temporary one); a pipe or a device is written straight to."""
     path = Path(path)
+    try:
+        special = not stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        special = False
+    if special:
+        with open(path, "wb") as f:
+            f.write(data)
+        return
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise

@@ -3,14 +3,16 @@ a document with its job queued (one per content and organization)."""
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from docrouter_desktop.core import jobs
+from docrouter_desktop.core.environment_faults import library_fault, os_fault
 from docrouter_desktop.core.errors import LibraryError, UsageError
 from docrouter_desktop.core.filetypes import mismatch_error, sniff, unsupported_error
 from docrouter_desktop.core.ids import new_id
@@ -51,17 +53,23 @@ class RegistrationMixin(LibraryBase):
             return IngestOutcome(shown, None, "failed", error=_read_error(exc.error))
         except OSError as exc:
             raise library_write_error(exc, self.blobs.root) from None
-        outcome, _doc = self._register(
-            blob,
-            Path(path).name,
-            str(path),
-            org_id,
-            processor_type,
-            list(tags),
-            shown,
-            requeue_failed,
-            target,
-        )
+        try:
+            outcome, _doc = self._register(
+                blob,
+                Path(path).name,
+                str(path),
+                org_id,
+                processor_type,
+                list(tags),
+                shown,
+                requeue_failed,
+                target,
+            )
+        except SQLAlchemyError as exc:  # a locked, full or damaged library: not the file's fault
+            fault = library_fault(exc, self.root)
+            if not isinstance(fault, LibraryError):
+                raise
+            raise fault from None
         return outcome
 
     def _copy_in(self, path: Path):
@@ -260,16 +268,12 @@ def _read_error(exc: OSError) -> str:
 def library_write_error(exc: OSError, where: Path) -> LibraryError:
     """A failure to write into the library, as a message about the library (never the file)."""
     folder = Path(where).parent
-    if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
-        why = f"the disk holding the library ({folder}) is full. Free some space, then try again."
-    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        why = (
-            f"the library folder ({folder}) is read-only. Fix its permissions, or choose a "
-            "writable library with --library."
-        )
-    else:
-        why = f"writing into the library ({folder}) failed: {exc.strerror or exc}."
-    return LibraryError(f"Cannot add files: {why}")
+    fault = os_fault(exc, folder)
+    if isinstance(fault, LibraryError):
+        return fault
+    return LibraryError(
+        f"Cannot add files: writing into the library ({folder}) failed: {exc.strerror or exc}."
+    )
 
 
 def _sent_to(s, document_id: str, target: str) -> bool:
