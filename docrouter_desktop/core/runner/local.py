@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import DBAPIError
 
 from docrouter_desktop.core import jobs, tasks, worker_limits
+from docrouter_desktop.core.environment_faults import library_fault
 from docrouter_desktop.core.errors import LibraryError
 from docrouter_desktop.core.events import JobEvent
 from docrouter_desktop.core.extraction.extract import ExtractOptions
@@ -42,27 +43,13 @@ log = logging.getLogger(__name__)
 FAULT_PAUSE = 10.0  # seconds a long-lived runner waits after the library could not be written
 
 
-def storage_fault(exc: DBAPIError, root) -> str:
-    """One line for a library database that cannot be used, and what to do about it."""
-    text = str(getattr(exc, "orig", exc)).lower()
-    if "full" in text:
-        return (
-            f"The disk holding the library ({root}) is full: results cannot be stored. Free "
-            "some space; unfinished documents are read again."
-        )
-    if "locked" in text or "busy" in text:
-        return (
-            f"The library ({root}) is locked by another program for too long. Close the other "
-            "DocRouter Desktop window or command, then try again."
-        )
-    if "readonly" in text or "read-only" in text:
-        return f"The library ({root}) is read-only: fix its folder's permissions."
-    if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return (
-            f"The library database ({root}) is damaged. Run `docrouter-desktop library "
-            "check`, then `library repair`."
-        )
-    return f"The library database ({root}) cannot be written: {text}."
+def storage_fault(exc: DBAPIError, root) -> LibraryError:
+    """The library database cannot be used (full disk, locked, damaged, read-only): the
+    error that says so, and what to do about it, in one line."""
+    fault = library_fault(exc, root)
+    if isinstance(fault, LibraryError):
+        return fault
+    return LibraryError(f"The library database ({root}) cannot be written: {exc.orig or exc}.")
 
 
 RENEW_EVERY = 20.0
@@ -183,11 +170,11 @@ class Runner:
                 if self._step(until_idle):
                     return
             except DBAPIError as exc:
-                message = storage_fault(exc, self.library.root)
+                fault = storage_fault(exc, self.library.root)
                 self._abandon_active()
                 if until_idle:
-                    raise LibraryError(message) from None
-                log.error("%s Processing pauses for %.0f s.", message, FAULT_PAUSE)
+                    raise fault from None
+                log.error("%s Processing pauses for %.0f s.", fault, FAULT_PAUSE)
                 self._stop.wait(FAULT_PAUSE)
 
     def _abandon_active(self) -> None:
