@@ -229,7 +229,9 @@ CASES = {
     "huge-mediabox": _case_file(
         "mediabox.pdf", fault_files.huge_media_box_pdf, "completed or failed, bounded memory"
     ),
-    "vector-paths": _case_file("paths.pdf", fault_files.vector_paths_pdf, "failed: time limit"),
+    "vector-paths": _case_file(
+        "paths.pdf", fault_files.vector_paths_pdf, "failed: memory or time limit"
+    ),
     "big-text": _case_file("big.txt", fault_files.big_text, "failed: a limit"),
     "huge-png": _case_file("huge.png", fault_files.huge_png, "failed: image too large"),
     "zero-pages": _case_file("zero.pdf", fault_files.zero_page_pdf, "failed: no pages"),
