@@ -33,6 +33,10 @@ MAX_LIFETIME_DAYS = 36_500
 LAST_USED_EVERY = 60.0  # seconds: last_used_at is written at most this often per token
 
 
+class ParentTokenGone(UsageError):
+    """The token asking for a new one was revoked or expired while its request was on the way."""
+
+
 @dataclass(frozen=True)
 class TokenInfo:
     """A token as shown to its owner: never the secret."""
@@ -84,6 +88,16 @@ def expires_at_for(created_at: str, lifetime: int) -> str | None:
     return then.isoformat(timespec="milliseconds")
 
 
+def _earlier(a: str | None, b: str | None) -> str | None:
+    """The earlier of two expiry times (None: never)."""
+    if a is None or b is None:
+        return a or b
+    try:
+        return a if datetime.fromisoformat(a) <= datetime.fromisoformat(b) else b
+    except ValueError:
+        return b
+
+
 def _expired(expires_at: str | None) -> bool:
     if expires_at is None:
         return False
@@ -112,7 +126,7 @@ class ApiTokenService:
     ) -> tuple[TokenInfo, str]:
         """A new token and its secret: the only time the secret exists outside the caller.
         ``lifetime`` is in days (0: it never expires); ``created_by`` is the token that asked
-        for it (revoking that one revokes this one)."""
+        for it: revoking that one revokes this one, and this one expires no later than it."""
         name = (name or "").strip()
         if not name:
             raise UsageError("A token needs a name.")
@@ -126,9 +140,17 @@ class ApiTokenService:
             )
         secret = SECRET_PREFIX + secrets.token_urlsafe(32)
         now = utcnow()
+        expires_at = expires_at_for(now, lifetime)
         with self.db.write() as s:
             if org_id is not None and s.get(Organization, org_id) is None:
                 raise NotFoundError(f"No organization '{org_id}'.")
+            if created_by is not None:
+                # Checked in the write that stores the new token: a parent revoked while its
+                # request was on the way mints nothing, and no token outlives its parent.
+                parent = s.get(AccessToken, created_by)
+                if parent is None or parent.revoked or _expired(parent.expires_at):
+                    raise ParentTokenGone("The token asking for a new token is no longer valid.")
+                expires_at = _earlier(expires_at, parent.expires_at)
             token = AccessToken(
                 id=new_id("tok_"),
                 organization_id=org_id,
@@ -138,7 +160,7 @@ class ApiTokenService:
                 last_used_at=None,
                 revoked=0,
                 lifetime=lifetime,
-                expires_at=expires_at_for(now, lifetime),
+                expires_at=expires_at,
                 created_by=created_by,
             )
             s.add(token)

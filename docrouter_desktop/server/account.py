@@ -8,7 +8,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
-from docrouter_desktop.core.api_tokens import SECRET_PREVIEW, TokenInfo
+from docrouter_desktop.core.api_tokens import SECRET_PREVIEW, ParentTokenGone, TokenInfo
+from docrouter_desktop.core.display_names import display_name
 from docrouter_desktop.core.errors import NotFoundError, UsageError
 from docrouter_desktop.server import schemas, v0_schemas
 from docrouter_desktop.server.auth import account_token
@@ -112,7 +113,7 @@ def token_organization(
     org = library.organization(info.organization_id)
     return {
         "organization_id": info.organization_id,
-        "organization_name": org.name if org else None,
+        "organization_name": display_name(org.name) if org else None,
         "organization_type": _org_type(info.organization_id, library.default_org_id())
         if org
         else None,
@@ -122,6 +123,7 @@ def token_organization(
 def token_item(t: TokenInfo) -> dict:
     """A token in a list, of both dialects: never any part of its secret."""
     return t.api_dict() | {
+        "name": display_name(t.name),
         "user_id": USER_ID,
         "organization_id": t.organization_id,
         "lifetime": t.lifetime,
@@ -136,13 +138,15 @@ def created_token(request: Request, body: schemas.AccessTokenCreate, org_id: str
         info, secret = request.app.state.tokens.create(
             body.name, org_id, body.lifetime or 0, created_by=parent
         )
+    except ParentTokenGone as exc:
+        raise HTTPException(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
     except UsageError as exc:
         raise HTTPException(422, str(exc)) from None
     except NotFoundError as exc:
         raise HTTPException(404, str(exc)) from None
     return {
         "id": info.id,
-        "name": info.name,
+        "name": display_name(info.name),
         "created_at": info.created_at,
         "token": secret,
         "user_id": USER_ID,
@@ -179,7 +183,7 @@ def _org_type(org_id: str, default_org: str) -> str:
 def _org(o, default_org: str) -> dict:
     return {
         "id": o.id,
-        "name": o.name,
+        "name": display_name(o.name),
         "created_at": o.created_at,
         "document_count": o.document_count,
         "members": [{"user_id": USER_ID, "role": "admin"}],

@@ -25,7 +25,7 @@ from docrouter_desktop.core.engine import Engine, RunnerPlacement
 from docrouter_desktop.core.library import Library
 from docrouter_desktop.core.tags import TagService
 from docrouter_desktop.server import account, v0_catalog, v0_documents, v0_llm, v0_ocr, workspace
-from docrouter_desktop.server.auth import AuthRateLimitMiddleware
+from docrouter_desktop.server.auth import ANONYMOUS_KEYS, AuthRateLimitMiddleware
 from docrouter_desktop.server.bodylimit import BodyLimitMiddleware
 from docrouter_desktop.server.guards import AccessLogMiddleware, HostCheckMiddleware
 from docrouter_desktop.server.loopreads import LoopReads
@@ -51,7 +51,9 @@ when there is no Authorization header. An *account token* reaches `/v0/account` 
 organization; a *workspace token* only its own organization under
 `/v0/orgs/{organization_id}`. Create the first account token with
 `docrouter-desktop api-token create --name NAME`, then press **Authorize** above. A token
-created with a `lifetime` (days) stops working after it: 401 "API token expired".
+created with a `lifetime` (days) stops working after it: 401 "API token expired". Only an
+account token creates or revokes tokens; a token expires no later than the token that created
+it, and revoking a token revokes the tokens it created.
 
 **Processing is asynchronous.** Upload a document, poll its status (or its `state`) until
 `completed` (`llm_completed`), then read its results. `POST .../llm/run/{id}` waits for them.
@@ -152,7 +154,8 @@ def create_app(library: Library | Path | str, config: ServerConfig | None = None
         tokens=tokens,
         reads=reads,
         limiter=RateLimiter(config.rate_limit, config.rate_window),
+        anonymous=RateLimiter(config.rate_limit, config.rate_window, max_keys=ANONYMOUS_KEYS),
     )
-    app.add_middleware(AccessLogMiddleware)
     app.add_middleware(HostCheckMiddleware, bind_host=config.bind_host)
+    app.add_middleware(AccessLogMiddleware)  # the outermost: every refusal is logged too
     return app

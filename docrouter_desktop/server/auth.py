@@ -21,6 +21,7 @@ from docrouter_desktop.server.loopreads import LoopReads
 from docrouter_desktop.server.ratelimit import RateLimiter
 
 PUBLIC_PREFIXES = ("/openapi.json", "/docs", "/static/")
+ANONYMOUS_KEYS = 10_000  # client connections whose tokenless requests are counted at once
 
 bearer_scheme = HTTPBearer(
     auto_error=False,
@@ -38,14 +39,25 @@ api_key_scheme = APIKeyHeader(
 
 class AuthRateLimitMiddleware:
     """Finds the request's token (once per request, so a revoked token fails at once), counts
-    the request against that token's limit (or the client address's without one), and puts
-    the X-RateLimit headers on every reply; over the limit it answers 429 itself."""
+    the request against that token's limit (or, without one, against its client connection's
+    in ``anonymous``, which keeps a bounded number of them), and puts the X-RateLimit headers
+    on every reply; over the limit it answers 429 itself."""
 
-    def __init__(self, app, tokens: ApiTokenService, reads: LoopReads, limiter: RateLimiter):
+    def __init__(
+        self,
+        app,
+        tokens: ApiTokenService,
+        reads: LoopReads,
+        limiter: RateLimiter,
+        anonymous: RateLimiter | None = None,
+    ):
         self.app = app
         self.tokens = tokens
         self.reads = reads
         self.limiter = limiter
+        self.anonymous = anonymous or RateLimiter(
+            limiter.limit, limiter.window, limiter.clock, max_keys=ANONYMOUS_KEYS
+        )
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -65,17 +77,21 @@ class AuthRateLimitMiddleware:
             # must not make it answer 429 to everyone else on the machine.
             await self.app(scope, receive, send)
             return
-        client = scope.get("client") or ("unknown", 0)
-        # Without a token, each client connection (address and port) has a bucket of its own.
-        allowance = self.limiter.hit(
-            f"token:{token.id}" if token else f"client:{client[0]}:{client[1]}"
-        )
+        if token is not None:
+            limiter = self.limiter
+            allowance = limiter.hit(f"token:{token.id}")
+        else:
+            # Without a token, each client connection (address and port) has a bucket of its
+            # own: one process's flood never makes another's requests answer 429.
+            client = scope.get("client") or ("unknown", 0)
+            limiter = self.anonymous
+            allowance = limiter.hit(f"client:{client[0]}:{client[1]}")
         extra = allowance.headers()
         if not allowance.allowed:
             body = json.dumps(
                 {
                     "detail": f"Rate limit of {allowance.limit} requests per "
-                    f"{self.limiter.window:g} s exceeded; retry in {allowance.reset} s."
+                    f"{limiter.window:g} s exceeded; retry in {allowance.reset} s."
                 }
             ).encode()
             await send(

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from fastapi import HTTPException, Request
 from fastapi.responses import StreamingResponse
 
+from docrouter_desktop.core.display_names import display_name
 from docrouter_desktop.core.errors import NotFoundError
 from docrouter_desktop.core.records import DocumentInfo
 
@@ -39,9 +40,11 @@ def document_item(doc: DocumentInfo, tag_ids: dict[str, str]) -> dict:
     """The Document of both dialects; ``tag_ids`` maps the organization's tag names to ids."""
     item = doc.api_dict()
     item.update(
+        document_name=display_name(doc.document_name),
+        tags=[display_name(t) for t in doc.tags],
         pdf_id=doc.id,
         upload_date=doc.created_at,
-        uploaded_by=doc.uploaded_by or "local",
+        uploaded_by=display_name(doc.uploaded_by or "local"),
         state=STATES.get(doc.status, doc.status),
         tag_ids=[tag_ids[t] for t in doc.tags if t in tag_ids],
         type=doc.content_type,
@@ -53,7 +56,7 @@ def document_item(doc: DocumentInfo, tag_ids: dict[str, str]) -> dict:
 def uploaded_item(doc: DocumentInfo, tag_ids: dict[str, str]) -> dict:
     """What DocRouter answers for one uploaded document."""
     return {
-        "document_name": doc.document_name,
+        "document_name": display_name(doc.document_name),
         "document_id": doc.id,
         "tag_ids": [tag_ids[t] for t in doc.tags if t in tag_ids],
         "metadata": dict(doc.metadata or {}),

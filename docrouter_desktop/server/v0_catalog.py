@@ -15,6 +15,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
+from docrouter_desktop.core.display_names import display_name
 from docrouter_desktop.core.prompts import NAME_PREFIX, PROMPTS
 from docrouter_desktop.core.records import DocumentInfo
 from docrouter_desktop.core.tags import TagConflictError, TagInfo
@@ -117,7 +118,7 @@ def _tags(request: Request):
 def _tag_reply(t: TagInfo) -> dict:
     return {
         "id": t.id,
-        "name": t.name,
+        "name": display_name(t.name),
         "color": t.color,
         "description": t.description,
         "created_at": t.created_at,

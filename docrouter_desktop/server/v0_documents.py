@@ -20,6 +20,7 @@ import anyio
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import ValidationError
 
+from docrouter_desktop.core.display_names import display_name
 from docrouter_desktop.core.errors import NotFoundError
 from docrouter_desktop.core.filetypes import sniff, unsupported_error
 from docrouter_desktop.server import v0_schemas as v0
@@ -136,7 +137,7 @@ def _decode_upload(request: Request, org: str, body: bytes, limit: int) -> list[
         raise HTTPException(422, error_words(exc.errors())) from None
     out = []
     for i, d in enumerate(upload.documents):
-        where = f"documents[{i}] ({d.name})"
+        where = f"documents[{i}] ({display_name(d.name)})"
         data = _checked(_decoded(d.content, where), limit, where)
         d.content = ""  # the decoded bytes are all that is kept
         names = tag_names(request, org, d.tag_ids)

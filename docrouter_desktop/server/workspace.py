@@ -17,6 +17,7 @@ import anyio
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 
+from docrouter_desktop.core.display_names import display_name
 from docrouter_desktop.core.errors import NotFoundError
 from docrouter_desktop.core.fields import field_names
 from docrouter_desktop.core.records import DocumentInfo, ResultInfo
@@ -135,7 +136,7 @@ async def upload_document(request: Request, organization_id: str):
         await upload.close()
     body = {
         "document_id": doc.id,
-        "document_name": doc.document_name,
+        "document_name": display_name(doc.document_name),
         "processor_type": doc.processor_type,
         # as it was stored: the runner may have claimed it since
         "status": doc.status,
@@ -378,4 +379,4 @@ def download_file(request: Request, organization_id: str, document_id: str):
     path = _library(request).blobs.path_for(doc.sha256)
     if not path.exists():
         raise HTTPException(404, "The stored original is missing.")
-    return FileResponse(path, media_type=doc.content_type, filename=doc.document_name)
+    return FileResponse(path, media_type=doc.content_type, filename=display_name(doc.document_name))
