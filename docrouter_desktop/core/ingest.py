@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from docrouter_desktop.core.display_names import display_name
+
 SYSTEM_NAMES = {".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db", "icon\r", ".localized"}
 PARTIAL_SUFFIXES = (
     ".part",
@@ -36,13 +38,6 @@ def is_skipped_name(name: str) -> bool:
     )
 
 
-# Characters that reorder the text shown around them: "café \u202egpj.exe" shows as
-# "café exe.jpg". A name keeps its letters in the order they are stored, without them.
-BIDI_CONTROLS = dict.fromkeys(
-    map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
-)
-
-
 def readable_name(name: str) -> str:
     """A file name as text that can be stored and shown: bytes that are not UTF-8 (kept by
     Python as lone surrogates) become U+FFFD, and direction controls are dropped; the file
@@ -51,7 +46,7 @@ def readable_name(name: str) -> str:
         name.encode("utf-8")
     except UnicodeEncodeError:
         name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return name.translate(BIDI_CONTROLS)
+    return display_name(name)
 
 
 def not_a_file_error(mode: int) -> str | None:

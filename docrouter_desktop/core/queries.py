@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from docrouter_desktop.core.jobs.text_index import MATCHING_ROWIDS, match_expression
+
 SUMMARY_FIELDS = ("vendor", "date", "total", "currency")
 
 # Sort keys a list may ask for, by column name, as SQL expressions over d (documents) and
@@ -55,10 +57,7 @@ class ListFilter:
 
 def fts_match(text: str) -> str | None:
     """An FTS5 MATCH expression that treats each word as a prefix; None for no words."""
-    terms = [t for t in text.replace('"', " ").split() if t]
-    if not terms:
-        return None
-    return " ".join(f'"{t}"*' for t in terms)
+    return match_expression(text)
 
 
 def ordered_ids(
@@ -77,7 +76,7 @@ def ordered_ids(
         params.append(flt.processor_type)
     match = fts_match(flt.text)
     if match:
-        where.append("d.id IN (SELECT document_id FROM documents_fts WHERE documents_fts MATCH ?)")
+        where.append(f"d.fts_rowid IN ({MATCHING_ROWIDS})")
         params.append(match)
     key = sort if sort in SORT_KEYS else "added"
     join = "LEFT JOIN results r ON r.document_id = d.id" if key in NEEDS_RESULTS else ""

@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import column as sql_column
-from sqlalchemy import exists, func, select, text
+from sqlalchemy import exists, func, select
 
 from docrouter_desktop.core.errors import NotFoundError
+from docrouter_desktop.core.jobs.text_index import matching_rowids
 from docrouter_desktop.core.library.base import LibraryBase, doc_info, result_info
 from docrouter_desktop.core.records import DocumentInfo, ResultInfo
 from docrouter_desktop.core.storage.models import (
@@ -70,7 +70,7 @@ class DocumentReadsMixin(LibraryBase):
             if query:
                 # In the same statement as the other filters (the organization's first of all):
                 # the count is exact and no other organization's matches are fetched.
-                q = q.where(Document.id.in_(_fts_match(query)))
+                q = q.where(Document.fts_rowid.in_(matching_rowids(query)))
             for tag in dict.fromkeys(tags_all):
                 q = q.where(_json_holds(Document.tags, value=tag))
             if name_search:
@@ -208,20 +208,6 @@ class DocumentReadsMixin(LibraryBase):
             (document_id,),
         )
         return row[0] if row else None
-
-
-def _fts_match(query: str):
-    """The documents whose text matches ``query`` (every word, as a prefix), as a subquery."""
-    # Quotes and control characters separate words anyway; a NUL would end the query string
-    # FTS5 is given ("unterminated string").
-    cleaned = "".join(" " if ch == '"' or ch < " " else ch for ch in query)
-    terms = cleaned.split()
-    match = " ".join(f'"{t}"*' for t in terms) if terms else '""'
-    return (
-        text("SELECT document_id FROM documents_fts WHERE documents_fts MATCH :fts_query")
-        .bindparams(fts_query=match)
-        .columns(sql_column("document_id"))
-    )
 
 
 def _json_holds(column, key: str | None = None, value: str = ""):
