@@ -99,13 +99,24 @@ def _looks_like_text(head: bytes) -> bool:
     return controls / max(len(sample), 1) < 0.01
 
 
+# Contents whose first bytes say for sure what they are: read as that, whatever the name says.
+SIGNED = frozenset(SUPPORTED) - {"text/plain"}
+
+
 def mismatch_error(name: str, content_type: str) -> str | None:
-    """A message when the file's name claims a type its content is not, else None."""
+    """A message when the file's name claims a type its content is not, else None.
+
+    A supported type known by its magic bytes (a PDF named ``scan.PNG``) is read as what it
+    is: only content that is no readable document under a document's name (a web page saved as
+    ``invoice.pdf``, text or bytes that merely look like text) is refused as damaged or
+    misnamed."""
     expected = EXTENSIONS.get(PurePath(name).suffix.lower())
     if expected is None or expected == content_type:
         return None
     if expected == "text/plain":
         return None  # a .txt can hold anything text-like; sniffing decides
+    if content_type in SIGNED:
+        return None  # misnamed, but the content says what it is
     return (
         f"The file is named '{PurePath(name).name}', which says {SUPPORTED[expected]}, "
         f"but its content is {_article(describe(content_type))}. "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, Slot
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -260,7 +260,10 @@ class LocalTokensDialog(QDialog):
         self.account.revoke_button.clicked.connect(lambda: self.revoke_selected(None))
         self.workspace.revoke_button.clicked.connect(lambda: self.revoke_selected(self.org_id))
         if local_api is not None:
-            local_api.state_changed.connect(lambda *_: self._show_serving())
+            # A method of the dialog, not a lambda: Qt drops the connection when the dialog is
+            # deleted (it is deleted when closed), so the server's later news (it stops with
+            # the window) never reaches its deleted labels.
+            local_api.state_changed.connect(self._on_api_state_changed)
         self._show_serving()
         self.reload()
 
@@ -277,6 +280,10 @@ class LocalTokensDialog(QDialog):
         if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
             self.reload()
         super().changeEvent(event)
+
+    @Slot(str, str)
+    def _on_api_state_changed(self, _state: str, _text: str) -> None:
+        self._show_serving()
 
     def base_url(self) -> str:
         api = self.local_api

@@ -19,6 +19,11 @@ class ProgressTracker:
     events come from another process and may overtake the news that a document was queued
     (ingest stores it; the runner claims it at once): a document whose events came first is
     not queued again when that news arrives.
+
+    The rate and the time left are measured over the time this run was busy: from the first
+    document started to the last one finished, pauses without work left out, so the rate stops
+    moving when the queue is idle. Work left in the queue by an earlier run is counted once the
+    window is told of it (``queued``, at start), like any other.
     """
 
     clock: object = time.monotonic
@@ -27,7 +32,8 @@ class ProgressTracker:
     failed: set[str] = field(default_factory=set)
     pages_done: int = 0
     pages_total: int = 0
-    started_at: float | None = None
+    started_at: float | None = None  # the current busy stretch began (None: idle)
+    busy_seconds: float = 0.0  # the round's earlier busy stretches
     idle_since: float | None = None
     _page_counts: dict[str, int] = field(default_factory=dict)
     _unannounced: set[str] = field(default_factory=set)  # seen in events before queued()
@@ -50,6 +56,7 @@ class ProgressTracker:
         self._page_counts.clear()
         self._unannounced.clear()
         self.started_at = None
+        self.busy_seconds = 0.0
 
     def _begin(self) -> None:
         """Work arrives: a new round if the last one ended a while ago."""
@@ -75,6 +82,22 @@ class ProgressTracker:
         if event.kind in FINAL and doc in self.pending:
             self._finish(doc, event.kind == "completed", event.pages_total)
 
+    def settled(self, checked: list[str], statuses: dict[str, str]) -> None:
+        """What the library says of some pending documents (``checked``): ``statuses`` holds
+        the status of those still there. Those no longer waiting finished without the
+        news reaching here (another program processed them, or the engine was starting again);
+        those gone were deleted and are no longer part of the work. Pages count only when this
+        run saw the document's pages (it read them)."""
+        for doc_id in checked:
+            if doc_id not in self.pending:
+                continue
+            status = statuses.get(doc_id)
+            if status is None:
+                self.pending.discard(doc_id)
+                self._went_idle()
+            elif status in FINAL:
+                self._finish(doc_id, status == "completed", self._page_counts.get(doc_id))
+
     def cancelled(self, doc_ids: set[str]) -> None:
         """Documents cancelled while still queued (the runner only reports those it had)."""
         for doc_id in doc_ids & self.pending:
@@ -87,8 +110,20 @@ class ProgressTracker:
             self.pages_done += pages or 0
         else:
             self.failed.add(doc_id)
+        self._went_idle()
+
+    def _went_idle(self) -> None:
         if not self.pending:
             self.idle_since = self.clock()
+            if self.started_at is not None:  # the rate stops with the work
+                self.busy_seconds += self.idle_since - self.started_at
+                self.started_at = None
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds of work in this round: its busy stretches, the current one so far."""
+        current = self.clock() - self.started_at if self.started_at is not None else 0.0
+        return self.busy_seconds + current
 
     @property
     def total(self) -> int:
@@ -103,7 +138,7 @@ class ProgressTracker:
             return "Ready"
         done = len(self.finished)
         parts = [f"{done}/{self.total} documents", f"{self.pages_done} pages"]
-        elapsed = (self.clock() - self.started_at) if self.started_at else 0.0
+        elapsed = self.elapsed
         if elapsed > 0 and self.pages_done:
             parts.append(f"{self.pages_done / elapsed:.1f} pages/s")
         if self.busy and done and elapsed > 0:

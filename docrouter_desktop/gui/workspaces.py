@@ -102,17 +102,35 @@ class WorkspaceSwitcher(QWidget):
         self.combo.clear()
         for org in self.organizations:
             self.combo.addItem(label_for(org), org.id)
-            n = org.document_count
-            self.combo.setItemData(
-                self.combo.count() - 1,
-                f"{n:,} document{'' if n == 1 else 's'}; organization id {org.id}",
-                Qt.ItemDataRole.ToolTipRole,
-            )
+            self._describe(self.combo.count() - 1, org)
         self.combo.insertSeparator(self.combo.count())
         self.combo.addItem("New workspace…", NEW_WORKSPACE)
         self.combo.setCurrentIndex(self.combo.findData(self._current))
         self.combo.setToolTip(f"The workspace shown (organization id {self._current})")
         self.combo.blockSignals(False)
+
+    def refresh_counts(self) -> None:
+        """Read every workspace's document count again (documents were added or deleted, here
+        or by the local API or a watched folder): the labels change in place, so an open list
+        stays open; a workspace added or gone meanwhile lists them all again."""
+        organizations = self.library.organizations()
+        if [o.id for o in organizations] != [o.id for o in self.organizations]:
+            self.reload()
+            return
+        self.organizations = organizations
+        for org in organizations:
+            index = self.combo.findData(org.id)
+            if index >= 0 and self.combo.itemText(index) != label_for(org):
+                self.combo.setItemText(index, label_for(org))
+                self._describe(index, org)
+
+    def _describe(self, index: int, org: OrganizationInfo) -> None:
+        n = org.document_count
+        self.combo.setItemData(
+            index,
+            f"{n:,} document{'' if n == 1 else 's'}; organization id {org.id}",
+            Qt.ItemDataRole.ToolTipRole,
+        )
 
     def set_current(self, org_id: str) -> None:
         """Show this organization: the window follows through ``organization_changed``."""

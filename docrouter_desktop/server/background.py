@@ -19,6 +19,7 @@ import dataclasses
 import errno
 import gc
 import logging
+import os
 import socket
 import sys
 import threading
@@ -31,6 +32,10 @@ from docrouter_desktop.core.supervisor import ChildProcess
 log = logging.getLogger(__name__)
 
 STOP_TIMEOUT = 30.0  # seconds for the child to finish its requests and its runner
+# Seconds the child waits, once the server has stopped, for the threads of requests still
+# running (uvicorn gives them its graceful shutdown, then cancels their tasks, but a thread
+# cannot be cancelled: a call waiting for a document, POST .../llm/run, goes on for minutes).
+LINGER = 1.0
 
 
 class BindError(Exception):
@@ -143,6 +148,28 @@ def _serve(commands, states, root: str, host: str, port: int, config) -> None:
         report("stopped", "")
     else:
         report("failed", "The API server did not start: see the log in the library folder")
+    _end_without_request_threads(LINGER)
+
+
+def _end_without_request_threads(timeout: float) -> None:
+    """End the child now if threads of requests are still running after ``timeout``: the
+    interpreter would otherwise wait for each at exit (they are not daemons), and the window
+    closing would wait for the longest request, then kill the child anyway."""
+    deadline = time.monotonic() + timeout
+    others = [
+        t for t in threading.enumerate() if t is not threading.current_thread() and not t.daemon
+    ]
+    for thread in others:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    left = [t for t in others if t.is_alive()]
+    if left:
+        log.info(
+            "the API stopped with %d request thread(s) still running: not waited for", len(left)
+        )
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 class ServerProcess:
