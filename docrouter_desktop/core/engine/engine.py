@@ -430,6 +430,16 @@ class Engine:
             self._background.submit(self._send_correction, document_id)
         return result
 
+    def revert(self, document_id: str, names: Sequence[str]) -> ResultInfo:
+        """Fields corrected by the user back to what the processor found (sent back to the
+        remote that read the document, as a correction is)."""
+        from docrouter_desktop.core.remote import corrections
+
+        result = self.library.revert_fields(document_id, names)
+        if corrections.mark_pending(self.library, document_id):
+            self._background.submit(self._send_correction, document_id)
+        return result
+
     def _send_correction(self, document_id: str) -> None:
         from docrouter_desktop.core.remote import corrections
 

@@ -41,6 +41,7 @@ CALLS = frozenset(
         "watch_from_settings",
         "watched",
         "correct",
+        "revert",
         "delete",
         "set_setting",
         "set_settings",

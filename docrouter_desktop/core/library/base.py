@@ -116,12 +116,26 @@ def doc_info(d: Document, fields: dict[str, Any] | None = None) -> DocumentInfo:
     )
 
 
+# What a corrected field keeps for the library alone: what the processor found (its
+# confidence, source and rule), to revert to. Never shown outside the library.
+LIBRARY_DETAIL_KEYS = frozenset({"found"})
+
+
+def _shown_details(details: dict) -> dict:
+    return {
+        name: {k: v for k, v in d.items() if k not in LIBRARY_DETAIL_KEYS}
+        if isinstance(d, dict)
+        else d
+        for name, d in (details or {}).items()
+    }
+
+
 def result_info(r: Result) -> ResultInfo:
     return ResultInfo(
         r.document_id,
         r.processor_type,
         r.fields,
-        r.field_details,
+        _shown_details(r.field_details),
         r.pages,
         r.warnings,
         r.routing,

@@ -34,11 +34,16 @@ class ChangesMixin(LibraryBase):
             details = {k: dict(v) for k, v in r.field_details.items()}
             for name, value in corrections.items():
                 before = details.get(name, {})
-                original = (
-                    before.get("original", fields.get(name))
-                    if before.get("source") == "user"
-                    else fields.get(name)
-                )
+                if before.get("source") == "user":
+                    original = before.get("original", fields.get(name))
+                    found = before.get("found") or {}
+                else:  # what the processor found, kept to revert to
+                    original = fields.get(name)
+                    found = {
+                        k: before[k]
+                        for k in ("confidence", "source", "rule")
+                        if before.get(k) is not None
+                    }
                 details[name] = {
                     "confidence": 1.0,
                     "page": before.get("page"),
@@ -46,8 +51,33 @@ class ChangesMixin(LibraryBase):
                     "source": "user",
                     "rule": "corrected by the user",
                     "original": original,
+                    "found": found,
                 }
                 fields[name] = value
+            r.fields = fields
+            r.field_details = details
+            r.updated_at = utcnow()
+            s.flush()
+            return result_info(r)
+
+    def revert_fields(self, document_id: str, names: Iterable[str]) -> ResultInfo:
+        """Undo the user's corrections of ``names``: each field gets back the value the
+        processor found, with its confidence, source and rule. A field not corrected is left
+        as it is."""
+        with self.db.write() as s:
+            r = s.get(Result, document_id)
+            if r is None:
+                raise NotFoundError(f"Document '{document_id}' has no result to revert.")
+            fields = dict(r.fields)
+            details = {k: dict(v) for k, v in r.field_details.items()}
+            for name in names:
+                before = details.get(name) or {}
+                if before.get("source") != "user":
+                    continue
+                fields[name] = before.get("original")
+                restored = {"page": before.get("page"), "bbox": before.get("bbox")}
+                restored.update(before.get("found") or {})
+                details[name] = restored
             r.fields = fields
             r.field_details = details
             r.updated_at = utcnow()
