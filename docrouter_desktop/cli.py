@@ -217,6 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
     gui = sub.add_parser("gui", help="open the window")
     gui.add_argument("files", nargs="*")
     gui.add_argument("--screenshot", metavar="PNG")
+    gui.add_argument(
+        "--theme",
+        choices=("system", "light", "dark"),
+        default="system",
+        help="colours: the desktop's (default), or a light or dark palette",
+    )
     gui.add_argument("--select", type=int)
     return p
 

@@ -19,6 +19,10 @@ def make_app(argv: list[str] | None = None):
     app.setOrganizationName(ORG_NAME)
     app.setApplicationName(APP_NAME)
     app.setQuitOnLastWindowClosed(True)
+    app.setDesktopFileName("io.github.docrouter.DocRouterDesktop")
+    from docrouter_desktop.gui.main_window import app_icon
+
+    app.setWindowIcon(app_icon())
     return app
 
 
@@ -30,6 +34,14 @@ def run_gui(args, library_dir: Path) -> int:
     from docrouter_desktop.gui import single_instance
 
     app = make_app()
+    theme_name = getattr(args, "theme", "system")
+    if theme_name != "system":
+        from PySide6.QtWidgets import QApplication
+
+        from docrouter_desktop.gui import theme
+
+        dark = theme.dark_palette()
+        app.setPalette(dark if theme_name == "dark" else QApplication.style().standardPalette())
     if screenshot:
         with _window_library(library_dir, run_jobs=False) as (library, engine):
             return take_screenshot(library, Path(screenshot), getattr(args, "select", None), engine)

@@ -34,11 +34,13 @@ from PySide6.QtWidgets import (
 
 from docrouter_desktop.core import queries
 from docrouter_desktop.core.batch import BatchSummary
+from docrouter_desktop.core.filetypes import sniff
 from docrouter_desktop.core.ids import new_id
 from docrouter_desktop.core.ingest import FoundFile, walk
 from docrouter_desktop.core.records import IngestOutcome
 from docrouter_desktop.core.settings import PROCESSOR_TYPES
 from docrouter_desktop.core.states import WAITING, EventKind
+from docrouter_desktop.gui import theme
 from docrouter_desktop.gui.workers import TaskRunner
 
 SHORTCUTS = [
@@ -48,11 +50,18 @@ SHORTCUTS = [
     ("Tab / Shift+Tab", "next / previous field"),
     ("Enter (in a field)", "accept the value (saved as reviewed) and go to the next field"),
     ("Page Up / Page Down", "previous / next page"),
+    ("F8", "Review next: the next field that needs a look, across documents"),
+    ("Enter (Review next)", "accept or save the field and go to the next one that needs a look"),
+    ("Esc (Review next)", "stop reviewing"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo a correction"),
+    ("Ctrl+Shift+R", "revert the field to the value read from the document"),
     ("Ctrl++ / Ctrl+- / Ctrl+0", "zoom in / out / fit the page width"),
+    ("Ctrl+wheel, drag", "zoom around the cursor, move the page"),
     ("Ctrl+F", "search"),
     ("Ctrl+O / Ctrl+Shift+O", "add files / add a folder"),
     ("Ctrl+B", "process a folder (batch)"),
     ("Ctrl+E", "export"),
+    ("F9", "the Summary: totals by month and vendor, review and failures as charts"),
     ("Delete", "delete the selected documents"),
     ("Ctrl+,", "preferences"),
     ("? / F1", "this sheet"),
@@ -72,17 +81,36 @@ class ShortcutSheet(QDialog):
         layout.addRow(close)
 
 
-def file_kind(path: Path) -> str:
-    suffix = path.suffix.lower().lstrip(".")
-    return {"jpeg": "jpg", "tif": "tiff"}.get(suffix, suffix or "no extension")
+# What the found files are, by their content as the library reads them (a PDF named .PNG is a
+# PDF): the words of the "Found N files" line.
+KIND_WORDS = {
+    "application/pdf": "PDF",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "image/tiff": "TIFF",
+    "image/bmp": "BMP",
+    "image/webp": "WEBP",
+    "text/plain": "text",
+}
 
 
-def sha256_of(path: Path) -> str:
+def file_kind(head: bytes) -> str:
+    """The kind of a file from its first bytes: ``PDF``, ``PNG``... ``other`` or ``empty``."""
+    if not head:
+        return "empty"
+    return KIND_WORDS.get(sniff(head), "other")
+
+
+def sha256_of(path: Path) -> tuple[str, bytes]:
+    """The file's sha256 digest, and its first bytes (to tell what it is)."""
     h = hashlib.sha256()
+    head = b""
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
+            if not head:
+                head = block[:4096]
             h.update(block)
-    return h.hexdigest()
+    return h.hexdigest(), head
 
 
 class BatchDialog(QDialog):
@@ -116,7 +144,6 @@ class BatchDialog(QDialog):
         self.request: str | None = None
         self.outcomes: list[IngestOutcome] = []
         self._pending: set[str] = set()  # documents of the batch still to be read
-        self._pages = 0
         self._started_at = 0.0
         self._adding = False
         self._scan_token = 0
@@ -243,16 +270,18 @@ class BatchDialog(QDialog):
                 found.append(item)
             files = [f for f in found if isinstance(f, FoundFile)]
             hashes = {}
+            kinds: Counter[str] = Counter()
             for f in files:
                 if stop.is_set():
                     return None
                 try:
-                    hashes[str(f.path)] = sha256_of(f.path)
+                    hashes[str(f.path)], head = sha256_of(f.path)
                 except OSError:
-                    pass
+                    kinds["unreadable"] += 1
+                    continue
+                kinds[file_kind(head)] += 1
             known = queries.known_hashes(library, list(set(hashes.values())), org_id)
             dups = sum(1 for h in hashes.values() if h in known)
-            kinds = Counter(file_kind(f.path) for f in files)
             return found, kinds, dups, len(found) - len(files)
 
         self._tasks.submit(look, token)
@@ -267,7 +296,7 @@ class BatchDialog(QDialog):
         if not files:
             self.found_label.setText("No files in this folder.")
             return
-        by_type = ", ".join(f"{n} {k.upper()}" for k, n in kinds.most_common())
+        by_type = ", ".join(f"{n} {k}" for k, n in kinds.most_common())
         text = f"Found {files} files: {by_type}."
         if dups:
             text += f" {dups} already in the library (they are not processed again)."
@@ -304,7 +333,6 @@ class BatchDialog(QDialog):
     def _begin(self) -> None:
         self.summary = None
         self._done_ids.clear()
-        self._pages = 0
         self._started_at = time.monotonic()
         self.report.setPlainText("")
         self.start_button.setEnabled(False)
@@ -334,8 +362,6 @@ class BatchDialog(QDialog):
                 continue
             self._pending.discard(event.document_id)
             self._done_ids.add(event.document_id)
-            if event.kind == EventKind.COMPLETED:
-                self._pages += event.pages_total or 0
         self.progress.setMaximum(max(1, len(self._pending) + len(self._done_ids)))
         self.progress.setValue(len(self._done_ids))
         self._maybe_finished()
@@ -379,8 +405,15 @@ class BatchDialog(QDialog):
             for o in self.outcomes
         ]
         self._on_batch_finished(
-            BatchSummary(final, time.monotonic() - self._started_at, self._pages)
+            BatchSummary(final, time.monotonic() - self._started_at, self._pages_read())
         )
+
+    def _pages_read(self) -> int:
+        """The pages of the documents this batch read, as the library counted them. Not from
+        the runner's events: those of a document can come before the news that it was added
+        (when it is not yet known as the batch's) or be missed while the engine restarts."""
+        found = queries.page_counts(self.library, sorted(self._done_ids))
+        return sum(pages or 0 for status, pages in found.values() if status == "completed")
 
     def _on_batch_finished(self, summary: BatchSummary) -> None:
         self.summary = summary
@@ -523,7 +556,7 @@ class PreferencesDialog(QDialog):
             self.serve_panel = ServePanel(library, local_api, engine)
             layout.addWidget(self.serve_panel)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #b3261e;")
+        self.error.setStyleSheet(theme.text_style(self.palette(), "error"))
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -531,6 +564,12 @@ class PreferencesDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def reject(self) -> None:
+        """Cancel: nothing saved, and the local API serves (or not) as before."""
+        if self.serve_panel is not None:
+            self.serve_panel.restore()
+        super().reject()
 
     def _add_folder(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, "Watch a folder")

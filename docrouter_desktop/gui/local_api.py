@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QFormLayout,
     QGroupBox,
@@ -22,12 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from docrouter_desktop.core.errors import AppError
+from docrouter_desktop.gui import theme
 from docrouter_desktop.server.background import ServerProcess, browsable_url, url_for
 from docrouter_desktop.server.serve import is_loopback
-
-ERROR_STYLE = "color: #b3261e;"
-WARNING_STYLE = "color: #8a5300;"
-RUNNING_STYLE = "color: #1e6b30;"
 
 
 class LocalApiServer(QObject):
@@ -98,8 +96,10 @@ class LocalApiServer(QObject):
             self._report("stopped", "")
 
     def shutdown(self) -> None:
-        """When the window closes: the server stops with it."""
+        """When the window closes: the server stops with it, and what it said meanwhile (still
+        queued for this thread: "running", "stopped") is no news for anyone any more."""
         self.stop(wait=True)
+        self._generation += 1
 
     def _on_process_state(self, generation: int, state: str, text: str) -> None:
         if generation != self._generation:
@@ -118,14 +118,16 @@ def describe(state: str, text: str, url: str, docs_url: str) -> tuple[str, str]:
     if state == "running":
         return (
             f'Running at <a href="{docs_url}">{url}</a> (click for the interactive documentation)',
-            RUNNING_STYLE,
+            theme.text_style(QApplication.palette(), "ok"),
         )
     if state == "starting":
         return f"Starting at {url}…", ""
     if state == "stopping":
         return "Stopping…", ""
     if state == "failed":
-        return text or "The API server did not start", ERROR_STYLE
+        return text or "The API server did not start", theme.text_style(
+            QApplication.palette(), "error"
+        )
     return "Not serving", ""
 
 
@@ -157,7 +159,7 @@ class ServePanel(QGroupBox):
         form.addRow("Host", address)
         self.warning = QLabel()
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet(WARNING_STYLE)
+        self.warning.setStyleSheet(theme.text_style(self.palette(), "caution"))
         form.addRow(self.warning)
         self.state = QLabel()
         self.state.setWordWrap(True)
@@ -166,6 +168,8 @@ class ServePanel(QGroupBox):
         form.addRow("State", self.state)
 
         running = server.state in ("starting", "running")
+        # As the dialog opened: Cancel gives it back (the checkbox acts at once).
+        self.initial = (running, s.serve_host, s.serve_port)
         self.enabled.setChecked(running)
         self._set_editable(not running)
         self._show(server.state, server.text)
@@ -214,6 +218,20 @@ class ServePanel(QGroupBox):
             return
         self.host.setText(saved["serve_host"])
         self.server.start(saved["serve_host"], saved["serve_port"])
+
+    def restore(self) -> None:
+        """Serve (or not) as before the dialog opened, at the address it had then."""
+        running, host, port = self.initial
+        if self.enabled.isChecked() == running:
+            return
+        if running:
+            self.engine.call_and_wait(
+                "set_settings", {"serve_host": host, "serve_port": port, "serve_api": True}
+            )
+            self.server.start(host, port)
+        else:
+            self.engine.call("set_setting", "serve_api", False)
+            self.server.stop()
 
     def _uncheck(self) -> None:
         self.enabled.blockSignals(True)

@@ -14,13 +14,23 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QAction,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QKeySequence,
+    QPalette,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -37,26 +47,43 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from docrouter_desktop.core import queries
 from docrouter_desktop.core.export import write_export
 from docrouter_desktop.core.ids import new_id
 from docrouter_desktop.core.queries import ListFilter
 from docrouter_desktop.core.records import IngestOutcome
 from docrouter_desktop.core.settings import PROCESSOR_TYPES
+from docrouter_desktop.gui import theme
 from docrouter_desktop.gui.dialogs import BatchDialog, PreferencesDialog, ShortcutSheet
 from docrouter_desktop.gui.engine_bridge import EngineBridge
 from docrouter_desktop.gui.local_api import LocalApiServer
-from docrouter_desktop.gui.model import COLUMN_WIDTHS, DocumentTableModel, IdRole, export_rows
+from docrouter_desktop.gui.model import (
+    COLUMN_WIDTHS,
+    COLUMNS,
+    HIDDEN_COLUMNS,
+    DocumentTableModel,
+    IdRole,
+    export_rows,
+)
 from docrouter_desktop.gui.progress import ProgressTracker
 from docrouter_desktop.gui.review import ReviewPane
+from docrouter_desktop.gui.review_walk import ReviewWalk
+from docrouter_desktop.gui.summary import SummaryView
 from docrouter_desktop.gui.widgets import ProgressStrip
 from docrouter_desktop.gui.workers import TaskRunner
 from docrouter_desktop.gui.workspaces import WorkspaceSwitcher
 
 DEFAULT_SIZE = (1280, 800)
+# The list's columns as last left (v2: the name stretches, some columns hidden at first; a
+# layout saved before that is not restored over it).
+COLUMNS_KEY = "window/columns-v2"
 STATUSES = ["", "queued", "processing", "completed", "failed", "cancelled"]
 SEARCH_DELAY_MS = 250
 REVIEW_RELOADS = ("started", "completed", "failed", "cancelled")
 SWITCH_INTERVAL = 0.0005  # seconds (Python's default: 0.005)
+COUNTS_DELAY_MS = 1000  # the workspaces' document counts are read again this long after news
+SETTLE_EVERY_MS = 5000  # how often pending documents are looked up in the library
+SETTLE_CHUNK = 500  # documents looked up at a time
 
 
 def local_paths(event) -> list[str]:
@@ -66,16 +93,46 @@ def local_paths(event) -> list[str]:
     return [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
 
 
+def empty_list_words(flt: ListFilter) -> tuple[str, str]:
+    """Why a list with this filter is empty, in words, and the review pane's state for it:
+    ``unmatched`` (nothing matches the search or the filters) or ``empty`` (no documents)."""
+    chosen = bool(flt.status or flt.processor_type)
+    if flt.text:
+        if chosen:
+            return "unmatched", (
+                f"No documents match “{flt.text}” with the status and processor chosen. Clear "
+                "the search and choose “all statuses” and “all processors” to see all documents."
+            )
+        return "unmatched", (
+            f"No documents match “{flt.text}”. Clear the search to see all documents."
+        )
+    if chosen:
+        return "unmatched", (
+            "No documents match the status and processor chosen. Choose “all statuses” and "
+            "“all processors” to see all documents."
+        )
+    return "empty", (
+        "No documents in this workspace yet.\n\n"
+        "Drop invoices, receipts or scans here, or use Add files… or Add folder…"
+    )
+
+
+def app_icon() -> QIcon:
+    """The app's icon, as bundled in the package."""
+    from importlib import resources
+
+    path = resources.files("docrouter_desktop") / "resources" / "icons" / "docrouter-desktop.png"
+    return QIcon(str(path))
+
+
 class DropZone(QFrame):
     """The band that invites a drop, with buttons for those who do not drag."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("dropZone")
-        self.setStyleSheet(
-            "#dropZone { border: 2px dashed #8a9bb0; border-radius: 8px; background: #f3f6fa; }"
-            '#dropZone[hover="true"] { border-color: #1a5fb4; background: #e3edfb; }'
-        )
+        # From the application's palette: this widget's own is the style sheet's.
+        self.setStyleSheet(theme.drop_zone_style(QApplication.palette()))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         self.label = QLabel("<b>Drop invoices, receipts or scans here</b> — files or whole folders")
@@ -84,6 +141,13 @@ class DropZone(QFrame):
         self.add_folder = QPushButton("Add folder…")
         layout.addWidget(self.add_files)
         layout.addWidget(self.add_folder)
+
+    def restyle(self) -> None:
+        """Colours again from the application's palette (the desktop's theme changed: the
+        window tells, as a widget with a style sheet hears of no palette change itself)."""
+        style = theme.drop_zone_style(QApplication.palette())
+        if style != self.styleSheet():
+            self.setStyleSheet(style)
 
     def set_hover(self, on: bool) -> None:
         self.setProperty("hover", on)
@@ -144,10 +208,29 @@ class MainWindow(QMainWindow):
         self._build_workspaces()
         self._build_central()
         self._build_status()
+        self.review_walk = ReviewWalk(self)
+        self.summary_view: SummaryView | None = None
         self._build_shortcuts()
+        self._build_menus()
+        self._set_icons()
         self.tray = self._build_tray()
         self.model.reloaded.connect(self._on_model_reloaded)
+        for changed in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
+            changed.connect(self._update_list_state)
         self.model.reload(wait=True)
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(COUNTS_DELAY_MS)
+        self._counts_timer.timeout.connect(self.workspaces.refresh_counts)
+        if start_runner:
+            # Work an earlier run left in the queue is this run's: counted from the start, so
+            # that the counts and the time left are about all of it.
+            self.tracker.queued(queries.waiting_ids(library))
+        self._settle_from = 0  # where the next look-up of pending documents starts
+        self._settle_timer = QTimer(self)
+        self._settle_timer.setInterval(SETTLE_EVERY_MS)
+        self._settle_timer.timeout.connect(self._settle_pending)
+        self._settle_timer.start()
         if remember_layout:
             self._restore_layout()
         self._status_timer = QTimer(self)
@@ -198,7 +281,20 @@ class MainWindow(QMainWindow):
         self.act_cancel = action("Cancel", self.cancel, "Cancel the selected (or all) pending work")
         self.act_retry = action("Retry failed", self.retry_failed, "Process failed documents again")
         bar.addSeparator()
+        self.act_review_next = action(
+            "Review next",
+            self.review_next,
+            "Go to the next field that needs a look, across documents; Enter accepts and goes"
+            " on, Esc stops",
+            "F8",
+        )
         self.act_export = action("Export…", self.export_dialog, "Export documents", "Ctrl+E")
+        self.act_summary = action(
+            "Summary",
+            self.show_summary,
+            "Totals by month and vendor, documents needing review, failures, as charts",
+            "F9",
+        )
         self.act_prefs = action("Preferences…", self.open_preferences, "Preferences", "Ctrl+,")
         self.act_local_tokens = action(
             "Local API tokens…",
@@ -210,8 +306,121 @@ class MainWindow(QMainWindow):
             self.open_token_dialog,
             "DocRouter servers to send documents to, and their API tokens",
         )
-        self.act_help = action("Shortcuts", self.show_shortcuts, "Keyboard shortcuts", "F1")
+        self.act_help = action(
+            "Keyboard shortcuts", self.show_shortcuts, "Keyboard shortcuts", "F1"
+        )
         self._settings_menu(bar, [self.act_prefs, self.act_local_tokens, self.act_tokens])
+        # In the menus (and the drop zone's buttons) but not the toolbar, which then fits.
+        for a in (self.act_help, self.act_add_files, self.act_add_folder):
+            bar.removeAction(a)
+            self.addAction(a)
+
+    def _build_menus(self) -> None:
+        """The menu bar: every action of the toolbar and the shortcuts, with the platform's
+        standard keys where there is one."""
+        bar = self.menuBar()
+        self.act_quit = QAction("&Quit", self)
+        self.act_quit.setShortcut(QKeySequence.StandardKey.Quit)
+        self.act_quit.triggered.connect(self.close)
+        file_menu = bar.addMenu("&File")
+        for a in (self.act_add_files, self.act_add_folder, self.act_batch):
+            file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_export)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.review.undo_action)
+        edit_menu.addAction(self.review.redo_action)
+        edit_menu.addAction(self.review.revert_action)
+        edit_menu.addSeparator()
+        self.act_find = QAction("&Find…", self)
+        self.act_find.setShortcut(QKeySequence.StandardKey.Find)
+        self.act_find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        edit_menu.addAction(self.act_find)
+        self.act_delete = QAction("&Delete documents", self)
+        self.act_delete.triggered.connect(
+            lambda: self.delete_documents(self.selected_ids()) if self.selected_ids() else None
+        )
+        edit_menu.addAction(self.act_delete)
+
+        view_menu = bar.addMenu("&View")
+        for text, key, slot in (
+            ("Zoom &in", QKeySequence.StandardKey.ZoomIn, self.review.zoom_in.click),
+            ("Zoom &out", QKeySequence.StandardKey.ZoomOut, self.review.zoom_out.click),
+            ("&Fit the page width", QKeySequence("Ctrl+0"), self.review.fit_width),
+        ):
+            a = QAction(text, self)
+            a.setShortcut(key)
+            a.triggered.connect(slot)
+            view_menu.addAction(a)
+        view_menu.addSeparator()
+        for text, key, step in (
+            ("&Next document", "Alt+Down", 1),
+            ("&Previous document", "Alt+Up", -1),
+        ):
+            a = QAction(text, self)
+            a.setShortcut(QKeySequence(key))
+            a.triggered.connect(lambda _c=False, s=step: self.move_selection(s))
+            view_menu.addAction(a)
+        self.view_menu = view_menu
+
+        docs_menu = bar.addMenu("&Documents")
+        for a in (self.act_process, self.act_cancel, self.act_retry):
+            docs_menu.addAction(a)
+        docs_menu.addSeparator()
+        docs_menu.addAction(self.act_review_next)
+        view_menu.addSeparator()
+        view_menu.addAction(self.act_summary)
+
+        settings_menu = bar.addMenu("&Settings")
+        for a in (self.act_prefs, self.act_local_tokens, self.act_tokens):
+            settings_menu.addAction(a)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.act_help)
+        self.act_about = QAction("&About DocRouter Desktop", self)
+        self.act_about.triggered.connect(self.show_about)
+        help_menu.addAction(self.act_about)
+
+    def show_about(self) -> None:
+        from docrouter_desktop import __version__
+
+        QMessageBox.about(
+            self,
+            "About DocRouter Desktop",
+            f"<b>DocRouter Desktop {__version__}</b><p>Invoices, receipts and scans in,"
+            " structured data out, on this machine or on a DocRouter server you choose.</p>",
+        )
+
+    def _set_icons(self) -> None:
+        """The app's own icon on the window; the toolbar's from the desktop's icon theme,
+        else the style's standard ones."""
+        self.setWindowIcon(app_icon())
+        sp = QStyle.StandardPixmap
+        for action, names, fallback in (
+            (self.act_add_files, ("document-open",), sp.SP_DialogOpenButton),
+            (self.act_add_folder, ("folder-open", "folder"), sp.SP_DirOpenIcon),
+            (self.act_batch, ("folder-documents", "folder"), sp.SP_DirIcon),
+            (self.act_process, ("media-playback-start",), sp.SP_MediaPlay),
+            (self.act_cancel, ("process-stop", "media-playback-stop"), sp.SP_BrowserStop),
+            (self.act_retry, ("view-refresh",), sp.SP_BrowserReload),
+            (self.act_review_next, ("go-next",), sp.SP_ArrowForward),
+            (self.act_export, ("document-save-as", "document-save"), sp.SP_DialogSaveButton),
+            (
+                self.act_summary,
+                ("office-chart-bar", "x-office-spreadsheet"),
+                sp.SP_FileDialogInfoView,
+            ),
+            (self.act_help, ("help-contents", "help-browser"), sp.SP_DialogHelpButton),
+            (self.act_quit, ("application-exit",), sp.SP_DialogCloseButton),
+        ):
+            icon = next((QIcon.fromTheme(n) for n in names if QIcon.hasThemeIcon(n)), None)
+            action.setIcon(icon or self.style().standardIcon(fallback))
+        self.findChild(QToolBar, "mainToolbar").setToolButtonStyle(
+            Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        )
 
     def _settings_menu(self, bar: QToolBar, actions: list[QAction]) -> None:
         """One "Settings" button in the toolbar for these actions (their shortcuts stay)."""
@@ -248,6 +457,20 @@ class MainWindow(QMainWindow):
         self.review.show_document(None)
         self.apply_filter()
         self.notice(f"Workspace: {self.workspaces.current_name}", 5000)
+        if self.summary_view is not None and self.summary_view.isVisible():
+            self.show_summary()
+
+    def show_summary(self) -> SummaryView:
+        """The Summary of the workspace shown, in a window of its own (F9)."""
+        if self.summary_view is None:
+            self.summary_view = SummaryView(self.library)
+            self.summary_view.setParent(self, Qt.WindowType.Window)
+            self.summary_view.resize(1000, 720)
+        self.summary_view.setWindowTitle(f"Summary — {self.workspaces.current_name}")
+        self.summary_view.refresh(self.org_id)
+        self.summary_view.show()
+        self.summary_view.raise_()
+        return self.summary_view
 
     def _build_central(self) -> None:
         left = QWidget()
@@ -292,22 +515,60 @@ class MainWindow(QMainWindow):
         self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)
+        header = self.table.horizontalHeader()
         for i, w in enumerate(COLUMN_WIDTHS):
             self.table.setColumnWidth(i, w)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+        for i, (key, _title) in enumerate(COLUMNS):
+            header.setSectionHidden(i, key in HIDDEN_COLUMNS)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._on_header_menu)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        self._viewport = self.table.viewport()
         self.table.installEventFilter(self)
         ll.addWidget(self.table, 1)
+        # Said over the empty list: that nothing matches the search, or that the workspace
+        # has no documents yet (in the palette's colours, whatever the theme).
+        self.list_empty = QLabel(self.table.viewport())
+        self.list_empty.setObjectName("listEmpty")
+        self.list_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.list_empty.setWordWrap(True)
+        self.list_empty.setContentsMargins(24, 24, 24, 24)
+        self.list_empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.list_empty.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.list_empty.hide()
+        self._viewport.installEventFilter(self)
 
         self.review = ReviewPane(self.library, self.engine)
+        self._list_state = "listed"
         self.review.corrected.connect(lambda doc_id: self.model.refresh_documents([doc_id]))
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.review)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([600, 680])
+        self.splitter.setSizes([640, 640])
         self.setCentralWidget(self.splitter)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "drop_zone"):
+            self.drop_zone.restyle()
+
+    def _on_header_menu(self, pos) -> None:
+        """The list header's menu: which columns are shown."""
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for i, (_key, title) in enumerate(COLUMNS):
+            if i == 0:
+                continue  # the name is always shown
+            a = menu.addAction(title)
+            a.setCheckable(True)
+            a.setChecked(not header.isSectionHidden(i))
+            a.toggled.connect(lambda on, i=i: header.setSectionHidden(i, not on))
+        menu.popup(header.mapToGlobal(pos))
 
     def _build_status(self) -> None:
         self.notice_label = QLabel()
@@ -339,15 +600,18 @@ class MainWindow(QMainWindow):
             s.activated.connect(slot)
             return s
 
-        sc("Alt+Down", lambda: self.move_selection(1))
-        sc("Alt+Up", lambda: self.move_selection(-1))
         sc("PgDown", lambda: self.review.go_to_page(self.review.page_number + 1))
         sc("PgUp", lambda: self.review.go_to_page(self.review.page_number - 1))
-        sc("Ctrl++", self.review.zoom_in.click)
-        sc("Ctrl+=", self.review.zoom_in.click)
-        sc("Ctrl+-", self.review.zoom_out.click)
-        sc("Ctrl+0", self.review.fit_width)
-        sc("Ctrl+F", lambda: (self.search.setFocus(), self.search.selectAll()))
+        sc("Ctrl+=", self.review.zoom_in.click)  # Ctrl++ without Shift
+        stop_walk = sc("Escape", self.review_walk.stop)
+        stop_walk.setEnabled(False)
+        self.review_walk.active_changed.connect(stop_walk.setEnabled)
+        self.review_walk.finished.connect(lambda text: self.statusBar().showMessage(text, 8000))
+
+    def review_next(self) -> None:
+        """Review next (F8): the next field that needs a look, with the page zoomed to it."""
+        self.review.commit_pending_edits()
+        self.review_walk.start()
 
     def _build_tray(self) -> QSystemTrayIcon | None:
         if not QSystemTrayIcon.isSystemTrayAvailable():
@@ -368,7 +632,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         for key, widget in (
             ("window/splitter", self.splitter),
-            ("window/columns", self.table.horizontalHeader()),
+            (COLUMNS_KEY, self.table.horizontalHeader()),
         ):
             state = s.value(key)
             if isinstance(state, QByteArray) and not state.isEmpty():
@@ -378,7 +642,7 @@ class MainWindow(QMainWindow):
         s = QSettings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/splitter", self.splitter.saveState())
-        s.setValue("window/columns", self.table.horizontalHeader().saveState())
+        s.setValue(COLUMNS_KEY, self.table.horizontalHeader().saveState())
         s.sync()
 
     # -- adding files
@@ -449,6 +713,7 @@ class MainWindow(QMainWindow):
         self.tracker.queued(
             [o.document_id for _k, o in pairs if o.document_id and o.status == "queued"]
         )
+        self.counts_changed()
         self._update_status()
 
     def _on_request_finished(self, request: str, outcomes: list[IngestOutcome]) -> None:
@@ -479,6 +744,7 @@ class MainWindow(QMainWindow):
         self.engine.call("watch_from_settings", on_done=watching)
 
     def _on_watched_added(self, outcome: IngestOutcome) -> None:
+        self.counts_changed()
         if outcome.document_id:
             self.model.add_documents([outcome.document_id])
             if outcome.status == "queued":
@@ -499,6 +765,8 @@ class MainWindow(QMainWindow):
                 reload_review = True
         if reload_review:
             self.review.reload()
+        if any(event.kind == "started" for event in events):
+            self.counts_changed()  # perhaps a document uploaded through the local API
         busy = self.tracker.busy
         if self._was_busy and not busy:
             self._notify_finished()
@@ -531,6 +799,27 @@ class MainWindow(QMainWindow):
             f"{shown:,} documents" + (" · loading…" if self.model.loading else "")
         )
 
+    def counts_changed(self) -> None:
+        """Documents were added or deleted: the workspaces' counts are read again in a moment
+        (once for a burst of news)."""
+        if not self._counts_timer.isActive():
+            self._counts_timer.start()
+
+    def _settle_pending(self) -> None:
+        """Look up some pending documents in the library: those finished or deleted without the
+        news reaching the window (another program processed them; the engine was restarting)
+        are counted as such, so the status bar never waits for them."""
+        t = self.tracker
+        if not t.busy:
+            return
+        pending = sorted(t.pending)
+        start = self._settle_from % len(pending)
+        ids = pending[start : start + SETTLE_CHUNK]
+        self._settle_from = start + SETTLE_CHUNK
+        statuses = self.library.statuses(ids)
+        t.settled(ids, {doc_id: status for doc_id, (status, _e) in statuses.items()})
+        self._on_job_events([])  # the round may be over
+
     def selected_ids(self) -> list[str]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [d for d in (self.model.id_at(r) for r in rows) if d]
@@ -545,8 +834,40 @@ class MainWindow(QMainWindow):
 
         self.engine.call("reprocess", ids, processor, on_done=queued)
 
+    def choose(
+        self, title: str, question: str, options: list[str], cancel: bool = True
+    ) -> int | None:
+        """Ask the user to pick one of ``options`` (the first is the default): its index, or
+        None when the question was dismissed. The tests answer it themselves."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=self)
+        buttons = [box.addButton(o, QMessageBox.ButtonRole.AcceptRole) for o in options]
+        if cancel:
+            box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(buttons[0])
+        box.exec()
+        clicked = box.clickedButton()
+        return next((i for i, b in enumerate(buttons) if b is clicked), None)
+
+    def ask(self, title: str, question: str, yes: str = "Yes", no: str = "No") -> bool:
+        """A yes/no question."""
+        return self.choose(title, question, [yes, no], cancel=False) == 0
+
     def cancel(self) -> None:
         ids = self.selected_ids()
+        if not ids:
+            counts = queries.status_counts(self.library, self.org_id)
+            pending = counts.get("queued", 0) + counts.get("processing", 0)
+            if not pending:
+                self.notice("Nothing is waiting to be processed in this workspace", 5000)
+                return
+            if not self.ask(
+                "Cancel all pending documents",
+                f"No document is selected. Cancel all {pending} document(s) waiting or being "
+                "processed in this workspace?",
+                yes=f"Cancel {pending} document(s)",
+                no="Keep them",
+            ):
+                return
         for request in self.requests:
             self.engine.call("cancel_request", request)
 
@@ -581,6 +902,8 @@ class MainWindow(QMainWindow):
                 return
 
         def deleted(done: list[str]) -> None:
+            self.counts_changed()
+            self.tracker.settled(done, {})
             for doc_id in done:
                 self.model.remove_document(doc_id)
             if self.review.document and self.review.document.id in done:
@@ -632,7 +955,22 @@ class MainWindow(QMainWindow):
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
+        self._update_list_state()
         self._update_status()
+
+    def _update_list_state(self, *_args) -> None:
+        """Say over an empty list why it is empty, and tell the review pane."""
+        if self.model.loading:
+            return  # the list being read again: its rows are about to change
+        state, words = "listed", ""
+        if not self.model.rowCount():
+            state, words = empty_list_words(self.model.filter)
+        self.list_empty.setText(words)
+        self.list_empty.setGeometry(self._viewport.rect())
+        self.list_empty.setVisible(bool(words))
+        if state != self._list_state:
+            self._list_state = state
+            self.review.set_list_state(state)
 
     def select_row(self, row: int) -> None:
         idx = self.model.index(row, 0)
@@ -658,6 +996,8 @@ class MainWindow(QMainWindow):
             self.review.show_document(doc_id)
 
     def eventFilter(self, obj, event) -> bool:
+        if obj is self._viewport and event.type() == QEvent.Type.Resize:
+            self.list_empty.setGeometry(obj.rect())
         if obj is self.table and event.type() == QEvent.Type.KeyPress:
             if event.text() == "?":
                 self.show_shortcuts()
@@ -719,9 +1059,26 @@ class MainWindow(QMainWindow):
 
     # -- export
 
+    def export_scope(self) -> list[str] | None:
+        """What Export writes: every listed document, or (asked when some are selected) only
+        the selected ones. ``[]`` means every listed document, None that the user cancelled."""
+        selected = self.selected_ids()
+        listed = self.model.rowCount()
+        if not selected or len(selected) >= listed:
+            return []
+        picked = self.choose(
+            "Export",
+            f"Export all {listed} listed documents, or only the {len(selected)} selected?",
+            [f"All {listed} listed", f"{len(selected)} selected"],
+        )
+        return None if picked is None else ([] if picked == 0 else selected)
+
     def export_dialog(self, ids: list[str] | None = None) -> None:
-        ids = ids or self.selected_ids()
-        scope = "selected" if ids else "all listed"
+        if ids is None:
+            ids = self.export_scope()
+            if ids is None:
+                return
+        scope = f"{len(ids)} selected" if ids else f"all {self.model.rowCount()} listed"
         path, chosen = QFileDialog.getSaveFileName(
             self,
             f"Export {scope} documents",
@@ -742,15 +1099,53 @@ class MainWindow(QMainWindow):
 
         def work():
             write_export(export_rows(library, ids), path)
-            return path
+            return path, len(ids)
 
         self.notice(f"Exporting {len(ids)} document(s)…")
         self._tasks.submit(work, "export")
 
+    def pick_workspace(
+        self, remote, workspaces: list[tuple[str, str]], problem: str | None = None
+    ) -> str | None:
+        """The workspace to send to, picked from ``workspaces`` ((id, name) pairs: names
+        shown, ids used); one not listed may be typed by its id. None: not sent."""
+        from PySide6.QtWidgets import QInputDialog
+
+        labels = [f"{name} ({org_id})" if name != org_id else org_id for org_id, name in workspaces]
+        note = f"\n(The server did not list its workspaces: {problem})" if problem else ""
+        text, ok = QInputDialog.getItem(
+            self,
+            "Send to DocRouter",
+            f"Send to which workspace on {remote.url}?{note}",
+            labels,
+            0,
+            True,
+        )
+        if not ok or not text.strip():
+            return None
+        by_label = {label: org_id for (org_id, _n), label in zip(workspaces, labels, strict=True)}
+        return by_label.get(text, text.strip())
+
+    def _on_workspaces_found(self, ids: tuple, remote_name: str, found) -> None:
+        from docrouter_desktop.core import remote as rem
+
+        remote = rem.get_remote(self.library, remote_name)
+        self.notice("")
+        if len(found.workspaces) == 1 and not found.problem:
+            org = found.workspaces[0][0]  # the one workspace there is
+        else:
+            org = self.pick_workspace(remote, list(found.workspaces), found.problem)
+        if org:
+            self.send_to_remote(list(ids), remote_name, org)
+
     def _on_task_done(self, token, result) -> None:
+        if isinstance(token, tuple) and token[0] == "remote-workspaces":
+            self._on_workspaces_found(token[1], token[2], result)
+            return
         if token == "export":
-            self.last_export = result
-            self.notice(f"Exported to {result}", 8000)
+            path, count = result
+            self.last_export = path
+            self.notice(f"Exported {count} document(s) to {path}", 8000)
 
     def _on_task_failed(self, token, message: str) -> None:
         what = "Sending to DocRouter" if token == "remote" else "Export"
@@ -804,21 +1199,20 @@ class MainWindow(QMainWindow):
 
     def send_to_remote(self, ids: list[str], remote_name: str, org: str | None = None) -> None:
         """Process the selected documents on a DocRouter server (its engine sends them)."""
-        from PySide6.QtWidgets import QInputDialog
 
         from docrouter_desktop.core import remote as rem
 
         remote = rem.get_remote(self.library, remote_name)
         if org is None:
-            org, ok = QInputDialog.getText(
-                self,
-                "Send to DocRouter",
-                f"Workspace (organization id) on {remote.url}:",
-                text=remote.org_tokens[0] if remote.org_tokens else "",
+            # Which workspaces: asked of the server (by name) off the window's thread.
+            from docrouter_desktop.core.secrets import RemoteTokenStore
+
+            self.notice(f"Asking {remote.url} for its workspaces…")
+            self._tasks.submit(
+                lambda: rem.remote_workspaces(remote, RemoteTokenStore()),
+                ("remote-workspaces", tuple(ids), remote_name),
             )
-            if not ok or not org.strip():
-                return
-            org = org.strip()
+            return
 
         def sent(queued: list[str]) -> None:
             self.tracker.queued(queued)
@@ -843,3 +1237,5 @@ class MainWindow(QMainWindow):
         if self.tray is not None:
             self.tray.hide()
         self._status_timer.stop()
+        self._settle_timer.stop()
+        self._counts_timer.stop()

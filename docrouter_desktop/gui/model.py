@@ -21,12 +21,13 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QGuiApplication
 
 from docrouter_desktop.core import queries
 from docrouter_desktop.core.events import JobEvent
 from docrouter_desktop.core.export import ExportRow, write_csv
 from docrouter_desktop.core.queries import DocumentRow, ListFilter
+from docrouter_desktop.gui import theme
 from docrouter_desktop.gui.workers import TaskRunner
 
 COLUMNS = [
@@ -40,7 +41,11 @@ COLUMNS = [
     ("pages", "Pages"),
     ("added", "Added"),
 ]
-COLUMN_WIDTHS = [150, 85, 78, 125, 82, 70, 62, 48, 120]
+COLUMN_WIDTHS = [150, 85, 108, 120, 82, 100, 62, 48, 120]  # "receipt (auto)" fits
+# Shown at first: the name stretches to the list's width and the others fit beside it, so the
+# list needs no sideways scroll; the header's menu shows the rest (the total carries its
+# currency already).
+HIDDEN_COLUMNS = ("currency", "pages", "added")
 FETCH_BEFORE = 50
 FETCH_AFTER = 150
 CACHE_LIMIT = 5000
@@ -48,12 +53,6 @@ UPDATE_INTERVAL_MS = 150
 REORDER_DELAY_MS = 1000
 IdRole = Qt.ItemDataRole.UserRole + 1
 RowRole = Qt.ItemDataRole.UserRole + 2
-STATUS_COLORS = {
-    "failed": QColor("#b3261e"),
-    "cancelled": QColor("#7a7a7a"),
-    "processing": QColor("#1a5fb4"),
-    "queued": QColor("#6b5b00"),
-}
 
 
 class DocumentTableModel(QAbstractTableModel):
@@ -335,10 +334,16 @@ class DocumentTableModel(QAbstractTableModel):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
-            return STATUS_COLORS.get(row.status) if key == "status" else None
+            if key != "status":
+                return None
+            return theme.status_color(QGuiApplication.palette(), row.status)
         if role == Qt.ItemDataRole.ToolTipRole:
             if key == "status" and row.error:
                 return row.error
+            if key == "processor" and row.processor_type == "auto":
+                if row.used_processor:
+                    return f"Read by the {row.used_processor} processor, chosen automatically"
+                return "The processor is chosen automatically when the document is read"
             return row.document_name if key == "name" else None
         return self._display(row, key)
 
@@ -352,10 +357,10 @@ class DocumentTableModel(QAbstractTableModel):
                 return f"processing {done}/{total}" if total else "processing…"
             return row.status
         if key == "processor":
-            return row.processor_type
+            return row.processor_label
         if key == "total":
             if isinstance(row.total, int | float):
-                return f"{row.total:,.2f}"
+                return f"{row.total:,.2f} {row.currency or ''}".rstrip()
             return "" if row.total is None else str(row.total)
         if key == "pages":
             return "" if row.pages is None else str(row.pages)

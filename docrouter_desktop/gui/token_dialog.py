@@ -40,6 +40,7 @@ from docrouter_desktop.client import (
 from docrouter_desktop.core import remote as rem
 from docrouter_desktop.core.errors import AppError
 from docrouter_desktop.core.secrets import KeyringUnavailable, RemoteTokenStore
+from docrouter_desktop.gui import theme
 
 
 def describe_failure(url: str, exc: Exception, as_account: bool) -> str:
@@ -267,8 +268,7 @@ class TokenDialog(QDialog):
         self.org_table.setItem(row, 1, masked)
 
     def _set_status(self, ok: bool, message: str) -> None:
-        color = "#1b7f3b" if ok else "#b3261e"
-        self.status.setStyleSheet(f"color: {color};")
+        self.status.setStyleSheet(theme.text_style(self.palette(), "ok" if ok else "error"))
         self.status.setText(message)
 
     def _offer_session_only(self, message: str) -> None:

@@ -64,10 +64,10 @@ def test_sorting_and_search_answer_from_the_database(qtbot, library):
     model.reload(wait=True)
     with qtbot.waitSignal(model.reloaded):
         model.sort(TOTAL, Qt.SortOrder.DescendingOrder)
-    assert model.data(model.index(0, TOTAL)) == "499.00"
+    assert model.data(model.index(0, TOTAL)) == "499.00 EUR"  # with its currency
     with qtbot.waitSignal(model.reloaded):
         model.sort(TOTAL, Qt.SortOrder.AscendingOrder)
-    assert model.data(model.index(0, TOTAL)) == "0.00"
+    assert model.data(model.index(0, TOTAL)) == "0.00 EUR"
     with qtbot.waitSignal(model.reloaded):
         model.set_filter(queries.ListFilter(text="document 123"))
     names = {model.data(model.index(r, 0)) for r in range(model.rowCount())}

@@ -50,3 +50,41 @@ def test_send_to_docrouter_processes_the_selection_remotely(
     window.review.show_document(outcome.document_id)
     assert "sent to srv" in window.review.title.text()
     RemoteTokenStore().delete_token("srv")
+
+
+def test_send_to_docrouter_offers_the_servers_workspaces_by_name(
+    qtbot, window, small_library, inbox, docrouter
+):
+    try:
+        RemoteTokenStore.check()
+    except KeyringUnavailable:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("no Secret Service in this session")
+    rem.add_remote(small_library, "srv", docrouter.url)
+    RemoteTokenStore().set_token("srv", docrouter.account_token)
+    with DocRouterClient(docrouter.url, docrouter.account_token) as c:
+        c.create_organization("Second office")
+        orgs = {o["name"]: o["id"] for o in c.organizations()}
+    pdf = factories.invoice_pdf(inbox / "pick.pdf", number="PICK-1")
+    outcome = small_library.ingest_file(  # held for the remote, as the window adds them
+        pdf, target=rem.get_remote(small_library, "srv").target(orgs["Second office"])
+    )
+    offered = []
+
+    def pick(remote, workspaces, problem=None):
+        offered.append((list(workspaces), problem))
+        return orgs["Second office"]
+
+    window.pick_workspace = pick
+    window.send_to_remote([outcome.document_id], "srv")  # no organization id typed
+    qtbot.waitUntil(lambda: bool(offered), timeout=30_000)
+    workspaces, problem = offered[0]
+    assert problem is None
+    assert sorted(workspaces) == sorted((i, n) for n, i in orgs.items())  # by name, from the server
+    qtbot.waitUntil(
+        lambda: small_library.document(outcome.document_id).status == "completed", timeout=60000
+    )
+    sent = rem.remote_record(small_library, outcome.document_id)
+    assert sent["organization"] == orgs["Second office"]
+    RemoteTokenStore().delete_token("srv")

@@ -136,13 +136,15 @@ def test_export_all_and_delete_from_the_list(qtbot, window, small_library, inbox
 def test_column_layout_and_geometry_are_remembered(qtbot, small_library, isolated_qsettings):
     first = MainWindow(small_library, start_runner=False, watch=False)
     qtbot.addWidget(first)
-    first.table.setColumnWidth(0, 333)
+    first.table.setColumnWidth(3, 233)  # the vendor (the name stretches to fill the list)
+    first.table.horizontalHeader().setSectionHidden(7, False)  # pages shown
     first.close()
-    assert QSettings().value("window/columns") is not None
+    assert QSettings().value("window/columns-v2") is not None
     assert str(isolated_qsettings) in QSettings().fileName()
     second = MainWindow(small_library, start_runner=False, watch=False)
     qtbot.addWidget(second)
-    assert second.table.columnWidth(0) == 333
+    assert second.table.columnWidth(3) == 233
+    assert not second.table.isColumnHidden(7)
     second.shutdown()
 
 
@@ -169,6 +171,10 @@ def test_cancel_then_retry_failed_from_the_toolbar(qtbot, small_library, inbox):
     with qtbot.waitSignal(window.files_added, timeout=30_000):
         window.add_paths([str(inbox)])
     qtbot.waitUntil(lambda: window.model.rowCount() == 4 and not window.model.placeholders())
+    window.ask = lambda *a, **kw: False  # asked first: kept when the answer is no
+    window.act_cancel.trigger()
+    assert queries_status(small_library) == {"queued": 4}
+    window.ask = lambda *a, **kw: True
     window.act_cancel.trigger()  # nothing selected: every pending document
     assert queries_status(small_library) == {"cancelled": 4}
     qtbot.waitUntil(lambda: window.model.row_at(0).status == "cancelled", timeout=5_000)

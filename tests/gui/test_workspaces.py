@@ -155,6 +155,9 @@ def test_cancel_with_nothing_selected_cancels_only_the_workspace_shown(
     ).document_id
     assert small_library.document(here).status == "queued"
     w.table.clearSelection()
+    asked = []
+    w.ask = lambda title, question, **kw: asked.append(question) or True
     w.cancel()
+    assert asked and "Cancel all 1 document(s)" in asked[0]
     assert small_library.document(here).status == "cancelled"
     assert small_library.document(there).status == "queued"

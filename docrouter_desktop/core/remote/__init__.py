@@ -11,6 +11,7 @@ from docrouter_desktop.core.remote.registry import (
     get_remote,
     note_dialect,
     note_org_token,
+    remote_workspaces,
     remotes,
     remove_remote,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "check_remote",
     "choose_prompt",
     "client_for",
+    "remote_workspaces",
     "escalations",
     "get_remote",
     "never_remote",

@@ -173,3 +173,31 @@ def client_for(remote: RemoteInfo, store: RemoteTokenStore, **kwargs: Any) -> Do
         )
     kwargs.setdefault("dialect", remote.dialect)
     return DocRouterClient(remote.url, account, org_tokens=org_tokens, **kwargs)
+
+
+@dataclass(frozen=True)
+class RemoteWorkspaces:
+    """The workspaces a user may send documents to on a remote: (id, name) pairs, and why
+    the remote could not be asked for their names, when it could not."""
+
+    workspaces: tuple[tuple[str, str], ...]
+    problem: str | None = None
+
+
+def remote_workspaces(remote: RemoteInfo, store: RemoteTokenStore) -> RemoteWorkspaces:
+    """The remote's workspaces by name when an account token is stored (the server is asked),
+    and every workspace with a stored workspace token (by id, its name when known)."""
+    from docrouter_desktop.client import DocRouterError
+
+    named: dict[str, str] = {}
+    problem = None
+    if store.get_token(remote.name):
+        try:
+            with client_for(remote, store, timeout=15) as client:
+                for org in client.organizations():
+                    named[str(org["id"])] = str(org.get("name") or org["id"])
+        except (DocRouterError, UsageError) as exc:
+            problem = str(exc)
+    for org_id in remote.org_tokens:
+        named.setdefault(org_id, org_id)
+    return RemoteWorkspaces(tuple(sorted(named.items(), key=lambda kv: kv[1].lower())), problem)
