@@ -158,6 +158,17 @@ def test_whole_number_is_an_amount_only_beside_a_currency():
     assert view.amounts_in_words(view.rows[1].words) == []
 
 
+def test_a_whole_number_with_a_leading_zero_or_nine_digits_is_an_id_not_an_amount():
+    view = _view(["(GST :001019043840)", "Tel RM 012345", "Order RM 123456789", "Total RM 1939"])
+    assert view.amounts_in_words(view.rows[0].words) == []
+    assert view.amounts_in_words(view.rows[1].words) == []
+    assert view.amounts_in_words(view.rows[2].words) == []
+    assert [v for v, _s in view.amounts_in_words(view.rows[3].words)] == [1939.0]
+    zero = _view(["Rounding RM 0.02", "Change RM 0"])
+    assert [v for v, _s in zero.amounts_in_words(zero.rows[0].words)] == [pytest.approx(0.02)]
+    assert [v for v, _s in zero.amounts_in_words(zero.rows[1].words)] == [0.0]
+
+
 def test_document_currency_counts_each_rows_mentions_once():
     from docrouter_desktop.core.processors.currency import currencies_in
 

@@ -305,11 +305,16 @@ def amounts_in_words(words: list[Word]) -> list[tuple[float, list[Word]]]:
         ]
         if not has_dec and not (span and id(span[0]) in marked):
             continue
+        if not has_dec and _NOT_A_WHOLE_AMOUNT.fullmatch(text[s:e]):
+            continue  # a number with a leading zero, or nine digits ungrouped: an id
         out.append((abs(value), span))
     return out
 
 
 _TWO_DIGITS = re.compile(r"\d{2}")
+# Whole numbers nobody writes as an amount, with or without a currency mark glued on: a
+# leading zero (``001019043840``, a tax number), or nine or more digits without grouping.
+_NOT_A_WHOLE_AMOUNT = re.compile(r"0\d+|\d{9,}")
 _ENDS_IN_SEPARATOR = re.compile(r"\d[.,]$")
 _CURRENCY_MARK = re.compile(r"(?:rs\.?|rm|inr|eur|usd|gbp|chf|myr|€|\$|£|₹)", re.IGNORECASE)
 
