@@ -955,6 +955,10 @@ class MainWindow(QMainWindow):
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
+        elif current is not None:
+            # The search or a filter hides the document under review: it leaves the pane too
+            # (what was typed in its form is kept first).
+            self.review.show_document(None)
         self._update_list_state()
         self._update_status()
 

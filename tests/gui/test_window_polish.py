@@ -157,3 +157,18 @@ def test_f9_opens_the_summary_of_the_workspace_shown(qtbot, quiet_window, small_
     assert sum(m.total for m in summary.months) == 100.0
     assert view.isVisible() and "Summary" in view.windowTitle()
     assert w.act_summary.shortcut() == QKeySequence("F9")
+
+
+def test_a_document_the_search_hides_leaves_the_review_pane(qtbot, quiet_window, small_library):
+    w = quiet_window
+    fill_library(small_library, 3)
+    w.model.reload(wait=True)
+    w.select_row(0)
+    shown = w.review.document.document_name
+    assert shown
+    with qtbot.waitSignal(w.model.reloaded, timeout=5_000):
+        w.search.setText("receipt-000001" if shown != "receipt-000001.pdf" else "receipt-000002")
+    assert w.review.document is None  # not left on screen while the list no longer holds it
+    with qtbot.waitSignal(w.model.reloaded, timeout=5_000):
+        w.search.clear()
+    assert w.model.rowCount() == 3
