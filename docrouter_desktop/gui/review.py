@@ -361,7 +361,7 @@ class ReviewPane(QWidget):
         pl.addLayout(bar)
         self.page_view = PageView()
         self.page_view.zoom_changed.connect(self._show_zoom)
-        self.page_view.zoom_requested.connect(self._zoom_at_cursor)
+        self.page_view.zoom_requested.connect(self._zoom_around)
         self.page_view.pan_requested.connect(self._pan)
         self.page_scroll = QScrollArea()
         self.page_scroll.setWidget(self.page_view)
@@ -647,9 +647,6 @@ class ReviewPane(QWidget):
         self._zoom_around(factor, anchor)
         if box is not None:
             self._scroll_to_highlight()
-
-    def _zoom_at_cursor(self, factor: float, anchor: QPointF) -> None:
-        self._zoom_around(factor, anchor)
 
     def _zoom_around(self, factor: float, anchor: QPointF) -> None:
         """Change the zoom so that the page point at ``anchor`` (view coordinates) stays

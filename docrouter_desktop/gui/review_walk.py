@@ -25,8 +25,6 @@ class ReviewWalk(QObject):
         super().__init__(window)
         self.window = window
         self.active = False
-        self.fields_reached = 0  # flagged fields the walk gave the focus to
-        self.documents_reached: set[str] = set()
         self.reached: set[tuple[str, str]] = set()  # (document, field) given the focus
 
     def start(self) -> None:
@@ -74,8 +72,6 @@ class ReviewWalk(QObject):
         return self._reach(doc_id, name)
 
     def _reach(self, doc_id: str, name: str) -> bool:
-        self.fields_reached += 1
-        self.documents_reached.add(doc_id)
         self.reached.add((doc_id, name))
         return self.window.review.focus_field(name)
 

@@ -38,6 +38,17 @@ def _library_with_flags(library, inbox) -> list[str]:
     return ids
 
 
+def _active_window(qtbot, library) -> MainWindow:
+    """The window at its default size, active (keys reach it), its engine in a child."""
+    window = MainWindow(library, start_runner=False, watch=False, remember_layout=False)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
 def test_fields_to_review_lists_flagged_unchecked_fields_in_form_order(library, inbox):
     ids = _library_with_flags(library, inbox)
     flagged = fields_to_review(library, ids, 0.8)
@@ -49,12 +60,7 @@ def test_fields_to_review_lists_flagged_unchecked_fields_in_form_order(library, 
 
 def test_review_next_walks_every_flagged_field_with_the_keyboard(qtbot, small_library, inbox):
     ids = _library_with_flags(small_library, inbox)
-    window = MainWindow(small_library, start_runner=False, watch=False, remember_layout=False)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    window = _active_window(qtbot, small_library)
     order = window.model.ids()  # the list's order: the walk follows it
     expected = [(doc_id, name) for doc_id in order for name in FLAGGED.get(ids.index(doc_id), [])]
     window.select_row(0)
@@ -100,12 +106,7 @@ def test_review_next_walks_every_flagged_field_with_the_keyboard(qtbot, small_li
 
 def test_review_next_zooms_the_page_to_the_field_and_esc_stops(qtbot, small_library, inbox):
     _library_with_flags(small_library, inbox)
-    window = MainWindow(small_library, start_runner=False, watch=False, remember_layout=False)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    window = _active_window(qtbot, small_library)
     window.select_row(0)
     qtbot.waitUntil(lambda: not window.review.page_view.image.isNull(), timeout=20_000)
     window.review.fit_width()

@@ -3,13 +3,10 @@ review pane says where it went."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from docrouter_desktop.client import DocRouterClient
 from docrouter_desktop.core import remote as rem
-from docrouter_desktop.core.secrets import KeyringUnavailable, RemoteTokenStore
 from tests import factories
 from tests.remote.conftest import ServeProcess, free_port
 
@@ -24,16 +21,10 @@ def docrouter(tmp_path):
 
 
 def test_send_to_docrouter_processes_the_selection_remotely(
-    qtbot, window, small_library, inbox, docrouter
+    qtbot, window, small_library, inbox, docrouter, keyring_store
 ):  # noqa: F811
-    try:
-        RemoteTokenStore.check()
-    except KeyringUnavailable:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("no Secret Service in this session")
     rem.add_remote(small_library, "srv", docrouter.url)
-    RemoteTokenStore().set_token("srv", docrouter.account_token)
+    keyring_store.set_token("srv", docrouter.account_token)
     with DocRouterClient(docrouter.url, docrouter.account_token) as c:
         org = c.organizations()[0]["id"]
     pdf = factories.invoice_pdf(inbox / "send.pdf", number="SEND-1")
@@ -49,20 +40,14 @@ def test_send_to_docrouter_processes_the_selection_remotely(
     assert small_library.result(outcome.document_id).fields["invoice_number"] == "SEND-1"
     window.review.show_document(outcome.document_id)
     assert "sent to srv" in window.review.title.text()
-    RemoteTokenStore().delete_token("srv")
+    keyring_store.delete_token("srv")
 
 
 def test_send_to_docrouter_offers_the_servers_workspaces_by_name(
-    qtbot, window, small_library, inbox, docrouter
+    qtbot, window, small_library, inbox, docrouter, keyring_store
 ):
-    try:
-        RemoteTokenStore.check()
-    except KeyringUnavailable:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("no Secret Service in this session")
     rem.add_remote(small_library, "srv", docrouter.url)
-    RemoteTokenStore().set_token("srv", docrouter.account_token)
+    keyring_store.set_token("srv", docrouter.account_token)
     with DocRouterClient(docrouter.url, docrouter.account_token) as c:
         c.create_organization("Second office")
         orgs = {o["name"]: o["id"] for o in c.organizations()}
@@ -87,4 +72,4 @@ def test_send_to_docrouter_offers_the_servers_workspaces_by_name(
     )
     sent = rem.remote_record(small_library, outcome.document_id)
     assert sent["organization"] == orgs["Second office"]
-    RemoteTokenStore().delete_token("srv")
+    keyring_store.delete_token("srv")

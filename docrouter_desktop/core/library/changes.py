@@ -3,7 +3,7 @@ cancelling, renaming, retagging and deleting."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -24,14 +24,28 @@ from docrouter_desktop.core.storage.models import (
 
 
 class ChangesMixin(LibraryBase):
-    def correct_fields(self, document_id: str, corrections: dict[str, Any]) -> ResultInfo:
-        """Apply a user's corrections; each keeps the original value and is marked ``user``."""
+    def _edit_fields(
+        self, document_id: str, what: str, change: Callable[[dict, dict], None]
+    ) -> ResultInfo:
+        """Change a result's fields and their details in one write: ``change`` edits copies
+        of both, which are then stored."""
         with self.db.write() as s:
             r = s.get(Result, document_id)
             if r is None:
-                raise NotFoundError(f"Document '{document_id}' has no result to correct.")
+                raise NotFoundError(f"Document '{document_id}' has no result to {what}.")
             fields = dict(r.fields)
             details = {k: dict(v) for k, v in r.field_details.items()}
+            change(fields, details)
+            r.fields = fields
+            r.field_details = details
+            r.updated_at = utcnow()
+            s.flush()
+            return result_info(r)
+
+    def correct_fields(self, document_id: str, corrections: dict[str, Any]) -> ResultInfo:
+        """Apply a user's corrections; each keeps the original value and is marked ``user``."""
+
+        def change(fields: dict, details: dict) -> None:
             for name, value in corrections.items():
                 before = details.get(name, {})
                 if before.get("source") == "user":
@@ -54,22 +68,15 @@ class ChangesMixin(LibraryBase):
                     "found": found,
                 }
                 fields[name] = value
-            r.fields = fields
-            r.field_details = details
-            r.updated_at = utcnow()
-            s.flush()
-            return result_info(r)
+
+        return self._edit_fields(document_id, "correct", change)
 
     def revert_fields(self, document_id: str, names: Iterable[str]) -> ResultInfo:
         """Undo the user's corrections of ``names``: each field gets back the value the
         processor found, with its confidence, source and rule. A field not corrected is left
         as it is."""
-        with self.db.write() as s:
-            r = s.get(Result, document_id)
-            if r is None:
-                raise NotFoundError(f"Document '{document_id}' has no result to revert.")
-            fields = dict(r.fields)
-            details = {k: dict(v) for k, v in r.field_details.items()}
+
+        def change(fields: dict, details: dict) -> None:
             for name in names:
                 before = details.get(name) or {}
                 if before.get("source") != "user":
@@ -78,11 +85,8 @@ class ChangesMixin(LibraryBase):
                 restored = {"page": before.get("page"), "bbox": before.get("bbox")}
                 restored.update(before.get("found") or {})
                 details[name] = restored
-            r.fields = fields
-            r.field_details = details
-            r.updated_at = utcnow()
-            s.flush()
-            return result_info(r)
+
+        return self._edit_fields(document_id, "revert", change)
 
     def set_verified(self, document_id: str, verified: bool) -> ResultInfo:
         """Mark a result as checked by a person (DocRouter's ``is_verified``), or not."""
