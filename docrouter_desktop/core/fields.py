@@ -16,6 +16,7 @@ class FieldKind(StrEnum):
     CURRENCY = "currency"  # an ISO 4217 code
     CHOICE = "choice"  # one of ``choices``
     ITEMS = "items"  # a list of line items (LINE_ITEM_FIELDS)
+    GROUP = "group"  # an object of named parts (``parts``), each found on its own
 
 
 INVOICE = "invoice"
@@ -30,10 +31,11 @@ class FieldSpec:
     description: str  # what it holds, in words a person (or a language model) follows
     processors: frozenset[str]
     choices: tuple[str, ...] = ()
+    parts: tuple[FieldSpec, ...] = ()
 
     @property
     def scalar(self) -> bool:
-        return self.kind is not FieldKind.ITEMS
+        return self.kind not in (FieldKind.ITEMS, FieldKind.GROUP)
 
     @property
     def numeric(self) -> bool:
@@ -53,6 +55,14 @@ class FieldSpec:
                     "additionalProperties": False,
                 },
             }
+        if self.kind is FieldKind.GROUP:
+            return {
+                "type": ["object", "null"],
+                "description": self.description,
+                "properties": {f.name: f.json_schema() for f in self.parts},
+                "required": [f.name for f in self.parts],
+                "additionalProperties": False,
+            }
         schema: dict[str, Any] = {
             "type": ["number", "null"] if self.numeric else ["string", "null"],
             "description": self.description,
@@ -62,8 +72,26 @@ class FieldSpec:
         return schema
 
 
-def _spec(name, kind, label, description, *processors, choices=()):
-    return FieldSpec(name, kind, label, description, frozenset(processors), tuple(choices))
+def _spec(name, kind, label, description, *processors, choices=(), parts=()):
+    return FieldSpec(
+        name, kind, label, description, frozenset(processors), tuple(choices), tuple(parts)
+    )
+
+
+PAYMENT_FIELDS: tuple[FieldSpec, ...] = (
+    _spec("iban", FieldKind.CODE, "IBAN", "The payee's IBAN, without spaces, upper case."),
+    _spec("bic", FieldKind.CODE, "BIC", "The payee bank's BIC (SWIFT code)."),
+    _spec(
+        "reference",
+        FieldKind.CODE,
+        "Payment reference",
+        "The reference to quote when paying: a structured creditor reference (RF...) or a "
+        "national one (Swiss QR reference, Belgian structured communication, ...), without "
+        "spaces; else the remittance text the document asks for.",
+    ),
+    _spec("amount", FieldKind.MONEY, "Amount to pay", "The amount the payment asks for."),
+    _spec("creditor", FieldKind.TEXT, "Payee", "The name of the account holder to pay."),
+)
 
 
 FIELDS: tuple[FieldSpec, ...] = (
@@ -82,6 +110,26 @@ FIELDS: tuple[FieldSpec, ...] = (
         "The seller's postal address as printed, lines joined with ', '.",
         INVOICE,
         RECEIPT,
+    ),
+    # Both VAT IDs in one compact form (processors/tax_ids.py): the EU's as stdnum.eu.vat writes
+    # them (ATU12345678, EL for Greece), GB or XI and its digits, CHE and the 9 digits of the
+    # Swiss UID (no MWST suffix), NO, the 9 digits and MVA for Norway; a Malaysian receipt's
+    # GST number has no prefix.
+    _spec(
+        "vendor_vat_id",
+        FieldKind.CODE,
+        "Vendor VAT ID",
+        "The seller's VAT identification number with its country prefix (DE123456789), "
+        "without spaces.",
+        INVOICE,
+        RECEIPT,
+    ),
+    _spec(
+        "buyer_vat_id",
+        FieldKind.CODE,
+        "Buyer VAT ID",
+        "The buyer's VAT identification number with its country prefix, when printed.",
+        INVOICE,
     ),
     _spec(
         "invoice_number",
@@ -153,6 +201,15 @@ FIELDS: tuple[FieldSpec, ...] = (
         INVOICE,
     ),
     _spec(
+        "payment",
+        FieldKind.GROUP,
+        "Payment",
+        "How to pay the document: the payee's IBAN and BIC, the payment reference, the amount "
+        "asked for and the payee; null when the document gives no bank details.",
+        INVOICE,
+        parts=PAYMENT_FIELDS,
+    ),
+    _spec(
         "document_type",
         FieldKind.CHOICE,
         "Document type",
@@ -184,6 +241,90 @@ def field_names(processor: str) -> list[str]:
 def scalar_names() -> list[str]:
     """Every single-valued field, in catalogue order: the export columns."""
     return [f.name for f in FIELDS if f.scalar]
+
+
+def export_columns() -> list[str]:
+    """The scalar fields and each group's parts (``payment_iban``), in catalogue order: the
+    columns of the CSV and XLSX exports."""
+    out = []
+    for f in FIELDS:
+        if f.scalar:
+            out.append(f.name)
+        elif f.kind is FieldKind.GROUP:
+            out.extend(f"{f.name}_{p.name}" for p in f.parts)
+    return out
+
+
+def export_value(fields: dict[str, Any], column: str) -> Any:
+    """A result's value for an export column (a group's part by ``group_part``)."""
+    if column in fields or column in BY_NAME:
+        return fields.get(column)
+    group, _, part = column.partition("_")
+    value = fields.get(group)
+    return value.get(part) if isinstance(value, dict) else None
+
+
+def form_names() -> list[str]:
+    """The single values a person reviews, in catalogue order: the scalar fields and each
+    group's parts by path (``payment.iban``)."""
+    out = []
+    for f in FIELDS:
+        if f.scalar:
+            out.append(f.name)
+        elif f.kind is FieldKind.GROUP:
+            out.extend(f"{f.name}.{p.name}" for p in f.parts)
+    return out
+
+
+def spec_of(name: str) -> FieldSpec | None:
+    """The spec of a field or of a group's part (``payment.amount``)."""
+    group, _, part = name.partition(".")
+    spec = BY_NAME.get(group)
+    if spec is None or not part:
+        return spec
+    return next((p for p in spec.parts if p.name == part), None)
+
+
+def value_at(fields: dict[str, Any], name: str) -> Any:
+    """A field's value, or a group part's by path."""
+    group, _, part = name.partition(".")
+    value = fields.get(group)
+    if not part:
+        return value
+    return value.get(part) if isinstance(value, dict) else None
+
+
+def detail_at(details: dict[str, Any], name: str) -> dict[str, Any]:
+    """A field's details, or a group part's by path (``{}`` when there are none)."""
+    group, _, part = name.partition(".")
+    detail = details.get(group) or {}
+    if not part:
+        return detail
+    return (detail.get("parts") or {}).get(part) or {}
+
+
+def set_at(fields: dict[str, Any], details: dict[str, Any], name: str, value, detail) -> None:
+    """Store a value and its details at a field, or at a group's part (the group copied, so
+    the dicts given are changed but not the ones they were copied from)."""
+    group, _, part = name.partition(".")
+    if not part:
+        fields[name] = value
+        details[name] = detail
+        return
+    spec = BY_NAME[group]
+    held = fields.get(group)
+    current: dict[str, Any] = held if isinstance(held, dict) else {}
+    fields[group] = {p.name: current.get(p.name) for p in spec.parts} | {part: value}
+    group_detail = dict(details.get(group) or {})
+    parts = dict(group_detail.get("parts") or {})
+    parts[part] = detail
+    group_detail["parts"] = parts
+    group_detail.setdefault("confidence", detail.get("confidence"))
+    group_detail.setdefault("source", detail.get("source"))
+    group_detail.setdefault("rule", detail.get("rule"))
+    group_detail.setdefault("page", detail.get("page"))
+    group_detail.setdefault("bbox", detail.get("bbox"))
+    details[group] = group_detail
 
 
 def numeric_names() -> frozenset[str]:

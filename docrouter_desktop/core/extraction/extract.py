@@ -22,7 +22,7 @@ from docrouter_desktop.core.errors import (
     EncryptedDocumentError,
     UnsupportedFileError,
 )
-from docrouter_desktop.core.extraction import ocr_prep, tesseract
+from docrouter_desktop.core.extraction import ocr_prep, qr_codes, tesseract
 from docrouter_desktop.core.extraction.pages import PageContent, Word
 from docrouter_desktop.core.extraction.pdf_cache import pdf_document
 from docrouter_desktop.core.extraction.pdf_text import extract_text_page, page_geometry
@@ -190,6 +190,11 @@ def inspect_document(path: str, content_type: str) -> FileInspection:
     if content_type == "text/plain":
         text = _read_text(path)
         return FileInspection(max(1, text.count("\f") + (0 if text.endswith("\f") else 1)))
+    if content_type == "application/xml":
+        from docrouter_desktop.core.processors.embedded import load_invoice_file
+
+        load_invoice_file(path)  # refuses XML that is no UBL or CII e-invoice, and unsafe XML
+        return FileInspection(1)
     raise UnsupportedFileError(f"Unsupported content type {content_type}.")
 
 
@@ -217,6 +222,8 @@ def extract_pages(
         return _extract_image(path, page_numbers, options)
     if content_type == "text/plain":
         return _extract_plain_text(path, page_numbers)
+    if content_type == "application/xml":
+        return _extract_invoice_xml(path, page_numbers)
     raise UnsupportedFileError(f"Unsupported content type {content_type}.")
 
 
@@ -232,6 +239,8 @@ def _extract_pdf(path: str, page_numbers: list[int], options: ExtractOptions) ->
                 content = extract_text_page(page, number, options.word_boxes)
                 if content is None:
                     content = _ocr_pdf_page(page, number, options)
+                elif options.word_boxes and qr_codes.has_payment_cue(content.text):
+                    content.codes = _text_page_codes(page, content.width, content.height)
             finally:
                 page.close()
             out.append(content)
@@ -261,7 +270,39 @@ def _ocr_pdf_page(page: pdfium.PdfPage, number: int, options: ExtractOptions) ->
     if turn in (90, 270):
         width, height = height, width
     factor = points_per_pixel / prepared.scale
-    return _ocr_page_content(number, width, height, ocr_words, factor)
+    content = _ocr_page_content(number, width, height, ocr_words, factor)
+    content.codes = _scan_codes(content, prepared.image, turn, factor)
+    return content
+
+
+def _text_page_codes(
+    page: pdfium.PdfPage, width: float, height: float
+) -> tuple[qr_codes.Code, ...]:
+    """The QR codes of a page with a text layer, from a grey rendering at RENDER_DPI (less
+    for a very large page); boxes in points, as the page is displayed. The text is read
+    already: a page that does not render gives no codes rather than an error."""
+    try:
+        scale = render_scale(width, height, qr_codes.RENDER_DPI, 0)
+        bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=True)
+    except (DocumentError, pdfium.PdfiumError):
+        return ()
+    try:
+        image = bitmap.to_pil()
+    finally:
+        bitmap.close()
+    return qr_codes.read_qr_codes(image, 1.0 / scale)
+
+
+def _scan_codes(
+    content: PageContent, prepared: Image.Image, turn: int, factor: float
+) -> tuple[qr_codes.Code, ...]:
+    """The QR codes of an OCR'd page, read on its grey OCR image (before Tesseract's own
+    thresholding) when its words show a payment cue; boxes in the page's units."""
+    if not qr_codes.has_payment_cue(content.text):
+        return ()
+    codes = qr_codes.read_qr_codes(prepared)
+    codes = qr_codes.turned(codes, turn, prepared.width, prepared.height)
+    return qr_codes.scaled(codes, factor)
 
 
 def render_scale(width: float, height: float, dpi: int, number: int) -> float:
@@ -342,7 +383,10 @@ def _extract_image(
                 width, height = oriented.width, oriented.height
                 if turn in (90, 270):
                     width, height = height, width  # the page as it was read, upright
-                out.append(_ocr_page_content(number, width, height, words, 1.0 / prepared.scale))
+                factor = 1.0 / prepared.scale
+                content = _ocr_page_content(number, width, height, words, factor)
+                content.codes = _scan_codes(content, prepared.image, turn, factor)
+                out.append(content)
     finally:
         image.close()
     return out
@@ -518,32 +562,44 @@ CHAR_W, LINE_H = 6.0, 12.0  # a monospace grid, in points, for plain-text "pages
 
 def _extract_plain_text(path: str, page_numbers: list[int]) -> list[PageContent]:
     pages = _read_text(path).replace("\r\n", "\n").split("\f")
-    out = []
-    for number in page_numbers:
-        text = pages[number - 1] if number - 1 < len(pages) else ""
-        words: list[Word] = []
-        lines = text.split("\n")
-        for li, line in enumerate(lines):
-            col = 0
-            for token in line.split(" "):
-                if token:
-                    x0 = col * CHAR_W
-                    words.append(
-                        Word(
-                            token,
-                            x0,
-                            li * LINE_H,
-                            x0 + len(token) * CHAR_W,
-                            (li + 1) * LINE_H,
-                            1.0,
-                            li,
-                        )
+    return [
+        _text_page(number, pages[number - 1] if number - 1 < len(pages) else "")
+        for number in page_numbers
+    ]
+
+
+def _extract_invoice_xml(path: str, page_numbers: list[int]) -> list[PageContent]:
+    """An e-invoice XML file's one page: the invoice written out as text (seller, buyer,
+    number, dates, lines, totals, payment), its words on the plain-text grid."""
+    from docrouter_desktop.core.einvoice_view import text_of
+    from docrouter_desktop.core.processors.embedded import load_invoice_file
+
+    text = text_of(load_invoice_file(path))
+    return [_text_page(number, text if number == 1 else "") for number in page_numbers]
+
+
+def _text_page(number: int, text: str) -> PageContent:
+    """A page of text, its words laid out on a monospace grid (CHAR_W by LINE_H points)."""
+    words: list[Word] = []
+    lines = text.split("\n")
+    for li, line in enumerate(lines):
+        col = 0
+        for token in line.split(" "):
+            if token:
+                x0 = col * CHAR_W
+                words.append(
+                    Word(
+                        token,
+                        x0,
+                        li * LINE_H,
+                        x0 + len(token) * CHAR_W,
+                        (li + 1) * LINE_H,
+                        1.0,
+                        li,
                     )
-                col += len(token) + 1
-        width = max((len(line) for line in lines), default=0) * CHAR_W + 2 * CHAR_W
-        out.append(
-            PageContent(
-                number, max(width, 595.0), max(len(lines) * LINE_H, 842.0), "text", words, text
-            )
-        )
-    return out
+                )
+            col += len(token) + 1
+    width = max((len(line) for line in lines), default=0) * CHAR_W + 2 * CHAR_W
+    return PageContent(
+        number, max(width, 595.0), max(len(lines) * LINE_H, 842.0), "text", words, text
+    )

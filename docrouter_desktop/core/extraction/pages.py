@@ -105,6 +105,7 @@ class PageContent:
         "ocr_confidence",
         "warning",
         "layout",
+        "codes",
     )
 
     def __init__(
@@ -118,6 +119,7 @@ class PageContent:
         ocr_confidence: float | None = None,
         warning: str | None = None,
         layout=None,
+        codes: tuple[tuple[str, float, float, float, float], ...] = (),
     ):
         self._words: list[Word] | None
         self._packed: PackedWords | None
@@ -132,6 +134,9 @@ class PageContent:
         # Its rows as processors read them (``processors.layout.PageLayout``), when they were
         # built where the page was extracted.
         self.layout = layout
+        # The QR codes read on the page (``qr_codes.Code``: text and box in the page's units),
+        # looked for only where its text shows a payment cue.
+        self.codes = codes
 
     @property
     def words(self) -> list[Word]:
@@ -168,6 +173,7 @@ class PageContent:
             self.ocr_confidence,
             self.warning,
             self.layout,
+            self.codes,
         )
 
     def __setstate__(self, state) -> None:
@@ -183,7 +189,8 @@ class PageContent:
             self.text,
             self.ocr_confidence,
             self.warning,
-        ) == (other.words, other.text, other.ocr_confidence, other.warning)
+            self.codes,
+        ) == (other.words, other.text, other.ocr_confidence, other.warning, other.codes)
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
 

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from docrouter_desktop.core.extraction.pages import PageContent, Word
+from docrouter_desktop.core.fields import BY_NAME
 from docrouter_desktop.core.processors import amounts as amt
 from docrouter_desktop.core.processors import currency as cur
 from docrouter_desktop.core.processors import dates as dt
@@ -37,15 +38,49 @@ class Found:
     bbox: list[float] | None = None
     source: str = "text"
     rule: str = ""
+    # A group field's parts (``payment``: iban, bic, ...), each found on its own; the group's
+    # value is then the parts' values and its confidence the lowest of theirs.
+    parts: dict[str, Found] | None = None
 
     def details(self) -> dict:
-        return {
+        out: dict[str, Any] = {
             "confidence": round(max(0.0, min(1.0, self.confidence)), 3),
             "page": self.page,
             "bbox": self.bbox,
             "source": self.source,
             "rule": self.rule,
         }
+        if self.parts is not None:
+            out["parts"] = {name: part.details() for name, part in self.parts.items()}
+        return out
+
+
+def group_found(
+    parts: Mapping[str, Found | None], source: str = "", rule: str = ""
+) -> Found | None:
+    """A group field (``payment``) from its parts found one by one: None when no part was
+    found; its box and page those of its first part that has one."""
+    present = {n: p for n, p in parts.items() if p is not None and p.value is not None}
+    if not present:
+        return None
+    first = next((p for p in present.values() if p.bbox), next(iter(present.values())))
+    return Found(
+        {n: _plain(p.value) for n, p in present.items()},
+        min(p.confidence for p in present.values()),
+        first.page,
+        first.bbox,
+        source or first.source,
+        rule or first.rule,
+        parts=present,
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return round(value, 2)
+    return value
 
 
 @dataclass
@@ -369,11 +404,10 @@ def fields_and_details(found: Mapping[str, Found | None], names: list[str]):
         if f is None or f.value is None:
             fields[name] = None
             continue
-        value = f.value
-        if isinstance(value, date):
-            value = value.isoformat()
-        elif isinstance(value, float):
-            value = round(value, 2)
+        value = _plain(f.value)
+        if f.parts is not None:
+            group = BY_NAME[name]
+            value = {p.name: _plain(f.value.get(p.name)) for p in group.parts}
         fields[name] = value
         details[name] = f.details()
     return fields, details

@@ -25,6 +25,8 @@ from docrouter_desktop.core.processors.invoice_totals import find_totals
 from docrouter_desktop.core.processors.invoice_vendor import find_vendor
 from docrouter_desktop.core.processors.languages import alternation, whole_words
 from docrouter_desktop.core.processors.line_items import find_line_items
+from docrouter_desktop.core.processors.payment import find_payment
+from docrouter_desktop.core.processors.tax_ids import find_tax_ids
 
 INVOICE_FIELDS = field_names(INVOICE)
 
@@ -45,6 +47,10 @@ class InvoiceProcessor:
         found["date"], found["due_date"] = find_dates(view)
         found["currency"] = find_currency(view, found.get("total"))
         found["vendor"], found["vendor_address"] = find_vendor(view)
+        found["vendor_vat_id"], found["buyer_vat_id"], vat_warnings = find_tax_ids(
+            view, found.get("vendor")
+        )
+        warnings.extend(vat_warnings)
         items = find_line_items(view)
         found["line_items"] = Found(items, 0.6, rule="table rows under a header") if items else None
         is_credit = bool(CREDIT_NOTE.search(view.lower[:3000]))
@@ -58,6 +64,9 @@ class InvoiceProcessor:
                 amount = found.get(name)
                 if amount is not None:
                     amount.value = abs(amount.value)
+        # Bank details, checked against the totals and the vendor found above.
+        found["payment"], payment_warnings = find_payment(view, found)
+        warnings.extend(payment_warnings)
         warnings.extend(check_arithmetic(found))
         fields, details = fields_and_details(found, INVOICE_FIELDS)
         if fields.get("line_items") is None:

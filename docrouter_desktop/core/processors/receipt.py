@@ -14,6 +14,7 @@ from docrouter_desktop.core.processors.receipt_dates import find_receipt_date
 from docrouter_desktop.core.processors.receipt_tax import find_receipt_tax
 from docrouter_desktop.core.processors.receipt_total import find_receipt_total
 from docrouter_desktop.core.processors.receipt_vendor import find_shop
+from docrouter_desktop.core.processors.tax_ids import find_tax_ids
 
 RECEIPT_FIELDS = field_names(RECEIPT)
 
@@ -28,5 +29,6 @@ class ReceiptProcessor:
         found["date"] = find_receipt_date(view)
         found["currency"] = find_currency(view, found["total"])
         found["vendor"], found["vendor_address"] = find_shop(view)
+        found["vendor_vat_id"], _, warnings = find_tax_ids(view, found["vendor"], with_buyer=False)
         fields, details = fields_and_details(found, RECEIPT_FIELDS)
-        return ProcessorOutput("receipt", fields, details, [])
+        return ProcessorOutput("receipt", fields, details, warnings)

@@ -103,6 +103,16 @@ TABLE = Language(
     legal_notice_words=("mit sitz", "vorstand", "geschäftsführ", "handelsregister"),
     not_name_words=("ust", "seite"),
     address_stop_words=("ust", "rechnung"),
+    vat_id_labels=(
+        *combine(
+            ("ust -", "ust. -", "umsatzsteuer -"),
+            ("id", "idnr", "idnr.", "id - nr", "id - nr.", "ident - nr", "ident - nr.", "identnr",
+             "identnr.", "id - nummer", "identifikationsnummer"),
+        ),
+        "uid", "uid - nr", "uid - nr.", "uid - nummer", "mwst", "mwst.", "mwst - nr", "mwst. - nr",
+        "mwst - nr.", "mwst. - nr.", "mwst - nummer",
+    ),
+    vat_id_buyer_words=("ihre", "kunden", "käufer", "empfänger", "leistungsempfänger"),
     # -- line items
     column_description=("beschreibung", "bezeichnung", "artikel", "leistung"),
     column_quantity=("menge", "anzahl"),
@@ -152,4 +162,13 @@ TABLE = Language(
     business_words=("bäckerei", "apotheke", "metzgerei", "getränke"),
     street_words=("strasse", "straße", "weg"),
     country_names=("deutschland",),
+    # -- payment details
+    payment_reference_labels=(
+        "referenz", "referenznummer", "zahlungsreferenz", "gläubigerreferenz",
+    ),
+    remittance_labels=("verwendungszweck", "zahlungsreferenz", "zahlungsgrund"),
+    payee_labels=(
+        "kontoinhaber", "empfänger", "zahlungsempfänger", "begünstigter", "zahlbar an",
+        "konto / zahlbar an",
+    ),
 )  # fmt: skip

@@ -111,6 +111,18 @@ TABLE = Language(
     legal_notice_words=("registered", "is registered"),
     not_name_words=("tel", "fax", "phone", "iban", "bic", "vat", "page"),
     address_stop_words=("tel", "fax", "phone", "www", "iban", "vat", "invoice"),
+    vat_id_labels=(
+        "vat", "vat - id", "vat - id no", "vat no", "vat no.", "vat number", "vat #", "vat reg",
+        "vat reg.", "vat reg no", "vat reg. no", "vat registration", "vat registration no",
+        "vat registration number", "vat identification number", "eu vat", "eu vat no",
+        "eu vat number", "vat id number",
+        # Norway's, as invoices in English print them.
+        "mva", "org. nr", "org. no", "org nr", "org no",
+    ),
+    vat_id_buyer_words=(
+        "your", "customer", "customer's", "client", "client's", "buyer", "buyer's", "purchaser",
+        "recipient",
+    ),
     # -- line items
     column_description=("description", "item", "items", "product", "article", "service", "details"),
     column_quantity=("qty", "quantity", "units", "hours"),
@@ -203,5 +215,14 @@ TABLE = Language(
     country_names=(
         "malaysia", "singapore", "indonesia", "thailand", "germany", "france", "netherlands",
         "united kingdom", "india",
+    ),
+    # -- payment details
+    payment_reference_labels=(
+        "reference", "ref", "ref.", "payment reference", "reference number", "creditor reference",
+    ),
+    remittance_labels=("payment reference", "reference for payment", "remittance information"),
+    payee_labels=(
+        "account holder", "account name", "beneficiary", "beneficiary name", "payee",
+        "payable to", "in favour of", "in favor of", "account / payable to",
     ),
 )  # fmt: skip

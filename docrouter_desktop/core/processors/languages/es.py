@@ -74,6 +74,11 @@ TABLE = Language(
     legal_notice_words=("registro mercantil",),
     not_name_words=("página",),
     address_stop_words=("factura",),
+    vat_id_labels=(
+        "nif", "cif", "n.i.f.", "c.i.f.", "n.i.f", "c.i.f", "nif - iva", "nif / iva", "iva",
+        "nº iva", "número de iva", "número iva", "nº de iva", "número de identificación fiscal",
+    ),
+    vat_id_buyer_words=("su", "cliente", "del cliente", "comprador", "destinatario"),
     # -- line items
     column_description=("descripción", "descripcion", "concepto", "artículo", "articulo"),
     column_quantity=("cantidad", "cant.", "unidades"),
@@ -123,4 +128,8 @@ TABLE = Language(
     business_words=("restaurante", "farmacia", "panadería", "supermercado"),
     street_words=("calle", "avenida", "avda", "paseo"),
     country_names=("españa", "méxico"),
+    # -- payment details
+    payment_reference_labels=("referencia", "referencia de pago"),
+    remittance_labels=("referencia de pago", "concepto del pago", "concepto de la transferencia"),
+    payee_labels=("titular de la cuenta", "titular", "beneficiario"),
 )  # fmt: skip

@@ -79,6 +79,13 @@ TABLE = Language(
     legal_notice_words=("au capital", "siège", "rcs"),
     not_name_words=(),
     address_stop_words=("facture",),
+    vat_id_labels=(
+        "tva", "n° tva", "no tva", "nº tva", "n° de tva", "numéro de tva", "numéro tva", "id tva",
+        "tva intra", "tva intracommunautaire", "tva intra - communautaire",
+        "n° tva intracommunautaire", "n° de tva intracommunautaire",
+        "numéro de tva intracommunautaire", "identifiant tva", "n° d' identification tva",
+    ),
+    vat_id_buyer_words=("votre", "client", "du client", "acheteur", "preneur"),
     # -- line items
     column_description=("désignation", "designation", "libellé", "article"),
     column_quantity=("quantité", "qté"),
@@ -128,4 +135,15 @@ TABLE = Language(
     business_words=("boulangerie", "pharmacie", "librairie", "épicerie"),
     street_words=("rue",),
     country_names=("france", "belgique"),
+    # -- payment details
+    payment_reference_labels=(
+        "référence", "réf.", "référence de paiement", "communication structurée",
+    ),
+    remittance_labels=(
+        "référence de paiement", "référence du paiement", "communication", "motif du paiement",
+        "libellé du virement",
+    ),
+    payee_labels=(
+        "titulaire du compte", "titulaire", "bénéficiaire", "payable à", "compte / payable à",
+    ),
 )  # fmt: skip

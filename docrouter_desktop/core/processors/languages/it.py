@@ -77,6 +77,13 @@ TABLE = Language(
     legal_notice_words=("capitale sociale", "registro delle imprese", "sede legale"),
     not_name_words=("pagina", "partita iva"),
     address_stop_words=("fattura", "partita iva"),
+    vat_id_labels=(
+        "partita iva", "p. iva", "part. iva", "p. i.v.a.", "iva", "codice iva", "numero iva",
+        "n. iva", "numero di partita iva",
+    ),
+    vat_id_buyer_words=(
+        "vostra", "vs.", "cliente", "del cliente", "committente", "cessionario", "acquirente",
+    ),
     # -- line items
     column_description=("descrizione", "articolo", "prodotto"),
     column_quantity=("quantità", "qta"),
@@ -128,4 +135,12 @@ TABLE = Language(
     business_words=("ristorante", "farmacia", "panetteria", "supermercato"),
     street_words=("viale", "piazza", "corso"),
     country_names=("italia",),
+    # -- payment details
+    payment_reference_labels=("riferimento", "riferimento pagamento"),
+    remittance_labels=(
+        "causale", "causale del pagamento", "causale del bonifico", "riferimento pagamento",
+    ),
+    payee_labels=(
+        "intestatario", "intestato a", "beneficiario", "pagabile a", "conto / pagabile a",
+    ),
 )  # fmt: skip

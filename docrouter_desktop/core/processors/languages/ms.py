@@ -64,6 +64,8 @@ TABLE = Language(
     legal_notice_words=(),
     not_name_words=(),
     address_stop_words=(),
+    vat_id_labels=(),
+    vat_id_buyer_words=(),
     # -- line items
     column_description=(),
     column_quantity=(),

@@ -71,6 +71,11 @@ TABLE = Language(
     legal_notice_words=("kvk",),
     not_name_words=(),
     address_stop_words=(),
+    vat_id_labels=(
+        "btw", "btw - nummer", "btw - nr", "btw - nr.", "btw - id", "btw - id - nr",
+        "btw - id - nummer", "btw - identificatienummer", "btw nr.", "ondernemingsnummer",
+    ),
+    vat_id_buyer_words=("uw", "klant", "afnemer"),
     # -- line items
     column_description=("omschrijving", "product/dienst"),
     column_quantity=("aantal",),
@@ -120,4 +125,12 @@ TABLE = Language(
     business_words=("bakkerij", "apotheek", "slagerij"),
     street_words=("straat", "weg"),
     country_names=("nederland", "belgië"),
+    # -- payment details
+    payment_reference_labels=(
+        "referentie", "kenmerk", "betalingskenmerk", "gestructureerde mededeling",
+    ),
+    remittance_labels=(
+        "betalingskenmerk", "mededeling", "omschrijving betaling", "o.v.v.", "onder vermelding van",
+    ),
+    payee_labels=("rekeninghouder", "begunstigde", "ten name van", "t.n.v."),
 )  # fmt: skip

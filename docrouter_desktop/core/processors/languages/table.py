@@ -95,6 +95,8 @@ class Language:
     legal_notice_words: Words  # a company's legal notice: "au capital", "Handelsregister"
     not_name_words: Words  # a line at the top with one of these is not the name
     address_stop_words: Words  # a line with one of these ends the seller's address
+    vat_id_labels: Words  # a VAT identification number follows: "VAT No", "USt-IdNr."
+    vat_id_buyer_words: Words  # beside such a label, the ID is the buyer's: "your", "Kunden"
 
     # -- line items: the column titles of the table (compared as they are)
     column_description: Words
@@ -147,3 +149,11 @@ class Language:
     business_words: Words  # kinds of business, whose OCR slips are read back (as they are)
     street_words: Words  # an address line (whole words): "Road", "Jalan", "Straße"
     country_names: Words  # a line of its own closing an address
+
+    # -- payment details (payment.py); IBAN, BIC and SWIFT are the same in every language
+    # A payment reference's label, whatever follows it: "Reference", "Referenz" (whole words).
+    payment_reference_labels: Words = ()
+    # The text after one of these is the remittance text to quote: "Verwendungszweck".
+    remittance_labels: Words = ()
+    # The account holder to pay follows: "Account holder", "Kontoinhaber" (whole words).
+    payee_labels: Words = ()
