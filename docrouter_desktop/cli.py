@@ -71,9 +71,48 @@ def build_parser() -> argparse.ArgumentParser:
 
     ex = sub.add_parser("export", help="export documents of the library")
     ex.add_argument("file", metavar="FILE")
-    ex.add_argument("--format", choices=["json", "csv", "xlsx"])
+    ex.add_argument(
+        "--format",
+        choices=["json", "csv", "xlsx", "datev", "xero", "quickbooks"],
+        help="json, csv, xlsx (else the file's suffix says); datev: a DATEV Buchungsstapel, "
+        "xero / quickbooks: a bills import of Xero / QuickBooks Online (all three .csv)",
+    )
     ex.add_argument("--status")
     ex.add_argument("--org")
+    acc = ex.add_argument_group("accounting formats (datev, xero, quickbooks)")
+    acc.add_argument("--datev-berater", type=int, metavar="N", help="DATEV Berater-Nr.")
+    acc.add_argument("--datev-mandant", type=int, metavar="N", help="DATEV Mandanten-Nr.")
+    acc.add_argument(
+        "--fiscal-year-start", type=int, metavar="MONTH", help="the fiscal year's first month"
+    )
+    acc.add_argument(
+        "--fiscal-year",
+        type=int,
+        metavar="YEAR",
+        help="DATEV: only this fiscal year (else one file per fiscal year)",
+    )
+    acc.add_argument("--account-length", type=int, metavar="N", help="DATEV Sachkontenlänge")
+    acc.add_argument(
+        "--account",
+        help="the expense account to book to (DATEV default 4980 of SKR03, Xero 429, "
+        "QuickBooks 'Uncategorized Expense')",
+    )
+    acc.add_argument("--creditor-account", help="DATEV: the creditor account (default 70000)")
+    acc.add_argument("--chart", help="DATEV Sachkontenrahmen: 03 or 04")
+    acc.add_argument("--tax-type", help="Xero tax type / QuickBooks tax code of taxed lines")
+    acc.add_argument(
+        "--rate",
+        action="append",
+        default=[],
+        metavar="CUR=RATE",
+        help="DATEV: units of a currency per euro (--rate USD=1.08), repeatable",
+    )
+    acc.add_argument(
+        "--quickbooks-region",
+        choices=["us", "intl"],
+        help="QuickBooks Online company: us (Vendor, MM/DD/YYYY, sales tax as a line) or "
+        "intl (Supplier, DD/MM/YYYY, tax codes)",
+    )
 
     rt = sub.add_parser("retry", help="process failed documents again")
     rt.add_argument("ids", nargs="*")
@@ -110,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--interval", type=float, default=2.0, help="polling interval in seconds")
     w.add_argument("--workers", type=int, default=None)
     w.add_argument("--org")
+
+    from docrouter_desktop import vendor_commands
+
+    vendor_commands.add_parsers(sub, Parser)
 
     og = sub.add_parser("org", help="organizations (workspaces)")
     ogs = og.add_subparsers(dest="action", parser_class=Parser)

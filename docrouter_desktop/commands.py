@@ -8,6 +8,7 @@ import sys
 import time
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from rich import box
 from rich.console import Console
@@ -24,7 +25,13 @@ from rich.table import Table
 from docrouter_desktop.core.batch import Batch, BatchSummary
 from docrouter_desktop.core.errors import ExportPathError, UsageError
 from docrouter_desktop.core.events import JobEvent
-from docrouter_desktop.core.export import ExportRow, check_export_path, write_export
+from docrouter_desktop.core.export import (
+    ACCOUNTING_FORMATS,
+    ExportRow,
+    check_export_path,
+    write_export,
+)
+from docrouter_desktop.core.export_accounting import AccountingReport, AccountingSettings
 from docrouter_desktop.core.library import Library
 from docrouter_desktop.core.settings import SPECS
 
@@ -363,8 +370,64 @@ def cmd_export(args, library_dir: Path) -> int:
         ExportRow(d.source_path or d.document_name, d, results.get(d.id), d.status, d.error)
         for d in docs
     ]
+    if args.format in ACCOUNTING_FORMATS:
+        return _export_accounting(args, rows, lib.booking_accounts(org))
     fmt = write_export(rows, Path(args.file), args.format)
     err.print(f"Exported {len(rows)} documents to {args.file} ({fmt}).")
+    return 0
+
+
+def _accounting_settings(args) -> AccountingSettings:
+    """The accounting export's settings: the defaults, changed by the options given."""
+    from dataclasses import replace
+
+    changes: dict[str, Any] = {}
+    for option, name in (
+        ("datev_berater", "berater"),
+        ("datev_mandant", "mandant"),
+        ("fiscal_year_start", "fiscal_year_start"),
+        ("fiscal_year", "fiscal_year"),
+        ("account_length", "account_length"),
+        ("creditor_account", "creditor_account"),
+        ("chart", "chart"),
+    ):
+        if getattr(args, option, None) is not None:
+            changes[name] = getattr(args, option)
+    if args.account:
+        field = {"datev": "expense_account", "xero": "xero_account"}
+        changes[field.get(args.format, "quickbooks_account")] = args.account
+    if args.tax_type:
+        changes["xero_tax_type" if args.format == "xero" else "quickbooks_tax_code"] = args.tax_type
+    rates = {}
+    for given in args.rate or []:
+        currency, _, rate = given.partition("=")
+        try:
+            rates[currency.strip().upper()] = float(rate)
+        except ValueError:
+            raise UsageError(f"--rate {given}: give it as CURRENCY=RATE, e.g. USD=1.08.") from None
+    if rates:
+        changes["exchange_rates"] = rates
+    if args.quickbooks_region == "intl":
+        changes.update(quickbooks_us=False, quickbooks_date_format="%d/%m/%Y")
+    return replace(AccountingSettings(), **changes)
+
+
+def _export_accounting(args, rows: list[ExportRow], accounts=None) -> int:
+    report = AccountingReport()
+    settings = _accounting_settings(args)
+    fmt = write_export(
+        rows, Path(args.file), args.format, settings=settings, accounts=accounts, report=report
+    )
+    files = ", ".join(str(f) for f in report.files)
+    what = "bookings" if fmt == "datev" else "rows"
+    err.print(
+        f"Exported {report.documents} of {len(rows)} documents to {files} ({fmt}: "
+        f"{report.rows} {what})."
+    )
+    for note in report.notes:
+        err.print(f"  {note}", markup=False, highlight=False)
+    if fmt == "xero" and report.documents:
+        err.print("  Import it in Xero with amounts 'Tax exclusive'.")
     return 0
 
 
@@ -515,6 +578,18 @@ def cmd_org(args, library_dir: Path) -> int:
     return 0
 
 
+def cmd_vendors(args, library_dir: Path) -> int:
+    from docrouter_desktop import vendor_commands
+
+    return vendor_commands.cmd_vendors(args, library_dir, _open(library_dir))
+
+
+def cmd_correct(args, library_dir: Path) -> int:
+    from docrouter_desktop import vendor_commands
+
+    return vendor_commands.cmd_correct(args, library_dir, _open(library_dir))
+
+
 def cmd_serve(args, library_dir: Path) -> int:
     from docrouter_desktop.server.app import ServerConfig
     from docrouter_desktop.server.serve import exposure_warning, serve
@@ -600,6 +675,7 @@ def cmd_watch(args, library_dir: Path) -> int:
         pass
     finally:
         engine.stop()
+    return 0
 
 
 def cmd_gui(args, library_dir: Path) -> int:

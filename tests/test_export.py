@@ -29,6 +29,7 @@ def test_csv_and_xlsx_keep_numbers_and_neutralise_formulas(tmp_path, inbox):
     with open(csv_path, encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 1
+    assert {"vendor_vat_id", "buyer_vat_id", "payment_iban", "payment_reference"} <= set(rows[0])
     assert rows[0]["vendor"].startswith("'=")
     assert rows[0]["invoice_number"] == "'+INV-7"
     assert rows[0]["total"] == "120.0"

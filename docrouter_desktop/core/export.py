@@ -1,4 +1,5 @@
-"""Exports of documents and their fields: JSON, CSV and XLSX.
+"""Exports of documents and their fields: JSON, CSV and XLSX, and (``export_accounting``)
+the files accounting software imports: a DATEV Buchungsstapel, Xero or QuickBooks bills.
 
 Text cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``,
 ``@``, or a tab/CR) are prefixed with an apostrophe; numbers stay numbers. Control characters
@@ -22,15 +23,25 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docrouter_desktop.core.errors import ExportPathError
-from docrouter_desktop.core.fields import scalar_names
+from docrouter_desktop.core.fields import export_columns, export_value, scalar_names
 from docrouter_desktop.core.records import DocumentInfo, ResultInfo
 
-SCALAR_FIELDS = scalar_names()
+if TYPE_CHECKING:
+    from docrouter_desktop.core.export_accounting import (
+        AccountingReport,
+        AccountingSettings,
+        AccountsHook,
+    )
+
+SCALAR_FIELDS = scalar_names()  # the fields whose confidence the summary columns give
+EXPORT_COLUMNS = export_columns()  # the field columns: scalars, and each group's parts
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-FORMATS = ("json", "csv", "xlsx")
+SUFFIX_FORMATS = ("json", "csv", "xlsx")  # told by the file's suffix
+ACCOUNTING_FORMATS = ("datev", "xero", "quickbooks")  # only when asked for (all are .csv)
+FORMATS = SUFFIX_FORMATS + ACCOUNTING_FORMATS
 # What openpyxl refuses in a cell (``openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE``): C0 controls
 # but tab, newline and carriage return.
 XLSX_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
@@ -61,11 +72,22 @@ def xlsx_cell(value: Any) -> Any:
 
 def format_from_path(path: Path, explicit: str | None = None) -> str:
     fmt = (explicit or path.suffix.lstrip(".")).lower()
-    if fmt not in FORMATS:
+    if fmt not in (FORMATS if explicit else SUFFIX_FORMATS):
         from docrouter_desktop.core.errors import UsageError
 
-        raise UsageError(f"Unknown export format '{fmt}': use .json, .csv or .xlsx (or --format).")
+        raise UsageError(
+            f"Unknown export format '{fmt}': use .json, .csv or .xlsx (or --format "
+            f"{', '.join(FORMATS)})."
+        )
     return fmt
+
+
+def default_file_name(fmt: str) -> str:
+    if fmt in ACCOUNTING_FORMATS:
+        from docrouter_desktop.core.export_accounting import FILE_NAMES
+
+        return FILE_NAMES[fmt]
+    return f"documents.{fmt}"
 
 
 def check_export_path(path: Path, fmt: str | None = None) -> str:
@@ -83,7 +105,7 @@ def check_export_path(path: Path, fmt: str | None = None) -> str:
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise ExportPathError(
             f"Cannot export to {path}: it is a folder. Give a file name, e.g. "
-            f"{path / ('documents.' + fmt)}"
+            f"{path / default_file_name(fmt)}"
         )
     if st is not None and not stat.S_ISREG(st.st_mode):
         return fmt  # a pipe or a device (/dev/stdout): written straight to
@@ -118,10 +140,26 @@ def export_error(path: Path, exc: OSError) -> ExportPathError:
     return ExportPathError(f"Cannot export to {path}: {why}")
 
 
-def write_export(rows: list[ExportRow], path: Path, fmt: str | None = None) -> str:
+def write_export(
+    rows: list[ExportRow],
+    path: Path,
+    fmt: str | None = None,
+    *,
+    settings: AccountingSettings | None = None,
+    accounts: AccountsHook | None = None,
+    report: AccountingReport | None = None,
+) -> str:
+    """Write ``rows`` to ``path`` as ``fmt`` (else as its suffix says); returns the format.
+    An accounting format takes ``settings`` and ``accounts`` (see ``export_accounting``) and
+    tells what it wrote and left out in ``report``."""
     fmt = check_export_path(Path(path), fmt)
     try:
-        {"json": write_json, "csv": write_csv, "xlsx": write_xlsx}[fmt](rows, Path(path))
+        if fmt in ACCOUNTING_FORMATS:
+            from docrouter_desktop.core.export_accounting import WRITERS
+
+            WRITERS[fmt](rows, Path(path), settings, accounts, report)
+        else:
+            {"json": write_json, "csv": write_csv, "xlsx": write_xlsx}[fmt](rows, Path(path))
     except OSError as exc:
         raise export_error(Path(path), exc) from None
     return fmt
@@ -163,7 +201,7 @@ def _flat(row: ExportRow) -> list[Any]:
         rec["status"],
         rec["error"],
         rec["processor_type"],
-        *[fields.get(f) for f in SCALAR_FIELDS],
+        *[export_value(fields, c) for c in EXPORT_COLUMNS],
         round(min(confidences), 3) if confidences else None,
         ", ".join(review),
         ", ".join(corrected),
@@ -177,7 +215,7 @@ HEADER = [
     "status",
     "error",
     "processor_type",
-    *SCALAR_FIELDS,
+    *EXPORT_COLUMNS,
     "min_confidence",
     "needs_review",
     "corrected",

@@ -92,3 +92,40 @@ class IngestOutcome:
     duplicate: bool = False
     error: str | None = None
     pages: int | None = None
+
+
+@dataclass(frozen=True)
+class VendorInfo:
+    """A vendor of the memory: what recognises it (VAT IDs, IBANs) and what it brings."""
+
+    id: str
+    organization_id: str
+    name: str
+    vat_ids: list[str]
+    ibans: list[str]
+    address: str | None
+    currency: str | None
+    account: str | None
+    category: str | None
+    times_right: int
+    times_wrong: int
+    confidence: float  # what a recognition of it is reported at now
+    created_at: str
+    updated_at: str
+
+    def api_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "vat_ids": list(self.vat_ids),
+            "ibans": list(self.ibans),
+            "address": self.address,
+            "currency": self.currency,
+            "account": self.account,
+            "category": self.category,
+            "times_right": self.times_right,
+            "times_wrong": self.times_wrong,
+            "confidence": self.confidence,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }

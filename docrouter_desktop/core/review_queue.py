@@ -9,9 +9,9 @@ from collections.abc import Sequence
 
 from sqlalchemy import bindparam, text
 
-from docrouter_desktop.core.fields import scalar_names
+from docrouter_desktop.core.fields import form_names
 
-SCALAR_FIELDS = tuple(scalar_names())
+FORM_FIELDS = tuple(form_names())
 BATCH = 500  # documents asked about in one statement
 
 _FLAGGED = text(
@@ -21,15 +21,25 @@ _FLAGGED = text(
     " AND json_extract(je.value, '$.confidence') < :threshold"
     " AND COALESCE(json_extract(je.value, '$.source'), '') != 'user'"
     " AND json_type(r.fields, '$.\"' || je.key || '\"') NOT IN ('null', 'object', 'array')"
+    # A group's parts (payment.iban), each reviewed on its own.
+    " UNION ALL SELECT r.document_id, je.key || '.' || pe.key"
+    " FROM results r, json_each(r.field_details) je, json_each(je.value, '$.parts') pe"
+    " WHERE r.document_id IN :ids"
+    " AND json_type(je.value, '$.parts') = 'object'"
+    " AND json_extract(pe.value, '$.confidence') < :threshold"
+    " AND COALESCE(json_extract(pe.value, '$.source'), '') != 'user'"
+    " AND json_type(r.fields, '$.\"' || je.key || '\".\"' || pe.key || '\"')"
+    " NOT IN ('null', 'object', 'array')"
 ).bindparams(bindparam("ids", expanding=True))
 
 
 def field_order(name: str) -> tuple[int, str]:
-    """Where a field comes in the form: the catalogue's scalar fields first, in their order."""
+    """Where a field comes in the form: the catalogue's fields and group parts first, in
+    their order."""
     try:
-        return (SCALAR_FIELDS.index(name), name)
+        return (FORM_FIELDS.index(name), name)
     except ValueError:
-        return (len(SCALAR_FIELDS), name)
+        return (len(FORM_FIELDS), name)
 
 
 def fields_to_review(

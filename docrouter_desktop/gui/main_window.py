@@ -69,6 +69,7 @@ from docrouter_desktop.gui.progress import ProgressTracker
 from docrouter_desktop.gui.review import ReviewPane
 from docrouter_desktop.gui.review_walk import ReviewWalk
 from docrouter_desktop.gui.summary import SummaryView
+from docrouter_desktop.gui.vendors import VendorsView
 from docrouter_desktop.gui.widgets import ProgressStrip
 from docrouter_desktop.gui.workers import TaskRunner
 from docrouter_desktop.gui.workspaces import WorkspaceSwitcher
@@ -84,6 +85,15 @@ SWITCH_INTERVAL = 0.0005  # seconds (Python's default: 0.005)
 COUNTS_DELAY_MS = 1000  # the workspaces' document counts are read again this long after news
 SETTLE_EVERY_MS = 5000  # how often pending documents are looked up in the library
 SETTLE_CHUNK = 500  # documents looked up at a time
+# The export dialog's file types, and the format each writes.
+EXPORT_FILTERS = {
+    "CSV (*.csv)": "csv",
+    "Excel (*.xlsx)": "xlsx",
+    "JSON (*.json)": "json",
+    "DATEV Buchungsstapel (*.csv)": "datev",
+    "Xero bills (*.csv)": "xero",
+    "QuickBooks Online bills (*.csv)": "quickbooks",
+}
 
 
 def local_paths(event) -> list[str]:
@@ -210,6 +220,7 @@ class MainWindow(QMainWindow):
         self._build_status()
         self.review_walk = ReviewWalk(self)
         self.summary_view: SummaryView | None = None
+        self.vendors_view: VendorsView | None = None
         self._build_shortcuts()
         self._build_menus()
         self._set_icons()
@@ -373,6 +384,11 @@ class MainWindow(QMainWindow):
         docs_menu.addAction(self.act_review_next)
         view_menu.addSeparator()
         view_menu.addAction(self.act_summary)
+        self.act_vendors = QAction("&Vendors…", self)
+        self.act_vendors.setShortcut(QKeySequence("Ctrl+Shift+V"))
+        self.act_vendors.setStatusTip("The vendors the library knows by VAT ID and IBAN")
+        self.act_vendors.triggered.connect(self.show_vendors)
+        view_menu.addAction(self.act_vendors)
 
         settings_menu = bar.addMenu("&Settings")
         for a in (self.act_prefs, self.act_local_tokens, self.act_tokens):
@@ -459,6 +475,20 @@ class MainWindow(QMainWindow):
         self.notice(f"Workspace: {self.workspaces.current_name}", 5000)
         if self.summary_view is not None and self.summary_view.isVisible():
             self.show_summary()
+        if self.vendors_view is not None and self.vendors_view.isVisible():
+            self.show_vendors()
+
+    def show_vendors(self) -> VendorsView:
+        """The vendor memory of the workspace shown, in a window of its own."""
+        if self.vendors_view is None:
+            self.vendors_view = VendorsView(self.library, self.engine)
+            self.vendors_view.setParent(self, Qt.WindowType.Window)
+            self.vendors_view.resize(1000, 560)
+        self.vendors_view.setWindowTitle(f"Vendors — {self.workspaces.current_name}")
+        self.vendors_view.refresh(self.org_id)
+        self.vendors_view.show()
+        self.vendors_view.raise_()
+        return self.vendors_view
 
     def show_summary(self) -> SummaryView:
         """The Summary of the workspace shown, in a window of its own (F9)."""
@@ -1087,22 +1117,33 @@ class MainWindow(QMainWindow):
             self,
             f"Export {scope} documents",
             str(Path.home() / "documents.csv"),
-            "CSV (*.csv);;Excel (*.xlsx);;JSON (*.json)",
+            ";;".join(EXPORT_FILTERS),
         )
         if path:
             target = Path(path)
+            fmt = EXPORT_FILTERS.get(chosen)
             if target.suffix.lower() not in (".csv", ".xlsx", ".json"):
-                suffix = {"Excel": ".xlsx", "JSON": ".json"}.get(chosen.split(" ")[0], ".csv")
+                suffix = {"xlsx": ".xlsx", "json": ".json"}.get(fmt or "", ".csv")
                 target = target.with_name(target.name + suffix)
-            self.export_to(target, ids or None)
+            accounting = fmt in ("datev", "xero", "quickbooks")
+            self.export_to(target, ids or None, fmt if accounting else None)
 
-    def export_to(self, path: Path, ids: list[str] | None = None) -> None:
-        """Write an export in the background; ``ids`` None means every listed document."""
+    def export_to(self, path: Path, ids: list[str] | None = None, fmt: str | None = None) -> None:
+        """Write an export in the background; ``ids`` None means every listed document,
+        ``fmt`` None the format the file's suffix says."""
         ids = list(ids) if ids else self.model.ids()
-        library = self.library
+        library, org = self.library, self.org_id
 
         def work():
-            write_export(export_rows(library, ids), path)
+            if fmt in ("datev", "xero", "quickbooks"):
+                from docrouter_desktop.core.export_accounting import AccountingReport
+
+                report = AccountingReport()
+                accounts = library.booking_accounts(org)  # the vendor memory's accounts
+                write_export(export_rows(library, ids), path, fmt, accounts=accounts, report=report)
+                written = report.files[0] if len(report.files) == 1 else path
+                return written, report.documents, report.notes
+            write_export(export_rows(library, ids), path, fmt)
             return path, len(ids)
 
         self.notice(f"Exporting {len(ids)} document(s)…")
@@ -1147,9 +1188,11 @@ class MainWindow(QMainWindow):
             self._on_workspaces_found(token[1], token[2], result)
             return
         if token == "export":
-            path, count = result
+            path, count, *notes = result
             self.last_export = path
-            self.notice(f"Exported {count} document(s) to {path}", 8000)
+            left_out = notes[0] if notes else []
+            more = f" ({len(left_out)} note(s): {left_out[0]})" if left_out else ""
+            self.notice(f"Exported {count} document(s) to {path}{more}", 8000)
 
     def _on_task_failed(self, token, message: str) -> None:
         what = "Sending to DocRouter" if token == "remote" else "Export"

@@ -39,14 +39,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from docrouter_desktop.core.export import SCALAR_FIELDS
-from docrouter_desktop.core.fields import numeric_names
+from docrouter_desktop.core.fields import detail_at, form_names, set_at, spec_of, value_at
 from docrouter_desktop.core.records import DocumentInfo, ResultInfo
 from docrouter_desktop.gui import theme
 from docrouter_desktop.gui.render import render_page
 from docrouter_desktop.gui.workers import TaskRunner
 
-NUMERIC_FIELDS = numeric_names()
+FORM_FIELDS = form_names()  # scalar fields and group parts (payment.iban), in order
 ZOOM_STEP = 1.25
 MIN_ZOOM, MAX_ZOOM = 0.1, 8.0
 # The form beside the page from this pane width on (the form then at least FORM_WIDE wide and
@@ -485,10 +484,10 @@ class ReviewPane(QWidget):
         self.facts.show()
 
     def needs_review(self, name: str) -> bool:
-        detail = (self.result.field_details.get(name) if self.result else None) or {}
+        detail = detail_at(self.result.field_details, name) if self.result else {}
         if detail.get("source") == "user":
             return False
-        value = self.result.fields.get(name) if self.result else None
+        value = value_at(self.result.fields, name) if self.result else None
         conf = detail.get("confidence")
         return value is not None and conf is not None and conf < self.threshold
 
@@ -508,14 +507,12 @@ class ReviewPane(QWidget):
         self.labels.clear()
         if self.document is None:
             return
-        names = list(SCALAR_FIELDS) + [
-            k
-            for k, v in fields.items()
-            if k not in SCALAR_FIELDS and not isinstance(v, dict | list)
+        names = FORM_FIELDS + [
+            k for k, v in fields.items() if k not in FORM_FIELDS and not isinstance(v, dict | list)
         ]
         for name in names:
-            value = fields.get(name)
-            detail = details.get(name) or {}
+            value = value_at(fields, name)
+            detail = detail_at(details, name)
             edit = FieldEdit(name)
             edit.setText("" if value is None else _format(value))
             edit.setCursorPosition(0)
@@ -523,7 +520,7 @@ class ReviewPane(QWidget):
             edit.focused.connect(self._on_field_focused)
             edit.returnPressed.connect(lambda e=edit: self._on_field_accepted(e))
             edit.editingFinished.connect(lambda e=edit: self._on_field_edited(e))
-            label = QLabel(name.replace("_", " "))
+            label = QLabel(field_label(name))
             conf = detail.get("confidence")
             tip = []
             if conf is not None:
@@ -689,7 +686,7 @@ class ReviewPane(QWidget):
     # -- fields
 
     def _on_field_focused(self, name: str) -> None:
-        detail = (self.result.field_details.get(name) if self.result else None) or {}
+        detail = detail_at(self.result.field_details, name) if self.result else {}
         page, bbox = detail.get("page"), detail.get("bbox")
         self._focused_field = name
         if not bbox:
@@ -706,7 +703,7 @@ class ReviewPane(QWidget):
 
     def _show_current_highlight(self) -> None:
         name = getattr(self, "_focused_field", None)
-        detail = (self.result.field_details.get(name) if self.result and name else None) or {}
+        detail = detail_at(self.result.field_details, name) if self.result and name else {}
         if detail.get("bbox") and detail.get("page", 1) == self.page_number:
             self.page_view.set_highlight(detail["bbox"])
             if self.zoom_to_boxes:
@@ -779,8 +776,8 @@ class ReviewPane(QWidget):
         if self.result is None or self.document is None:
             return False
         value = _parse(name, text)
-        current = self.result.fields.get(name)
-        reviewed = (self.result.field_details.get(name) or {}).get("source") == "user"
+        current = value_at(self.result.fields, name)
+        reviewed = detail_at(self.result.field_details, name).get("source") == "user"
         if value == current and (reviewed or not force):
             return False
         before = (current, reviewed)
@@ -795,10 +792,10 @@ class ReviewPane(QWidget):
         name = name or getattr(self, "_focused_field", None)
         if self.result is None or self.document is None or not name:
             return False
-        detail = self.result.field_details.get(name) or {}
+        detail = detail_at(self.result.field_details, name)
         if detail.get("source") != "user":
             return False
-        before = (self.result.fields.get(name), True)
+        before = (value_at(self.result.fields, name), True)
         label = f"revert of {name.replace('_', ' ')} to what was found"
         self.undo_stack.push(
             FieldChange(
@@ -845,7 +842,7 @@ class ReviewPane(QWidget):
         edit = self.edits.get(name)
         if edit is None or self.result is None:
             return
-        value = self.result.fields.get(name)
+        value = value_at(self.result.fields, name)
         edit.setText("" if value is None else _format(value))
         edit.setModified(False)
         edit.setCursorPosition(0)
@@ -896,10 +893,10 @@ class ReviewPane(QWidget):
         edit, label = self.edits.get(name), self.labels.get(name)
         if edit is None or label is None:
             return
-        detail = self.result.field_details.get(name) or {}
+        detail = detail_at(self.result.field_details, name)
         edit.setStyleSheet(theme.corrected_edit_style(self.palette()))
         label.setStyleSheet("")
-        label.setText(f"✓ {name.replace('_', ' ')}")
+        label.setText(f"✓ {field_label(name)}")
         edit.setToolTip(f"corrected (was: {detail.get('original')})")
         payload = self.result.api_dict()
         self.json_view.setPlainText(json.dumps(payload, indent=2, ensure_ascii=False))
@@ -943,6 +940,11 @@ class ReviewPane(QWidget):
         return QPoint(int(units_x * k), int(units_y * k))
 
 
+def field_label(name: str) -> str:
+    """A field's name as the form shows it: ``vendor vat id``, ``payment iban``."""
+    return name.replace("_", " ").replace(".", " ")
+
+
 def _format(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
@@ -953,7 +955,8 @@ def _parse(name: str, text: str) -> Any:
     text = text.strip()
     if not text:
         return None
-    if name in NUMERIC_FIELDS:
+    spec = spec_of(name)
+    if spec is not None and spec.numeric:
         try:
             return float(text.replace(",", ""))
         except ValueError:
@@ -967,18 +970,18 @@ def _corrected(result: ResultInfo, name: str, value: Any) -> ResultInfo:
 
     fields = dict(result.fields)
     details = {k: dict(v) for k, v in result.field_details.items()}
-    before = details.get(name, {})
+    before = detail_at(details, name)
     original = (
-        before.get("original", fields.get(name))
+        before.get("original", value_at(fields, name))
         if before.get("source") == "user"
-        else fields.get(name)
+        else value_at(fields, name)
     )
-    details[name] = {
+    detail = {
         **before,
         "confidence": 1.0,
         "source": "user",
         "rule": "corrected by the user",
         "original": original,
     }
-    fields[name] = value
+    set_at(fields, details, name, value, detail)
     return replace(result, fields=fields, field_details=details)

@@ -24,7 +24,15 @@ from docrouter_desktop.core.api_tokens import ApiTokenService
 from docrouter_desktop.core.engine import Engine, RunnerPlacement
 from docrouter_desktop.core.library import Library
 from docrouter_desktop.core.tags import TagService
-from docrouter_desktop.server import account, v0_catalog, v0_documents, v0_llm, v0_ocr, workspace
+from docrouter_desktop.server import (
+    account,
+    v0_catalog,
+    v0_documents,
+    v0_llm,
+    v0_ocr,
+    v0_vendors,
+    workspace,
+)
 from docrouter_desktop.server.auth import ANONYMOUS_KEYS, AuthRateLimitMiddleware
 from docrouter_desktop.server.bodylimit import BodyLimitMiddleware
 from docrouter_desktop.server.guards import AccessLogMiddleware, HostCheckMiddleware
@@ -134,6 +142,7 @@ def create_app(library: Library | Path | str, config: ServerConfig | None = None
     app.include_router(v0_ocr.router)
     app.include_router(v0_llm.router)
     app.include_router(v0_catalog.router)
+    app.include_router(v0_vendors.router)
     assets = Path(str(resources.files("docrouter_desktop") / "resources" / "swagger"))
     app.mount(SWAGGER_ASSETS, StaticFiles(directory=assets), name="swagger")
 

@@ -440,6 +440,17 @@ class Engine:
             self._background.submit(self._send_correction, document_id)
         return result
 
+    # -- the vendor memory (changed from the window through the engine, as every write)
+
+    def edit_vendor(self, vendor_id: str, org_id: str | None = None, **changes: Any):
+        return self.library.edit_vendor(vendor_id, org_id, **changes)
+
+    def merge_vendors(self, keep_id: str, other_id: str, org_id: str | None = None):
+        return self.library.merge_vendors(keep_id, other_id, org_id)
+
+    def delete_vendor(self, vendor_id: str, org_id: str | None = None) -> None:
+        self.library.delete_vendor(vendor_id, org_id)
+
     def _send_correction(self, document_id: str) -> None:
         from docrouter_desktop.core.remote import corrections
 

@@ -1,6 +1,6 @@
 """A finished job stored exactly once: the result written only while the claim is still
-the runner's (in the same transaction), the user's corrections kept, likely duplicates
-noted, the text indexed for search."""
+the runner's (in the same transaction), the vendor recognised from memory, the user's
+corrections kept, likely duplicates noted, the text indexed for search."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from docrouter_desktop import __version__
+from docrouter_desktop.core import vendor_memory
+from docrouter_desktop.core.fields import set_at, value_at
 from docrouter_desktop.core.jobs.claims import HELD_BY_OTHERS_SQL, RUNNABLE_SQL
 from docrouter_desktop.core.jobs.text_index import index_text
 from docrouter_desktop.core.storage.models import utcnow
@@ -44,6 +46,7 @@ def complete(session: Session, owner: str, job_id: int, result: dict[str, Any]) 
     now = utcnow()
     fields = dict(result["fields"])
     details = dict(result["field_details"])
+    vendor_memory.recognise(conn, row.organization_id, fields, details)
     if not row.discard_corrections:
         before = conn.exec_driver_sql(
             "SELECT fields, field_details FROM results WHERE document_id = ?", (document_id,)
@@ -54,6 +57,10 @@ def complete(session: Session, owner: str, job_id: int, result: dict[str, Any]) 
                 if detail.get("source") == "user":
                     fields[name] = old_fields.get(name)
                     details[name] = detail
+                for part, part_detail in (detail.get("parts") or {}).items():
+                    if part_detail.get("source") == "user":  # a group's corrected part
+                        path = f"{name}.{part}"
+                        set_at(fields, details, path, value_at(old_fields, path), part_detail)
     warnings = list(result["warnings"]) + likely_duplicates(
         session, document_id, row.organization_id, fields
     )

@@ -8,7 +8,8 @@ here into the one ``Library``:
 - ``settings_store``: the user settings;
 - ``registration``: files and uploads registered as documents, their jobs queued;
 - ``documents``: reading documents, results, statuses (and the API's fast paths);
-- ``changes``: corrections, processing again, cancelling, deleting.
+- ``changes``: corrections, processing again, cancelling, deleting;
+- ``vendors``: the vendor memory, taught by corrections.
 """
 
 from __future__ import annotations

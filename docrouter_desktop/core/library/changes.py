@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 
 from docrouter_desktop.core import jobs
 from docrouter_desktop.core.errors import NotFoundError, UsageError
+from docrouter_desktop.core.fields import detail_at, set_at, value_at
 from docrouter_desktop.core.filetypes import mismatch_error, unsupported_error
 from docrouter_desktop.core.ingest import readable_name
 from docrouter_desktop.core.library.base import LibraryBase, doc_info, result_info
+from docrouter_desktop.core.library.vendors import TEACHING_FIELDS, VendorsMixin
 from docrouter_desktop.core.records import DocumentInfo, ResultInfo
 from docrouter_desktop.core.settings import PROCESSOR_TYPES
 from docrouter_desktop.core.storage.models import (
@@ -23,19 +25,27 @@ from docrouter_desktop.core.storage.models import (
 )
 
 
-class ChangesMixin(LibraryBase):
+class ChangesMixin(VendorsMixin, LibraryBase):
     def _edit_fields(
-        self, document_id: str, what: str, change: Callable[[dict, dict], None]
+        self,
+        document_id: str,
+        what: str,
+        change: Callable[[dict, dict], None],
+        teach: bool = False,
     ) -> ResultInfo:
         """Change a result's fields and their details in one write: ``change`` edits copies
-        of both, which are then stored."""
+        of both, which are then stored. ``teach``: the vendor memory learns from the changed
+        result in the same write (a correction of the vendor, its VAT ID or IBAN)."""
         with self.db.write() as s:
             r = s.get(Result, document_id)
             if r is None:
                 raise NotFoundError(f"Document '{document_id}' has no result to {what}.")
             fields = dict(r.fields)
             details = {k: dict(v) for k, v in r.field_details.items()}
+            before = dict(details.get("vendor") or {})
             change(fields, details)
+            if teach:
+                self.learn(s, r.document.organization_id, fields, details, before)
             r.fields = fields
             r.field_details = details
             r.updated_at = utcnow()
@@ -47,18 +57,18 @@ class ChangesMixin(LibraryBase):
 
         def change(fields: dict, details: dict) -> None:
             for name, value in corrections.items():
-                before = details.get(name, {})
+                before = detail_at(details, name)
                 if before.get("source") == "user":
-                    original = before.get("original", fields.get(name))
+                    original = before.get("original", value_at(fields, name))
                     found = before.get("found") or {}
                 else:  # what the processor found, kept to revert to
-                    original = fields.get(name)
+                    original = value_at(fields, name)
                     found = {
                         k: before[k]
                         for k in ("confidence", "source", "rule")
                         if before.get(k) is not None
                     }
-                details[name] = {
+                detail = {
                     "confidence": 1.0,
                     "page": before.get("page"),
                     "bbox": before.get("bbox"),
@@ -67,9 +77,10 @@ class ChangesMixin(LibraryBase):
                     "original": original,
                     "found": found,
                 }
-                fields[name] = value
+                set_at(fields, details, name, value, detail)
 
-        return self._edit_fields(document_id, "correct", change)
+        teach = bool(TEACHING_FIELDS & {n.partition(".")[0] for n in corrections})
+        return self._edit_fields(document_id, "correct", change, teach=teach)
 
     def revert_fields(self, document_id: str, names: Iterable[str]) -> ResultInfo:
         """Undo the user's corrections of ``names``: each field gets back the value the
@@ -78,13 +89,12 @@ class ChangesMixin(LibraryBase):
 
         def change(fields: dict, details: dict) -> None:
             for name in names:
-                before = details.get(name) or {}
+                before = detail_at(details, name)
                 if before.get("source") != "user":
                     continue
-                fields[name] = before.get("original")
                 restored = {"page": before.get("page"), "bbox": before.get("bbox")}
                 restored.update(before.get("found") or {})
-                details[name] = restored
+                set_at(fields, details, name, before.get("original"), restored)
 
         return self._edit_fields(document_id, "revert", change)
 
@@ -96,6 +106,8 @@ class ChangesMixin(LibraryBase):
                 raise NotFoundError(f"Document '{document_id}' has no result.")
             if bool(r.verified) != bool(verified):
                 r.verified = int(bool(verified))
+                if verified:
+                    self.confirm_recognition(s, r.field_details)
                 r.updated_at = utcnow()
             s.flush()
             return result_info(r)

@@ -1,4 +1,4 @@
-"""ORM models of the library: organizations, documents, jobs, results and settings."""
+"""ORM models of the library: organizations, documents, jobs, results, settings and vendors."""
 
 from __future__ import annotations
 
@@ -159,3 +159,45 @@ class RemoteDocument(Base):
     correction_status: Mapped[str | None] = mapped_column(String(20))
     correction_error: Mapped[str | None] = mapped_column(Text)
     corrected_at: Mapped[str | None] = mapped_column(String(40))
+
+
+class Vendor(Base):
+    """A seller the library knows: its name as the user confirmed it, its address, usual
+    currency and booking account, and how often recognising it was right or wrong."""
+
+    __tablename__ = "vendors"
+    __table_args__ = (Index("ix_vendors_org_name", "organization_id", "name"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(300))
+    address: Mapped[str | None] = mapped_column(Text)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    account: Mapped[str | None] = mapped_column(String(40))  # a booking (expense) account
+    category: Mapped[str | None] = mapped_column(String(200))
+    times_right: Mapped[int] = mapped_column(Integer, default=0)  # recognitions kept or confirmed
+    times_wrong: Mapped[int] = mapped_column(Integer, default=0)  # recognitions the user corrected
+    created_at: Mapped[str] = mapped_column(String(40))
+    updated_at: Mapped[str] = mapped_column(String(40))
+
+    keys: Mapped[list[VendorKey]] = relationship(
+        back_populates="vendor", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class VendorKey(Base):
+    """What recognises a vendor on a document: a VAT ID or an IBAN, one vendor's each."""
+
+    __tablename__ = "vendor_keys"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "kind", "value", name="uq_vendor_keys_value"),
+        Index("ix_vendor_keys_vendor", "vendor_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    vendor_id: Mapped[str] = mapped_column(ForeignKey("vendors.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))  # "vat_id" or "iban"
+    value: Mapped[str] = mapped_column(String(60))
+
+    vendor: Mapped[Vendor] = relationship(back_populates="keys")
