@@ -1,13 +1,18 @@
 """File types from content: the magic bytes decide, never the name.
 
 Hand-written rather than a sniffing library: the supported set is small (PDF, PNG, JPEG, TIFF,
-BMP, WEBP, plain text) and the checks are a few byte comparisons, while the names of *other*
-common types are only needed to say what an unsupported file looks like.
+BMP, WEBP, e-invoice XML, plain text) and the checks are a few byte comparisons, while the names
+of *other* common types are only needed to say what an unsupported file looks like.
+
+An XML document is told by its start: an XML declaration, or a root element with a namespace
+declaration (after any comments). Whether it is an e-invoice (UBL or CII) is decided when it is
+read, which refuses any other XML with a message naming its root element.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import PurePath
 
 SUPPORTED = {
@@ -17,6 +22,7 @@ SUPPORTED = {
     "image/tiff": "TIFF image",
     "image/bmp": "BMP image",
     "image/webp": "WEBP image",
+    "application/xml": "e-invoice XML",
     "text/plain": "plain text",
 }
 
@@ -44,12 +50,15 @@ EXTENSIONS = {
     ".tiff": "image/tiff",
     ".bmp": "image/bmp",
     ".webp": "image/webp",
+    ".xml": "application/xml",
     ".txt": "text/plain",
     ".text": "text/plain",
 }
 
 
 def describe(content_type: str) -> str:
+    if content_type == "application/xml":
+        return "XML file"  # any XML: whether it is an e-invoice is known once it is read
     if content_type in SUPPORTED:
         return SUPPORTED[content_type]
     for _magic, ctype, name in _OTHER_MAGIC:
@@ -79,9 +88,39 @@ def sniff(head: bytes) -> str:
             return ctype
     if head[:2] in (b"P1", b"P2", b"P3", b"P4", b"P5", b"P6") and head[2:3].isspace():
         return "image/x-portable-anymap"
+    if _looks_like_xml(head):
+        return "application/xml"
     if head and _looks_like_text(head):
         return "text/plain"
     return "application/octet-stream"
+
+
+# What may stand before an XML document's root element: comments, processing instructions and
+# a document type declaration (whose internal subset, in brackets, is skipped whole).
+_PROLOG = re.compile(r"(?:\s+|<!--.*?-->|<\?.*?\?>|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)*", re.S)
+_ROOT = re.compile(r"<([A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)(?=[\s/>])([^>]*)")
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    """Whether the first bytes start an XML document: an XML declaration, or a root element
+    with a namespace declaration, after a byte-order mark and blanks. An (X)HTML page is not
+    one: it was, and stays, read as text."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head[:4096].decode("utf-16", "ignore")
+    else:
+        text = head[:4096].decode("utf-8", "ignore")
+    text = text.lstrip("\ufeff \t\r\n")
+    declared = re.match(r"<\?xml[\s?]", text) is not None
+    if not declared and not text.startswith("<"):
+        return False
+    prolog = _PROLOG.match(text)
+    root = _ROOT.match(text, prolog.end() if prolog else 0)
+    if root is None:
+        # Only a long prolog fits in the first bytes: a declaration says it is XML.
+        return declared and not re.search(r"<!DOCTYPE\s+html", text, re.I)
+    if root.group(1).rpartition(":")[2].lower() == "html":
+        return False
+    return declared or "xmlns" in root.group(2)
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -100,7 +139,9 @@ def _looks_like_text(head: bytes) -> bool:
 
 
 # Contents whose first bytes say for sure what they are: read as that, whatever the name says.
-SIGNED = frozenset(SUPPORTED) - {"text/plain"}
+# Not text, nor XML: both are text a damaged or misnamed file can hold (a web page or a data
+# export saved as ``invoice.pdf``), so under another type's name they are refused as misnamed.
+SIGNED = frozenset(SUPPORTED) - {"text/plain", "application/xml"}
 
 
 def mismatch_error(name: str, content_type: str) -> str | None:
@@ -129,15 +170,16 @@ def unsupported_error(content_type: str) -> str | None:
         return None
     return (
         f"Unsupported file type: the content is {_article(describe(content_type))}. "
-        "DocRouter Desktop reads PDF, PNG, JPEG, TIFF, BMP, WEBP and plain text files; "
-        "convert the file to PDF and add it again."
+        "DocRouter Desktop reads PDF, PNG, JPEG, TIFF, BMP, WEBP, plain text and e-invoice XML "
+        "(UBL or CII) files; convert the file to PDF and add it again."
     )
 
 
 def _article(noun: str) -> str:
     if noun.startswith(("unknown", "old")):
         return noun if noun.startswith("unknown") else "an " + noun
-    return ("an " if noun[:1].upper() in "AEIOU" else "a ") + noun
+    vowel = noun[:1].upper() in "AEIOU" or noun.startswith("XML")  # "an XML file"
+    return ("an " if vowel else "a ") + noun
 
 
 def looks_complete(path: str) -> bool:

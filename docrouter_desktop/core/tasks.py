@@ -182,8 +182,21 @@ def analyze_task(
 ):
     """The processor's pass over a document's extracted pages: its Result, or a TaskError.
     The runner calls it where a long document's pages were collected."""
-    pdf = path if content_type == "application/pdf" else None
-    return _guard(run_processor, processor_type, pages, options, pdf)
+    # The path among the arguments: a FileNotFoundError naming it means the stored copy is gone.
+    return _guard(_analyze, processor_type, pages, options, path, content_type)
+
+
+def _analyze(processor_type, pages, options, path, content_type):
+    return run_processor(processor_type, pages, options, **sources(path, content_type))
+
+
+def sources(path: str, content_type: str) -> dict[str, str | None]:
+    """What ``run_processor`` reads besides a document's pages: a PDF's attached e-invoice
+    XML (``pdf_path``), or an e-invoice XML file's own data (``xml_path``)."""
+    return {
+        "pdf_path": path if content_type == "application/pdf" else None,
+        "xml_path": path if content_type == "application/xml" else None,
+    }
 
 
 def count_pages(path: str, content_type: str) -> int:
@@ -216,7 +229,8 @@ def start_task(
             return pages, None
         worker_limits.arm(pages)
         extracted = extract_pages(path, content_type, list(range(1, pages + 1)), extract_options)
-        pdf = path if content_type == "application/pdf" else None
-        return pages, run_processor(processor_type, extracted, options, pdf)
+        return pages, run_processor(
+            processor_type, extracted, options, **sources(path, content_type)
+        )
 
     return _guard(start, stored=path)
