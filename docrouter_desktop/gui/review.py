@@ -575,7 +575,7 @@ class ReviewPane(QWidget):
             return
         path = self.library.original_path(self.document.id)
         ctype, number, token = self.document.content_type, self.page_number, self._render_token
-        if not (ctype == "application/pdf" or ctype.startswith("image/")):
+        if not (ctype in ("application/pdf", "application/xml") or ctype.startswith("image/")):
             self.page_view.empty_text = "Plain text: see the Full text tab"
             self.page_view.set_image(QImage(), None)
             return

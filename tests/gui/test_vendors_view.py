@@ -110,3 +110,24 @@ def test_payment_parts_and_vat_ids_are_fields_of_the_form(qtbot, library, inbox)
     assert again.fields["payment"]["reference"] == "RF18539007547034"
     library.revert_fields(doc_id, ["payment.reference"])
     assert library.result(doc_id).fields["payment"]["reference"] is None
+
+
+def test_an_e_invoice_xml_is_shown_as_a_readable_page(qtbot, tmp_path):
+    from PySide6.QtGui import QColor
+
+    from docrouter_desktop.gui.render import render_page
+    from tests.einvoice_samples import SAMPLES
+
+    path = tmp_path / "invoice.xml"
+    path.write_text(SAMPLES["ubl_xrechnung"], encoding="utf-8")
+    image, pages = render_page(path, "application/xml", 1)
+    assert pages == 1 and not image.isNull()
+    assert image.height() > image.width() > 500  # a page, portrait
+    dark = sum(
+        1
+        for x in range(0, image.width(), 7)
+        for y in range(0, image.height(), 7)
+        if QColor(image.pixel(x, y)).lightness() < 100
+    )
+    assert dark > 200  # text was drawn
+    image.save("/tmp/xml_render.png")
