@@ -62,13 +62,18 @@ V0 = {
     ("put", "/v0/orgs/{organization_id}/prompts/{prompt_id}"),
     ("delete", "/v0/orgs/{organization_id}/prompts/{prompt_id}"),
 }
+# The app's own read-only routes beside DocRouter's: the vendor memory.
+LOCAL = {
+    ("get", "/v0/orgs/{organization_id}/vendors"),
+    ("get", "/v0/orgs/{organization_id}/vendors/{vendor_id}"),
+}
 PUBLIC = {("get", "/v0/account/token/organization")}
 
 
 def test_openapi_declares_every_endpoint_the_bearer_scheme_and_examples(idle_api):
     spec = httpx.get(f"{idle_api.url}/openapi.json").json()  # no token needed
     operations = {(m, p) for p, item in spec["paths"].items() for m in item}
-    assert operations == CONTRACT | V0
+    assert operations == CONTRACT | V0 | LOCAL
     schemes = spec["components"]["securitySchemes"]
     assert schemes["BearerToken"] == {
         "type": "http",
@@ -150,5 +155,5 @@ def test_docs_renders_every_endpoint_in_a_browser_without_network(idle_api):
         )
     dom = out.stdout
     rendered = set(re.findall(r'data-path="([^"]+)"', dom))
-    assert rendered == {p for _m, p in CONTRACT | V0}, out.stderr[-2000:]
+    assert rendered == {p for _m, p in CONTRACT | V0 | LOCAL}, out.stderr[-2000:]
     assert "btn authorize" in dom  # the bearer scheme's Authorize button
